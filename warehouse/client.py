@@ -1,0 +1,187 @@
+"""The one way into ClickHouse: a small client over clickhouse-connect.
+
+`EPI_WAREHOUSE_URL` picks the deployment: `chdb://<folder>` runs the real ClickHouse engine
+in-process (the default), `http(s)://user:password@host:8123/epi` reaches a server or cluster.
+
+Known limits of the embedded engine, which shape the rest of the portal:
+- queries in one process run one at a time, so the portal keeps a single client and caches;
+- one process per data folder: a second process opening the same folder is refused, so a
+  writer (migrate, seed) checks the folder's lock first and says who to stop.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import clickhouse_connect
+import pandas as pd
+from clickhouse_connect.driver.exceptions import ClickHouseError, DatabaseError, OperationalError
+
+from warehouse.errors import WarehouseError, WarehouseLocked
+from warehouse.settings import BUSINESS_TZ, DATABASE, WarehouseSettings, load_settings
+
+
+def _check_data_dir(folder: Path) -> None:
+    """Fail with one line if the embedded data folder cannot be created, written or locked."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(
+            f"数据目录无法创建 / data folder {folder} cannot be created ({exc.strerror}): "
+            "choose a writable folder in EPI_WAREHOUSE_URL=chdb://<folder>."
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise WarehouseError(
+            f"数据目录不可写 / data folder {folder} is not writable: fix its permissions or "
+            "choose another folder in EPI_WAREHOUSE_URL=chdb://<folder>."
+        )
+    status = folder / "status"
+    if status.exists():
+        with open(status, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise WarehouseLocked(
+                    f"数据目录被占用 / the data folder {folder} is held by another process "
+                    "(usually the running portal): stop it first, or use a ClickHouse server "
+                    "via EPI_WAREHOUSE_URL for several processes at once."
+                ) from None
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _server_label(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or (8443 if parts.scheme == 'https' else 8123)}"
+
+
+class Warehouse:
+    """A single ClickHouse client with the portal's conventions applied."""
+
+    def __init__(self, settings: WarehouseSettings | None = None):
+        self.settings = settings or load_settings()
+        self._lock = threading.Lock()
+        url = self.settings.url
+        try:
+            if self.settings.embedded:
+                _check_data_dir(self.settings.data_dir)
+                self._client = clickhouse_connect.get_client(dsn=url, tz_mode="schema")
+            elif url.startswith(("http://", "https://")):
+                self._client = clickhouse_connect.get_client(
+                    dsn=url, connect_timeout=5, tz_mode="schema", database="default"
+                )
+            else:
+                raise WarehouseError(
+                    f"无法识别的仓库地址 / EPI_WAREHOUSE_URL={url!r} is neither chdb://<folder> "
+                    "nor http(s)://user:password@host:8123/epi."
+                )
+        except OperationalError:
+            raise WarehouseError(
+                f"无法连接数据仓库 / cannot reach the ClickHouse server at {_server_label(url)}: "
+                "start it, or fix EPI_WAREHOUSE_URL (unset it to use the embedded engine)."
+            ) from None
+        except DatabaseError as exc:
+            if self.settings.embedded:
+                raise WarehouseError(
+                    f"嵌入式引擎无法打开 / the embedded engine cannot open {self.settings.data_dir}"
+                    f" ({str(exc).splitlines()[0][:160]}): is another process using it?"
+                ) from None
+            raise WarehouseError(f"数据仓库拒绝连接 / the server refused: {exc}") from None
+
+    # -- reading -------------------------------------------------------------------------
+    def query_df(
+        self,
+        sql: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        max_rows: int | None = None,
+        timeout_s: int | None = None,
+    ) -> pd.DataFrame:
+        """Run one SELECT with bound {name:Type} parameters; times come back in Beijing time."""
+        settings: dict[str, Any] = {
+            "max_execution_time": timeout_s or self.settings.query_timeout_s,
+        }
+        if max_rows:
+            settings["max_result_rows"] = max_rows
+            settings["result_overflow_mode"] = "break"
+        with self._lock:
+            try:
+                df = self._client.query_df(sql, parameters=parameters or {}, settings=settings)
+            except ClickHouseError as exc:
+                raise WarehouseError(_first_line(exc)) from exc
+        return _to_business_time(df)
+
+    def scalar(self, sql: str, parameters: dict[str, Any] | None = None) -> Any:
+        with self._lock:
+            try:
+                return self._client.query(sql, parameters=parameters or {}).first_item
+            except ClickHouseError as exc:
+                raise WarehouseError(_first_line(exc)) from exc
+
+    def rows(self, sql: str, parameters: dict[str, Any] | None = None) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._client.query(sql, parameters=parameters or {}).result_rows
+            except ClickHouseError as exc:
+                raise WarehouseError(_first_line(exc)) from exc
+
+    # -- writing -------------------------------------------------------------------------
+    def command(self, sql: str, parameters: dict[str, Any] | None = None, **settings: Any) -> Any:
+        with self._lock:
+            try:
+                return self._client.command(sql, parameters=parameters, settings=settings or None)
+            except ClickHouseError as exc:
+                raise WarehouseError(_first_line(exc)) from exc
+
+    def insert_df(self, table: str, df: pd.DataFrame) -> None:
+        with self._lock:
+            try:
+                self._client.insert_df(table, df, database=DATABASE)
+            except ClickHouseError as exc:
+                raise WarehouseError(_first_line(exc)) from exc
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    for line in text.splitlines():
+        if "DB::Exception" in line or "Code:" in line:
+            return line.strip()[:500]
+    return text.splitlines()[0][:500] if text else type(exc).__name__
+
+
+def _to_business_time(df: pd.DataFrame) -> pd.DataFrame:
+    """Turn time-zone-aware columns into naive Beijing wall-clock times for display."""
+    for name in df.columns:
+        dtype = df[name].dtype
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            df[name] = df[name].dt.tz_convert(BUSINESS_TZ).dt.tz_localize(None)
+    return df
+
+
+_shared: Warehouse | None = None
+_shared_lock = threading.Lock()
+
+
+def get_warehouse() -> Warehouse:
+    """The process-wide client (the embedded engine allows one data folder per process)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Warehouse()
+        return _shared
+
+
+def reset_warehouse() -> None:
+    """Forget the process-wide client (tests point the process at another folder)."""
+    global _shared
+    with _shared_lock:
+        if _shared is not None:
+            _shared.close()
+        _shared = None
