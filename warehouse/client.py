@@ -118,7 +118,8 @@ class Warehouse:
     def scalar(self, sql: str, parameters: dict[str, Any] | None = None) -> Any:
         with self._lock:
             try:
-                return self._client.query(sql, parameters=parameters or {}).first_item
+                rows = self._client.query(sql, parameters=parameters or {}).result_rows
+                return rows[0][0] if rows else None
             except ClickHouseError as exc:
                 raise WarehouseError(_first_line(exc)) from exc
 

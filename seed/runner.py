@@ -1,0 +1,175 @@
+"""Runs the seed: reference rows from Python, everything else generated inside ClickHouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from seed import story
+from seed.departments import DEPARTMENTS, categories
+from seed.scales import Scale
+from seed.skeleton import load_districts, skeleton_parameters
+from warehouse import Warehouse, WarehouseError
+from warehouse.migrate import ensure_current, split_statements
+
+SQL_DIR = Path(__file__).parent / "sql"
+WORKING_TABLES = ["seed_routine", "seed_case", "seed_controlled", "seed_edge", "seed_first_case"]
+# Spread of the outbreak: per-contact infection chances; place-based chances are divided by
+# the scale's person fraction so the outbreak has about the same size at every scale.
+TRANSMISSION = {
+    "p_household": 0.15,
+    "p_investigation": 0.0001,
+    "p_companion": 0.00003,
+    "p_missed": 0.00002,
+}
+
+
+@dataclass
+class Step:
+    label: str
+    table: str
+    run: Callable[[], None]
+
+
+def _data_tables(wh: Warehouse) -> list[str]:
+    return [
+        r[0]
+        for r in wh.rows(
+            "SELECT name FROM system.tables WHERE database = 'epi' "
+            "AND engine NOT IN ('MaterializedView', 'View') AND name != 'schema_migrations'"
+        )
+    ]
+
+
+def existing_dataset(wh: Warehouse) -> dict[str, str]:
+    return dict(wh.rows("SELECT key, argMax(value, updated_at) FROM epi.dataset_info GROUP BY key"))
+
+
+def clear(wh: Warehouse) -> None:
+    """Empty every data table (keeps the schema); working tables are dropped."""
+    for name in WORKING_TABLES:
+        wh.command(f"DROP TABLE IF EXISTS epi.{name}")
+    for name in _data_tables(wh):
+        wh.command(f"TRUNCATE TABLE IF EXISTS epi.{name}")
+
+
+def _set_info(wh: Warehouse, **values: str) -> None:
+    df = pd.DataFrame({"key": list(values), "value": [str(v) for v in values.values()]})
+    wh.insert_df("dataset_info", df)
+
+
+class Seeder:
+    def __init__(self, wh: Warehouse, scale: Scale, seed: int):
+        self.wh, self.scale, self.seed = wh, scale, seed
+        self.batch_id = f"seed-{scale.name}-{seed}"
+        skeleton = skeleton_parameters(scale.person_fraction)
+        self.params = {
+            **skeleton,
+            **TRANSMISSION,
+            "seed": seed,
+            "fraction": scale.person_fraction,
+            "active_share": scale.active_day_share,
+            "sites_per_community": scale.sites_per_community,
+            "batch_id": self.batch_id,
+            "building": story.BUILDING_NAME,
+            "data_end": f"{story.STORY_END} 23:59:59",
+            "last_case_day": dt.date(2022, 3, 12),
+            "cluster": story.CLUSTER_NAME,
+            "pool_size": story.POOL_SIZE,
+            "backlog_round": 3,
+            "close_test_days": story.CLOSE_TEST_DAYS,
+            "monitoring_test_days": story.MONITORING_TEST_DAYS,
+            "secondary_test_days": story.SECONDARY_TEST_DAYS,
+            "busy_minutes": story.BUSY_MINUTES,
+            "congested_minutes": story.CONGESTED_MINUTES,
+            "high_lift_days": story.HIGH_ZONE_LIFT_DAYS,
+            "medium_lift_days": story.MEDIUM_ZONE_LIFT_DAYS,
+            **story.mass_day_parameters(),
+            "centralized_days": story.CENTRALIZED_DAYS,
+            "monitoring_days": story.HOME_MONITORING_DAYS,
+            "secondary_days": story.SECONDARY_HOME_DAYS,
+        }
+
+    def sql(self, name: str, **extra) -> None:
+        params = {**self.params, **extra}
+        for statement in split_statements((SQL_DIR / name).read_text(encoding="utf-8")):
+            used = {k: v for k, v in params.items() if "{" + k + ":" in statement}
+            self.wh.command(statement, used)
+
+    def reference(self) -> None:
+        d = load_districts()
+        self.wh.insert_df("district", pd.DataFrame({
+            "code": [x.code for x in d], "name": [x.name for x in d], "kind": [x.kind for x in d],
+            "population_2020": [x.population_2020 for x in d],
+            "lon": [x.lon for x in d], "lat": [x.lat for x in d],
+        }))
+        self.wh.insert_df("source_department", pd.DataFrame(DEPARTMENTS, columns=["code", "name"]))
+        self.wh.insert_df("business_category", pd.DataFrame(
+            categories(), columns=["code", "department_code", "name", "target_table"]))
+
+    def steps(self) -> list[Step]:
+        steps = [
+            Step("参考数据 reference", "district", self.reference),
+            Step("街道社区 streets", "community", lambda: self.sql("10_streets.sql")),
+            Step("人口 persons", "person", lambda: (self.sql("15_working_tables.sql"), self.sql("20_people.sql"))),
+            Step("资源 resources", "sampling_site", lambda: self.sql("25_resources.sql")),
+            Step("首发病例 index cases", "seed_case", lambda: self.sql("28_index_cases.sql")),
+        ]
+        for day in story.story_days():
+            steps.append(Step(f"{day:%m-%d} 轨迹与流调", "trajectory_point",
+                              lambda day=day: self.sql("30_day.sql", day=day)))
+        steps += [
+            Step("病例与转运 cases", "case_record", lambda: self.sql("40_outbreak.sql")),
+            Step("核酸检测 samples", "sample", self.testing),
+            Step("采样点状态 sites", "site_status_report", lambda: self.sql("55_site_status.sql")),
+            Step("风险区与健康码 zones", "risk_zone", lambda: self.sql("60_zones_codes.sql")),
+            Step("诉求 appeals", "appeal", lambda: self.sql("70_appeals.sql")),
+            Step("排查专题 screening", "screening_record", lambda: self.sql("80_screening.sql")),
+            Step("疫苗接种 vaccination", "vaccination", lambda: self.sql("90_vaccination.sql")),
+        ]
+        return steps
+
+    def testing(self) -> None:
+        for round_id, first_day, days, districts in story.ROUNDS:
+            self.sql("50_mass_round.sql", round_id=round_id, round_day=first_day,
+                     round_days=days, round_districts=districts or [])
+        self.sql("52_other_samples.sql")
+
+    def count(self, table: str) -> int:
+        return int(self.wh.scalar(f"SELECT count() FROM epi.{table}") or 0)
+
+
+def run(wh: Warehouse, scale: Scale, seed: int, *, rebuild: bool, progress) -> dict[str, int]:
+    """Seed the warehouse; refuses a filled one unless rebuild, resumes nothing half-done."""
+    ensure_current(wh)
+    info = existing_dataset(wh)
+    if info.get("status") == "complete" and not rebuild:
+        raise WarehouseError(
+            f"仓库已有数据 / the warehouse already holds the {info.get('scale')} seed "
+            f"(seed {info.get('seed')}): add --rebuild to replace it."
+        )
+    clear(wh)
+    _set_info(wh, status="seeding", scale=scale.name, seed=seed)
+    seeder = Seeder(wh, scale, seed)
+    started = time.perf_counter()
+    steps = seeder.steps()
+    with progress(total=len(steps)) as bar:
+        for step in steps:
+            bar.set_description(step.label)
+            step.run()
+            bar.set_postfix_str(f"{step.table} {seeder.count(step.table):,} 行")
+            bar.update(1)
+    for name in WORKING_TABLES:
+        wh.command(f"DROP TABLE IF EXISTS epi.{name}")
+    counts = {t: seeder.count(t) for t in sorted(_data_tables(wh))}
+    elapsed = time.perf_counter() - started
+    _set_info(wh, status="complete", scale=scale.name, seed=seed,
+              person_fraction=scale.person_fraction, seconds=f"{elapsed:.1f}",
+              data_version=f"{scale.name}-{seed}-{int(time.time())}",
+              last_day=str(story.STORY_END))
+    return counts

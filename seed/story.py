@@ -1,0 +1,55 @@
+"""The storyline's fixed facts and the protocol settings it follows (DOMAIN.md defaults)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+STORY_START = dt.date(2022, 2, 10)
+STORY_END = dt.date(2022, 3, 20)  # last day with data
+INDEX_CONFIRMED = dt.date(2022, 2, 20)
+BUILDING_NAME = "棕榈泉大厦"
+INDEX_TOPIC = "成都220棕榈泉大厦"
+CLUSTER_NAME = "成都220"
+
+# 9th-edition protocol defaults: 7 days centralized quarantine + 3 days home monitoring for
+# close contacts; 7 days home quarantine for secondary contacts; tests on protocol days.
+CENTRALIZED_DAYS = 7
+HOME_MONITORING_DAYS = 3
+SECONDARY_HOME_DAYS = 7
+CLOSE_TEST_DAYS = [1, 2, 3, 5, 7]
+MONITORING_TEST_DAYS = [3]
+SECONDARY_TEST_DAYS = [1, 4, 7]
+POOL_SIZE = 10
+# queue states (Shenzhen practice): clear < 25 min, busy >= 25 min, congested >= 50 min
+BUSY_MINUTES = 25
+CONGESTED_MINUTES = 50
+# zones are lifted after 7 days without a new case, plus the negative round on day 7
+HIGH_ZONE_LIFT_DAYS = 7
+MEDIUM_ZONE_LIFT_DAYS = 7
+
+# mass-testing rounds: (round id, first day, days, districts or None for the whole city)
+ROUNDS = [
+    (1, dt.date(2022, 2, 21), 1, ["510104", "510107", "510108"]),
+    (2, dt.date(2022, 2, 24), 1, ["510104", "510105", "510106", "510107", "510108"]),
+    (3, dt.date(2022, 3, 1), 2, None),
+    (4, dt.date(2022, 3, 8), 1, ["510104", "510107", "510108", "510116", "510112"]),
+]
+
+
+def story_days() -> list[dt.date]:
+    days, d = [], STORY_START
+    while d <= STORY_END:
+        days.append(d)
+        d += dt.timedelta(days=1)
+    return days
+
+
+def mass_day_parameters() -> dict:
+    """Each mass-testing day with its round's length and districts (empty = whole city)."""
+    days, lengths, districts = [], [], []
+    for _round_id, first, n_days, units in ROUNDS:
+        for i in range(n_days):
+            days.append(first + dt.timedelta(days=i))
+            lengths.append(n_days)
+            districts.append(units or [])
+    return {"mass_days": days, "mass_day_len": lengths, "mass_day_districts": districts}
