@@ -22,10 +22,10 @@ WORKING_TABLES = ["seed_routine", "seed_case", "seed_controlled", "seed_edge", "
 # Spread of the outbreak: per-contact infection chances; place-based chances are divided by
 # the scale's person fraction so the outbreak has about the same size at every scale.
 TRANSMISSION = {
-    "p_household": 0.15,
-    "p_investigation": 0.0001,
-    "p_companion": 0.00003,
-    "p_missed": 0.00002,
+    "p_household": 0.2,
+    "p_investigation": 0.0003,
+    "p_companion": 0.0001,
+    "p_missed": 0.0001,
 }
 
 
@@ -80,6 +80,7 @@ class Seeder:
             "data_end": f"{story.STORY_END} 23:59:59",
             "last_case_day": dt.date(2022, 3, 12),
             "cluster": story.CLUSTER_NAME,
+            "max_new_cases": 8,
             "pool_size": story.POOL_SIZE,
             "backlog_round": 3,
             "close_test_days": story.CLOSE_TEST_DAYS,

@@ -111,6 +111,11 @@ class Warehouse:
         with self._lock:
             try:
                 df = self._client.query_df(sql, parameters=parameters or {}, settings=settings)
+                if df.empty and len(df.columns) == 0:
+                    # the embedded engine returns an empty result without its columns:
+                    # DESCRIBE the same statement to learn their names
+                    described = self._client.query("DESCRIBE (" + sql + ")", parameters=parameters or {})
+                    df = pd.DataFrame(columns=[row[0] for row in described.result_rows])
             except ClickHouseError as exc:
                 raise WarehouseError(_first_line(exc)) from exc
         return _to_business_time(df)

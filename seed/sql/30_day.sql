@@ -124,7 +124,9 @@ WHERE e.traced_on = {day:Date} AND e.hop = 1
                 {p_companion:Float64} / {fraction:Float64}))
   AND e.to_person NOT IN (SELECT person_id FROM epi.seed_case)
 GROUP BY to_person
-HAVING confirmed_at <= toDateTime({last_case_day:Date}, 'Asia/Shanghai');
+HAVING confirmed_at <= toDateTime({last_case_day:Date}, 'Asia/Shanghai')
+ORDER BY cityHash64({seed:UInt64}, 'cap', to_person)
+LIMIT {max_new_cases:UInt16};
 
 -- Missed links: a visitor of the same place on the same day, outside the traced hour, is
 -- found later by mass testing while still moving about the city.
@@ -157,7 +159,9 @@ WHERE t.place_id IN (
   AND t.person_id NOT IN (SELECT person_id FROM epi.seed_case)
   AND t.person_id NOT IN (SELECT to_person FROM epi.seed_edge)
 GROUP BY t.person_id
-HAVING confirmed_at <= toDateTime({last_case_day:Date}, 'Asia/Shanghai');
+HAVING confirmed_at <= toDateTime({last_case_day:Date}, 'Asia/Shanghai')
+ORDER BY cityHash64({seed:UInt64}, 'cap', t.person_id)
+LIMIT {max_new_cases:UInt16};
 
 -- Close contacts go under control: notified, 120 transfer, 7 days centralized quarantine,
 -- 3 days home health monitoring; one episode per person, from their first identification.

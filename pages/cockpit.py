@@ -1,0 +1,152 @@
+"""指挥总览: the leadership cockpit — KPIs with change from the day before, a map of the units
+coloured by a chosen indicator, trends, and drill-down city → district → street → community."""
+
+import datetime as dt
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from portal import cockpit, drill, session, ui
+from portal.data import QueryRunner, data_range
+from portal.glossary import INDICATORS, LEVELS, TREND_METRICS
+from portal.settings import load_portal_settings
+
+identity = session.current()
+settings = load_portal_settings()
+span = data_range(identity.scope)
+run = QueryRunner(identity.scope, span["data_version"])
+
+st.title("指挥总览")
+
+# -- as-of date and unit, from the widgets or a shared link --------------------------------
+params = st.query_params
+if "as_of" not in st.session_state:
+    wanted = params.get("date")
+    try:
+        chosen = dt.date.fromisoformat(wanted) if wanted else span["last_day"]
+    except ValueError:
+        chosen = span["last_day"]
+        st.warning(f"日期“{wanted}”无法识别，已显示最近一天 {span['last_day']}。")
+    if not span["first_day"] <= chosen <= span["last_day"]:
+        st.warning(f"{chosen} 不在数据范围（{span['first_day']} 至 {span['last_day']}）内，已显示最近一天。")
+        chosen = span["last_day"]
+    st.session_state["as_of"] = chosen
+if "unit" not in st.session_state:
+    st.session_state["unit"] = params.get("unit", drill.start_unit(identity.scope))
+
+try:
+    unit = drill.check(run, st.session_state["unit"], identity.scope)
+except drill.UnknownUnit as exc:
+    st.error(f"{exc} 已返回{'全市' if not identity.scope else '管辖区'}。")
+    unit = st.session_state["unit"] = drill.start_unit(identity.scope)
+
+top = st.columns([2, 3])
+as_of = top[0].date_input("统计日期（截至当日24时）", key="as_of",
+                          min_value=span["first_day"], max_value=span["last_day"])
+crumbs = drill.names_of(run, unit)
+with top[1]:
+    st.caption("当前层级")
+    cols = st.columns(len(crumbs))
+    for i, (code, name) in enumerate(crumbs):
+        allowed = code.startswith(identity.scope) or not identity.scope
+        if cols[i].button(name, key=f"crumb-{code}", disabled=(code == unit or not allowed),
+                          use_container_width=True):
+            st.session_state["unit"] = code
+            st.rerun()
+st.query_params.update({"unit": unit, "date": as_of.isoformat()})
+
+figures = cockpit.compute(run, settings, unit, as_of)
+total, before = figures.total("today"), figures.total("prev")
+here = crumbs[-1][1]
+st.subheader(f"{here} · {as_of:%Y年%m月%d日}")
+
+
+def card(col, key: str, pair: tuple | None = None, label: str | None = None):
+    name, unit_text, worse = INDICATORS[key]
+    value, prev = pair if pair is not None else (total[key], before[key])
+    ui.kpi(col, label or name, value, prev, unit_text, worse)
+
+
+groups = st.columns(4)
+with groups[0]:
+    st.markdown("##### 人员管控（24时在管）")
+    a, b = st.columns(2)
+    card(a, "under_control"); card(b, "centralized")
+    card(a, "home_quarantine"); card(b, "home_monitoring")
+with groups[1]:
+    st.markdown("##### 病例与密接")
+    a, b = st.columns(2)
+    card(a, "confirmed"); card(b, "asymptomatic")
+    card(a, "close_identified")
+    card(b, "transfer_24h_rate", (cockpit.transfer_rate(total), cockpit.transfer_rate(before)))
+with groups[2]:
+    st.markdown("##### 核酸检测")
+    a, b = st.columns(2)
+    card(a, "sites_open"); card(b, "sites_congested")
+    card(a, "samples_taken")
+    card(b, "pending_b", label=f"超{settings.pending_hours_b}小时未出结果")
+    st.caption(f"繁忙 {ui.fmt(total['sites_busy'])} 个 · 超{settings.pending_hours_a}小时未出结果 "
+               f"{ui.fmt(total['pending_a'])} 管 · 未上报 {ui.fmt(total['sites_unreported'])} 个")
+with groups[3]:
+    st.markdown("##### 诉求与排查")
+    a, b = st.columns(2)
+    card(a, "appeals_received"); card(b, "appeals_overdue")
+    card(a, "screening_dispatched"); card(b, "screening_verified")
+ui.computed_note(max(run.computed_at.values(), default=None))
+
+# -- map and table of the units one level down ----------------------------------------------
+grain = cockpit.CHILD_GRAIN[len(unit)]
+kids = drill.children(run, unit, grain)
+if len(unit) < 12 and not kids.empty:
+    st.markdown(f"#### 下辖{LEVELS[grain]}")
+    choice = st.selectbox("地图着色指标", list(INDICATORS), format_func=lambda k: INDICATORS[k][0],
+                          index=list(INDICATORS).index("under_control"))
+    label, unit_text, worse = INDICATORS[choice]
+    table = kids.merge(figures.today.reset_index(), on="unit_code", how="left").fillna(0)
+    if choice == "transfer_24h_rate":
+        table[choice] = [cockpit.transfer_rate(r) or 0.0 for _, r in table.iterrows()]
+    cells = run("geo/unit_cells", unit=unit, grain=grain, resolution={6: 6, 9: 7, 12: 8}[grain])
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{here}下辖{LEVELS[grain]} · {label}（{unit_text}）· {as_of:%m月%d日}**")
+        deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom={6: 8.2, 9: 10.3, 12: 12.3}[grain])
+        st.pydeck_chart(deck, height=460)
+        ui.computed_note(run.computed_at.get("geo/unit_cells"))
+    with right:
+        shown = table[["unit_code", "name", "under_control", "confirmed", "asymptomatic",
+                       "close_identified", "sites_congested", "samples_taken", "appeals_received",
+                       "appeals_overdue"]].sort_values(choice if choice in table else "under_control",
+                                                        ascending=False)
+        shown = shown.rename(columns={"unit_code": "代码", "name": "名称", **{
+            k: INDICATORS[k][0] for k in INDICATORS}})
+        st.dataframe(shown, hide_index=True, height=380, use_container_width=True)
+        ui.download_buttons(shown, f"指挥总览_{here}_{as_of}", "units")
+        names = dict(zip(kids["unit_code"], kids["name"]))
+        target = st.selectbox(f"下钻到{LEVELS[grain]}", [""] + list(names),
+                              format_func=lambda c: "请选择…" if not c else names[c], key=f"drill-{unit}")
+        if target:
+            st.session_state["unit"] = target
+            st.rerun()
+
+# -- trends ------------------------------------------------------------------------------
+st.markdown(f"#### {here}趋势（{settings.trend_start:%m月%d日}至{as_of:%m月%d日}）")
+trend = run("cockpit/daily_trend", unit=unit, date_from=settings.trend_start, as_of=as_of)
+trend["指标"] = trend["metric"].map(TREND_METRICS)
+trend["日期"] = pd.to_datetime(trend["day"])
+c1, c2 = st.columns(2)
+cases = trend[trend["metric"].isin(["confirmed", "asymptomatic"])]
+fig = px.bar(cases, x="日期", y="value", color="指标", title="每日新增感染者（例）",
+             labels={"value": "例"}, color_discrete_sequence=["#c0392b", "#e67e22"])
+c1.plotly_chart(fig, use_container_width=True)
+ctrl = trend[trend["metric"].isin(["under_control"])]
+fig = px.line(ctrl, x="日期", y="value", title="24时在管人员（人）", labels={"value": "人"})
+c2.plotly_chart(fig, use_container_width=True)
+c3, c4 = st.columns(2)
+fig = px.bar(trend[trend["metric"] == "samples"], x="日期", y="value", title="每日采样（人次）",
+             labels={"value": "人次"})
+c3.plotly_chart(fig, use_container_width=True)
+fig = px.line(trend[trend["metric"] == "appeals"], x="日期", y="value", title="每日受理涉疫诉求（件）",
+              labels={"value": "件"})
+c4.plotly_chart(fig, use_container_width=True)
+ui.computed_note(run.computed_at.get("cockpit/daily_trend"))

@@ -1,0 +1,1 @@
+"""The command portal: app shell, sessions, cached query access, UI parts."""

@@ -1,0 +1,39 @@
+"""Entry point: `streamlit run portal/app.py`. Sign-in gate, then the pages the role may see."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from portal import session  # noqa: E402
+from portal.data import warehouse_ready  # noqa: E402
+from warehouse import WarehouseError  # noqa: E402
+
+st.set_page_config(page_title="成都市疫情防控指挥平台", page_icon="🛡️", layout="wide")
+
+try:
+    warehouse_ready()
+except WarehouseError as exc:
+    st.error(f"数据仓库不可用：{exc}")
+    st.stop()
+
+identity = session.current()
+if identity is None:
+    pages = [st.Page(str(ROOT / "pages" / "sign_in.py"), title="登录", icon="🔑", default=True)]
+else:
+    pages = [st.Page(str(ROOT / "pages" / "cockpit.py"), title="指挥总览", icon="📊", default=True)]
+    with st.sidebar:
+        st.markdown(f"**{identity.name}** · {identity.role_label}")
+        if identity.scope:
+            st.caption(f"管辖范围：{identity.scope}")
+        if st.button("退出登录"):
+            session.sign_out()
+            st.rerun()
+
+st.navigation(pages).run()

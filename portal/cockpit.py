@@ -1,0 +1,116 @@
+"""The cockpit's figures: every indicator for a unit's children on an as-of day and the day
+before, assembled from the indicator queries (all additive, so a unit is its children's sum)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from portal.settings import PortalSettings
+
+CHILD_GRAIN = {0: 6, 6: 9, 9: 12, 12: 12}
+Runner = Callable[..., pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Indicator values per child unit for the day (`today`) and the day before (`prev`)."""
+
+    today: pd.DataFrame  # index unit_code, one column per indicator
+    prev: pd.DataFrame
+
+    def total(self, frame: str = "today") -> pd.Series:
+        return getattr(self, frame).sum(numeric_only=True)
+
+
+def _pivot(df: pd.DataFrame, column: str, prefix: str = "") -> pd.DataFrame:
+    if df.empty:
+        return pd.DataFrame()
+    wide = df.pivot_table(index="unit_code", columns="kind", values=column, aggfunc="sum", fill_value=0)
+    wide.columns = [prefix + str(c) for c in wide.columns]
+    return wide
+
+
+def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) -> Figures:
+    """All cockpit indicators for the children of `unit` (a code prefix, '' = city)."""
+    grain = CHILD_GRAIN[len(unit)]
+    common = {"unit": unit, "grain": grain, "as_of": as_of}
+    today, prev = {}, {}
+
+    control = run("cockpit/control_now_by_unit", **common)
+    today["control"], prev["control"] = _pivot(control, "now"), _pivot(control, "prev")
+
+    cases = run("cockpit/cases_by_unit", **common)
+    today["cases"], prev["cases"] = _pivot(cases, "today"), _pivot(cases, "prev")
+    to_date = _pivot(cases, "to_date")
+    cumulative = pd.DataFrame({"cases_to_date": to_date.sum(axis=1)}) if not to_date.empty else pd.DataFrame()
+    today["cum"], prev["cum"] = cumulative, cumulative
+
+    contacts = run("cockpit/contacts_by_unit", **common)
+    for frame, col, col24 in ((today, "today", "today_24h"), (prev, "prev", "prev_24h")):
+        ident = _pivot(contacts, col)
+        moved = _pivot(contacts, col24)
+        out = pd.DataFrame(index=ident.index)
+        out["close_identified"] = ident.get("close_contact", 0)
+        out["secondary_identified"] = ident.get("secondary_contact", 0)
+        out["close_transferred_24h"] = moved.get("close_contact", 0)
+        frame["contacts"] = out
+
+    sites = run("cockpit/sites_by_unit", **common)
+    for frame, day in ((today, as_of), (prev, as_of - dt.timedelta(days=1))):
+        part = sites[pd.to_datetime(sites["day"]).dt.date == day].set_index("unit_code") if not sites.empty else sites
+        frame["sites"] = pd.DataFrame({
+            "sites_total": part.get("sites"),
+            "sites_open": part.get("clear", 0) + part.get("busy", 0) + part.get("congested", 0),
+            "sites_busy": part.get("busy"),
+            "sites_congested": part.get("congested"),
+            "sites_closed": part.get("closed"),
+            "sites_unreported": part.get("unreported"),
+        }) if not part.empty else pd.DataFrame()
+
+    samples = run("cockpit/samples_by_unit", **common,
+                  pending_a=settings.pending_hours_a, pending_b=settings.pending_hours_b).set_index("unit_code")
+    today["samples"] = samples[["taken", "pending_a", "pending_b"]].rename(columns={"taken": "samples_taken"})
+    prev["samples"] = samples[["taken_prev", "pending_a_prev", "pending_b_prev"]].set_axis(
+        ["samples_taken", "pending_a", "pending_b"], axis=1)
+
+    limits = settings.appeal_limit_days
+    appeals = run("cockpit/appeals_by_unit", **common, types=list(limits),
+                  limit_days=list(limits.values())).set_index("unit_code")
+    today["appeals"] = appeals[["received", "closed", "overdue"]].add_prefix("appeals_")
+    prev["appeals"] = appeals[["received_prev", "closed_prev", "overdue_prev"]].set_axis(
+        ["appeals_received", "appeals_closed", "appeals_overdue"], axis=1)
+
+    screening = run("cockpit/screening_by_unit", **common).set_index("unit_code")
+    today["screening"] = screening[["dispatched", "verified", "awaiting"]].add_prefix("screening_")
+    prev["screening"] = screening[["dispatched_prev", "verified_prev", "awaiting_prev"]].set_axis(
+        ["screening_dispatched", "screening_verified", "screening_awaiting"], axis=1)
+
+    return Figures(_combine(today), _combine(prev))
+
+
+def _combine(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    frames = [p for p in parts.values() if not p.empty]
+    wide = pd.concat(frames, axis=1).fillna(0) if frames else pd.DataFrame()
+    for col in ("centralized", "home_quarantine", "home_monitoring", "confirmed", "asymptomatic",
+                "cases_to_date", "close_identified", "secondary_identified", "close_transferred_24h",
+                "sites_total", "sites_open", "sites_busy", "sites_congested", "sites_closed",
+                "sites_unreported", "samples_taken", "pending_a", "pending_b", "appeals_received",
+                "appeals_closed", "appeals_overdue", "screening_dispatched", "screening_verified",
+                "screening_awaiting"):
+        if col not in wide:
+            wide[col] = 0
+    wide = wide.astype("int64")
+    wide["under_control"] = wide["centralized"] + wide["home_quarantine"] + wide["home_monitoring"]
+    wide.index.name = "unit_code"
+    return wide
+
+
+def transfer_rate(values: pd.Series) -> float | None:
+    """Share of close contacts identified that day who were transferred within 24 h (%)."""
+    if not values.get("close_identified"):
+        return None
+    return round(100.0 * values["close_transferred_24h"] / values["close_identified"], 1)

@@ -1,0 +1,60 @@
+"""Cached access to the indicator queries: one warehouse client per process, results cached
+by query name + parameters + jurisdiction + data version (the embedded engine runs one query
+at a time, so repeated views must not reach it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from portal.settings import load_portal_settings
+from queries import registry
+from warehouse import get_warehouse
+from warehouse.migrate import ensure_current
+
+BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@st.cache_resource(show_spinner=False)
+def warehouse_ready() -> bool:
+    """Open the single client and check the schema once per process."""
+    ensure_current(get_warehouse())
+    return True
+
+
+@st.cache_data(ttl=load_portal_settings().cache_ttl_s, show_spinner=False, max_entries=2000)
+def _cached(name: str, scope: str, data_version: str, params: tuple) -> tuple[pd.DataFrame, str]:
+    df = registry.run(name, scope, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+    computed = dt.datetime.now(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    return df, computed
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def data_range(scope: str) -> dict:
+    df = registry.run("meta/data_range", scope)
+    row = df.iloc[0]
+    return {
+        "first_day": pd.Timestamp(row["first_day"]).date(),
+        "last_day": pd.Timestamp(row["last_day"]).date(),
+        "data_version": str(row["data_version"] or ""),
+    }
+
+
+class QueryRunner:
+    """Runs registry queries for one session's jurisdiction, through the cache."""
+
+    def __init__(self, scope: str, data_version: str):
+        self.scope, self.data_version = scope, data_version
+        self.computed_at: dict[str, str] = {}
+
+    def __call__(self, name: str, **params: Any) -> pd.DataFrame:
+        frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+        df, computed = _cached(name, self.scope, self.data_version, frozen)
+        self.computed_at[name] = computed
+        return df.copy()

@@ -1,0 +1,51 @@
+"""English names in code, Chinese words in the UI: the one place they meet."""
+
+ROLES = {
+    "leadership": "指挥部领导",
+    "analyst": "数据分析员",
+    "district_operator": "区县工作人员",
+}
+
+LEVELS = {0: "全市", 6: "区（市）县", 9: "街道（镇）", 12: "社区（村）"}
+
+CONTROL_KINDS = {
+    "centralized": "集中隔离",
+    "home_quarantine": "居家隔离",
+    "home_monitoring": "居家健康监测",
+}
+
+CASE_KINDS = {"confirmed": "确诊病例", "asymptomatic": "无症状感染者"}
+
+TREND_METRICS = {
+    "confirmed": "新增确诊",
+    "asymptomatic": "新增无症状",
+    "under_control": "在管人员",
+    "samples": "采样人次",
+    "appeals": "涉疫诉求",
+}
+
+# indicator key → (label, unit, higher is worse)
+INDICATORS = {
+    "under_control": ("在管人员", "人", True),
+    "centralized": ("集中隔离", "人", True),
+    "home_quarantine": ("居家隔离", "人", True),
+    "home_monitoring": ("居家健康监测", "人", True),
+    "confirmed": ("新增确诊", "例", True),
+    "asymptomatic": ("新增无症状", "例", True),
+    "cases_to_date": ("累计感染者", "例", True),
+    "close_identified": ("新增密接", "人", True),
+    "secondary_identified": ("新增次密接", "人", True),
+    "transfer_24h_rate": ("密接24小时转运率", "%", False),
+    "sites_open": ("开放采样点", "个", False),
+    "sites_busy": ("繁忙采样点", "个", True),
+    "sites_congested": ("拥堵采样点", "个", True),
+    "samples_taken": ("当日采样", "人次", False),
+    "pending_a": ("超12小时未出结果", "管", True),
+    "pending_b": ("超24小时未出结果", "管", True),
+    "appeals_received": ("受理诉求", "件", True),
+    "appeals_closed": ("办结诉求", "件", False),
+    "appeals_overdue": ("超期未办结", "件", True),
+    "screening_dispatched": ("排查下发", "人", False),
+    "screening_verified": ("核查完成", "人", False),
+    "screening_awaiting": ("待核查", "人", True),
+}

@@ -1,0 +1,40 @@
+"""Portal settings: the policy choices the indicators apply (DOMAIN.md defaults)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """Named settings; each can be overridden by the environment variable in its comment."""
+
+    pending_hours_a: int = 12  # EPI_PENDING_HOURS_A: results pending past this many hours
+    pending_hours_b: int = 24  # EPI_PENDING_HOURS_B
+    # time limits per appeal type, calendar days (EPI_APPEAL_LIMITS="consultation=2,help=5,…")
+    appeal_limit_days: dict[str, int] = field(default_factory=lambda: {
+        "consultation": 2, "help": 5, "complaint": 5, "report": 5, "suggestion": 10})
+    trend_start: dt.date = dt.date(2022, 2, 10)
+    cache_ttl_s: int = 60  # EPI_CACHE_TTL_S
+
+
+def load_portal_settings() -> PortalSettings:
+    limits = PortalSettings().appeal_limit_days
+    raw = os.environ.get("EPI_APPEAL_LIMITS", "")
+    if raw:
+        limits = dict(limits)
+        for item in raw.split(","):
+            key, _, days = item.partition("=")
+            limits[key.strip()] = int(days)
+    return PortalSettings(
+        pending_hours_a=_int("EPI_PENDING_HOURS_A", 12),
+        pending_hours_b=_int("EPI_PENDING_HOURS_B", 24),
+        appeal_limit_days=limits,
+        cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
+    )

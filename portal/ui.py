@@ -1,0 +1,82 @@
+"""Small UI parts shared by pages: number formats, KPI cards, the no-basemap unit map."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+# light → dark red ramp for "higher is worse", light → dark teal for "higher is better"
+_WORSE = [(254, 229, 217), (252, 174, 145), (251, 106, 74), (222, 45, 38), (165, 15, 21)]
+_BETTER = [(229, 245, 249), (153, 216, 201), (102, 194, 164), (44, 162, 95), (0, 109, 44)]
+
+
+def fmt(value, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if unit == "%":
+        return f"{value:,.1f}%"
+    return f"{int(value):,}"
+
+
+def kpi(col, label: str, value, prev, unit: str, worse_up: bool = True, help: str | None = None):
+    """A KPI card: the figure with its unit, and the change from the day before."""
+    delta = None
+    if value is not None and prev is not None:
+        diff = value - prev
+        delta = f"{diff:+,.1f} 个百分点" if unit == "%" else f"{int(diff):+,} 较前日"
+    col.metric(label, f"{fmt(value, unit)} {unit if unit != '%' else ''}".strip(), delta,
+               delta_color="inverse" if worse_up else "normal", help=help)
+
+
+def computed_note(stamp: str | None) -> None:
+    if stamp:
+        st.caption(f"计算时间 {stamp}（北京时间）")
+
+
+def colour_scale(values: pd.Series, worse_up: bool) -> list[list[int]]:
+    ramp = _WORSE if worse_up else _BETTER
+    top = float(values.max()) if len(values) else 0.0
+    out = []
+    for v in values:
+        idx = 0 if top <= 0 else min(len(ramp) - 1, int(len(ramp) * float(v) / (top + 1e-9)))
+        out.append([*ramp[idx], 200])
+    return out
+
+
+def unit_map(cells: pd.DataFrame, units: pd.DataFrame, value_col: str, label: str,
+             unit: str, worse_up: bool, zoom: float) -> pdk.Deck:
+    """Units drawn as their own H3 cells, coloured by the indicator, names on top; no basemap."""
+    shown = cells.merge(units[["unit_code", "name", value_col]], on="unit_code", how="inner")
+    shown["fill"] = colour_scale(shown[value_col], worse_up)
+    shown["value_text"] = shown[value_col].map(lambda v: fmt(v, unit))
+    labels = units.assign(value_text=units[value_col].map(lambda v: fmt(v, unit)))
+    labels["text"] = labels["name"] + "\n" + labels["value_text"]
+    layers = [
+        pdk.Layer("H3HexagonLayer", shown, get_hexagon="hex", get_fill_color="fill",
+                  get_line_color=[255, 255, 255, 160], line_width_min_pixels=1, stroked=True,
+                  filled=True, extruded=False, pickable=True, auto_highlight=True),
+        pdk.Layer("TextLayer", labels, get_position=["lon", "lat"], get_text="text",
+                  get_size=13, get_color=[20, 20, 20, 255], character_set="auto",
+                  font_family='"Noto Sans CJK SC", "Noto Sans SC", sans-serif',
+                  get_text_anchor='"middle"', get_alignment_baseline='"center"',
+                  outline_width=2, outline_color=[255, 255, 255, 255], font_settings={"sdf": True}),
+    ]
+    view = pdk.ViewState(longitude=float(units["lon"].mean()), latitude=float(units["lat"].mean()),
+                         zoom=zoom, pitch=0)
+    return pdk.Deck(layers=layers, initial_view_state=view, map_style=None,
+                    tooltip={"text": "{name}\n" + label + "：{value_text}"})
+
+
+def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV and XLSX downloads of a table, with Chinese headers kept."""
+    import io
+
+    c1, c2 = st.columns(2)
+    c1.download_button("下载 CSV", df.to_csv(index=False).encode("utf-8-sig"), f"{stem}.csv",
+                       "text/csv", key=f"{key}-csv")
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False)
+    c2.download_button("下载 XLSX", buf.getvalue(), f"{stem}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}-xlsx")
