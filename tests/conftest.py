@@ -1,0 +1,55 @@
+"""One tiny warehouse for the whole test session (deterministic seed), shared by every test."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["TZ"] = "Asia/Shanghai"
+TEST_SEED = 20220220
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(tmp_path_factory):
+    """A migrated, seeded `tiny` warehouse; the process-wide client points at it."""
+    folder = tmp_path_factory.mktemp("warehouse") / "data"
+    os.environ["EPI_WAREHOUSE_URL"] = f"chdb://{folder}"
+    from contextlib import nullcontext
+
+    from seed.runner import run
+    from seed.scales import SCALES
+    from warehouse import get_warehouse, reset_warehouse
+    from warehouse.migrate import migrate
+
+    reset_warehouse()
+    wh = get_warehouse()
+    migrate(wh, log=lambda _m: None)
+
+    class _Quiet:
+        def __init__(self, total): pass
+        def __enter__(self): return self
+        def __exit__(self, *a): return False
+        def set_description(self, _t): pass
+        def set_postfix_str(self, _t): pass
+        def update(self, _n): pass
+
+    counts = run(wh, SCALES["tiny"], TEST_SEED, rebuild=False, progress=_Quiet)
+    _ = nullcontext
+    return {"wh": wh, "folder": folder, "counts": counts}
+
+
+@pytest.fixture(scope="session")
+def wh(tiny_warehouse):
+    return tiny_warehouse["wh"]
+
+
+@pytest.fixture(scope="session")
+def as_of():
+    import datetime as dt
+
+    return dt.date(2022, 3, 1)

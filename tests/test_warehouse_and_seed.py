@@ -1,0 +1,141 @@
+"""Schema migrations, the seed's skeleton and determinism, and clear messages on bad input."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from seed.skeleton import load_districts
+
+ROOT = Path(__file__).resolve().parent.parent
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+CHECK = "10X98765432"
+
+
+def check_char(body: str) -> str:
+    return CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+
+
+def test_check_character_matches_the_standard_examples():
+    assert check_char("11010519491231002") == "X"
+    assert check_char("44052418800101001") == "4"
+
+
+def test_migrating_twice_changes_nothing(wh):
+    from warehouse.migrate import latest_version, migrate
+
+    assert migrate(wh, log=lambda _m: None) == []
+    assert wh.scalar("SELECT max(version) FROM epi.schema_migrations") == latest_version()
+
+
+def test_cluster_rendering_shards_facts_and_replicates_dimensions():
+    from warehouse.migrate import render_cluster
+
+    ddl = render_cluster("epi_cluster")
+    assert "CREATE TABLE IF NOT EXISTS epi.person_local ON CLUSTER epi_cluster" in ddl
+    assert "ENGINE = Distributed(epi_cluster, epi, person_local, cityHash64(person_id))" in ddl
+    assert "ReplicatedMergeTree('/clickhouse/tables/epi/district', '{replica}')" in ddl
+    assert "TO epi.agg_cases_daily_local" in ddl and "FROM epi.case_record_local" in ddl
+    with pytest.raises(ValueError):
+        render_cluster("bad name;")
+
+
+def test_residents_per_unit_follow_the_census_within_one_percent(wh):
+    counts = dict(wh.rows("SELECT substring(community_code, 1, 6), count() FROM epi.person GROUP BY 1"))
+    for d in load_districts():
+        expected = d.population_2020 * 0.001
+        assert abs(counts[d.code] - expected) / expected < 0.01, d.name
+    assert sum(counts.values()) == 20938 - 1  # census 20,937,757 at 1/1000, rounded per unit
+
+
+def test_skeleton_sizes(wh):
+    assert wh.scalar("SELECT count() FROM epi.district") == 20
+    assert wh.scalar("SELECT count() FROM epi.street") == 261
+    assert wh.scalar("SELECT count() FROM epi.community") == 3132
+    assert wh.scalar("SELECT count() FROM epi.place WHERE name = '棕榈泉大厦'") == 1
+    assert wh.scalar("SELECT count() FROM epi.quarantine_hotel") == 150
+
+
+def test_id_numbers_and_phones_are_valid_and_unique(wh):
+    people = wh.query_df("SELECT id_number, phone, sex FROM epi.person")
+    assert people["id_number"].is_unique and people["phone"].is_unique
+    assert all(check_char(i[:17]) == i[17] for i in people["id_number"])
+    odd = people["id_number"].str[16].astype(int) % 2 == 1
+    assert ((people["sex"] == "male") == odd).all()
+    assert people["phone"].str.fullmatch(r"1\d{10}").all()
+
+
+def test_storyline_starts_at_the_building(wh):
+    index = wh.query_df(
+        "SELECT c.case_id, r.place_id FROM epi.case_record AS c "
+        "INNER JOIN epi.trajectory_point AS r ON r.person_id = c.person_id "
+        "WHERE c.generation = 0 AND r.place_id = 1")
+    assert set(index["case_id"]) == {"CD-0001", "CD-0002", "CD-0003"}
+    assert wh.scalar("SELECT count() FROM epi.contact_edge WHERE hop = 2") > 0
+
+
+def _fingerprint(wh) -> pd.DataFrame:
+    tables = ["person", "trajectory_point", "case_record", "contact_edge", "control_episode",
+              "sample", "site_status_report", "risk_zone", "health_code_change"]
+    rows = []
+    for t in tables:
+        n, h = wh.rows(f"SELECT count(), groupBitXor(cityHash64(*)) FROM epi.{t}")[0]
+        rows.append((t, n, h))
+    return pd.DataFrame(rows, columns=["table", "rows", "hash"])
+
+
+def test_second_seed_refuses_then_rebuild_gives_the_same_database(wh):
+    from seed.runner import run
+    from seed.scales import SCALES
+    from warehouse import WarehouseError
+
+    from conftest import TEST_SEED
+
+    before = _fingerprint(wh)
+
+    class Quiet:
+        def __init__(self, total): pass
+        def __enter__(self): return self
+        def __exit__(self, *a): return False
+        def set_description(self, _t): pass
+        def set_postfix_str(self, _t): pass
+        def update(self, _n): pass
+
+    with pytest.raises(WarehouseError, match="--rebuild"):
+        run(wh, SCALES["tiny"], TEST_SEED, rebuild=False, progress=Quiet)
+    run(wh, SCALES["tiny"], TEST_SEED, rebuild=True, progress=Quiet)
+    pd.testing.assert_frame_equal(before, _fingerprint(wh))
+
+
+def _cli(*args, url=None):
+    env = dict(os.environ)
+    if url is not None:
+        env["EPI_WAREHOUSE_URL"] = url
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_unknown_scale_and_bad_seed_are_refused_plainly():
+    out = _cli("-m", "seed", "--scale", "huge", url="chdb:///nonexistent")
+    assert out.returncode == 2 and "invalid choice: 'huge'" in out.stderr
+    out = _cli("-m", "seed", "--scale", "tiny", "--seed", "-3", url="chdb:///nonexistent")
+    assert out.returncode == 2 and "--seed must be ≥ 0" in out.stderr
+    out = _cli("-m", "seed", "--scale", "tiny", "--seed", "abc", url="chdb:///nonexistent")
+    assert out.returncode == 2 and "whole number" in out.stderr
+
+
+def test_unwritable_folder_and_unreachable_server_get_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = _cli("-m", "warehouse", "migrate", url=f"chdb://{blocker}/data")
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "cannot be created" in out.stderr
+    out = _cli("-m", "warehouse", "migrate", url="http://default:@127.0.0.1:1/epi")
+    assert out.returncode == 2 and "cannot reach the ClickHouse server at 127.0.0.1:1" in out.stderr
+
+
+def test_a_held_data_folder_is_named_plainly(tiny_warehouse):
+    out = _cli("-m", "warehouse", "migrate", url=f"chdb://{tiny_warehouse['folder']}")
+    assert out.returncode == 2 and "held by another process" in out.stderr
