@@ -123,8 +123,8 @@ if len(unit) < 12 and not kids.empty:
         st.dataframe(shown, hide_index=True, height=380, use_container_width=True)
         ui.download_buttons(shown, f"指挥总览_{here}_{as_of}", "units")
         names = dict(zip(kids["unit_code"], kids["name"]))
-        target = st.selectbox(f"下钻到{LEVELS[grain]}", [""] + list(names),
-                              format_func=lambda c: "请选择…" if not c else names[c], key=f"drill-{unit}")
+        target = st.selectbox(f"下钻到{LEVELS[grain]}", list(names), index=None, placeholder="请选择…",
+                              format_func=names.get, key=f"drill-{unit}")
         if target:
             st.session_state["unit"] = target
             st.rerun()

@@ -20,13 +20,16 @@ def fmt(value, unit: str = "") -> str:
 
 
 def kpi(col, label: str, value, prev, unit: str, worse_up: bool = True, help: str | None = None):
-    """A KPI card: the figure with its unit, and the change from the day before."""
-    delta = None
+    """A KPI card: the figure (unit in the label), and the change from the day before."""
+    delta, colour, arrow = None, "inverse" if worse_up else "normal", "auto"
     if value is not None and prev is not None:
         diff = value - prev
-        delta = f"{diff:+,.1f} 个百分点" if unit == "%" else f"{int(diff):+,} 较前日"
-    col.metric(label, f"{fmt(value, unit)} {unit if unit != '%' else ''}".strip(), delta,
-               delta_color="inverse" if worse_up else "normal", help=help)
+        if diff == 0:
+            delta, colour, arrow = "与前日持平", "off", "off"
+        else:
+            delta = f"{diff:+,.1f} 个百分点" if unit == "%" else f"{int(diff):+,} 较前日"
+    col.metric(f"{label}（{unit}）", fmt(value, unit), delta, delta_color=colour,
+               delta_arrow=arrow, help=help, border=True)
 
 
 def computed_note(stamp: str | None) -> None:

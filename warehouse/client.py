@@ -65,6 +65,7 @@ class Warehouse:
     def __init__(self, settings: WarehouseSettings | None = None):
         self.settings = settings or load_settings()
         self._lock = threading.Lock()
+        self._types: dict[str, dict[str, str]] = {}
         url = self.settings.url
         try:
             if self.settings.embedded:
@@ -116,9 +117,26 @@ class Warehouse:
                     # DESCRIBE the same statement to learn their names
                     described = self._client.query("DESCRIBE (" + sql + ")", parameters=parameters or {})
                     df = pd.DataFrame(columns=[row[0] for row in described.result_rows])
+                if any(pd.api.types.is_datetime64_any_dtype(t) for t in df.dtypes):
+                    df = self._to_business_time(df, sql, parameters or {})
             except ClickHouseError as exc:
                 raise WarehouseError(_first_line(exc)) from exc
-        return _to_business_time(df)
+        return df
+
+    def _to_business_time(self, df: pd.DataFrame, sql: str, parameters: dict) -> pd.DataFrame:
+        """DateTime columns arrive as naive UTC: show them as Beijing wall-clock times."""
+        types = self._types.get(sql)
+        if types is None:
+            described = self._client.query("DESCRIBE (" + sql + ")", parameters=parameters)
+            types = self._types[sql] = {row[0]: row[1] for row in described.result_rows}
+        for name in df.columns:
+            if "DateTime" in types.get(name, "") and pd.api.types.is_datetime64_any_dtype(df[name].dtype):
+                col = df[name]
+                if isinstance(col.dtype, pd.DatetimeTZDtype):
+                    df[name] = col.dt.tz_convert(BUSINESS_TZ).dt.tz_localize(None)
+                else:
+                    df[name] = col.dt.tz_localize("UTC").dt.tz_convert(BUSINESS_TZ).dt.tz_localize(None)
+        return df
 
     def scalar(self, sql: str, parameters: dict[str, Any] | None = None) -> Any:
         with self._lock:
@@ -160,15 +178,6 @@ def _first_line(exc: Exception) -> str:
         if "DB::Exception" in line or "Code:" in line:
             return line.strip()[:500]
     return text.splitlines()[0][:500] if text else type(exc).__name__
-
-
-def _to_business_time(df: pd.DataFrame) -> pd.DataFrame:
-    """Turn time-zone-aware columns into naive Beijing wall-clock times for display."""
-    for name in df.columns:
-        dtype = df[name].dtype
-        if isinstance(dtype, pd.DatetimeTZDtype):
-            df[name] = df[name].dt.tz_convert(BUSINESS_TZ).dt.tz_localize(None)
-    return df
 
 
 _shared: Warehouse | None = None

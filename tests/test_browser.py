@@ -1,0 +1,125 @@
+"""The real thing: `streamlit run` on its own copy of the tiny warehouse, Debian's Chromium
+driven by Playwright, figures read off the screen and compared with the query results."""
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import TEST_SEED
+from portal import cockpit
+from portal.settings import PortalSettings
+from queries import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LAST_DAY = dt.date(2022, 3, 20)
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A portal server on its own warehouse folder, seeded like the session's (same seed)."""
+    folder = tmp_path_factory.mktemp("server") / "data"
+    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{folder}"}
+    subprocess.run([sys.executable, "-m", "seed", "--scale", "tiny", "--seed", str(TEST_SEED)],
+                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    exe = shutil.which("chromium")
+    assert exe, "Debian's chromium is required for the browser tests: apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+def metric_value(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def shoot(page, path: Path) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its own container, so grow it."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
+def expected(scope_unit: str) -> dict:
+    run = lambda name, **p: registry.run(name, "", **p)  # noqa: E731
+    return cockpit.compute(run, PortalSettings(), scope_unit, LAST_DAY).total()
+
+
+@pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
+def test_cockpit_in_the_browser_matches_the_queries(tiny_warehouse, server, browser, width, height, name):
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    started = time.perf_counter()
+    page.goto(server)
+    page.get_by_role("button", name="进入平台").click()
+    page.get_by_role("heading", name="指挥总览").wait_for(timeout=60_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="在管人员").first.wait_for(timeout=60_000)
+    ready = time.perf_counter() - started
+    print(f"\n{name}: cockpit ready in {ready:.2f} s")
+    city = expected("")
+    assert metric_value(page, "在管人员（人）") == f"{int(city['under_control']):,}"
+    assert metric_value(page, "当日采样（人次）") == f"{int(city['samples_taken']):,}"
+    page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    shoot(page, SHOTS / f"cockpit-city-{name}.png")
+
+    # drill into a district through the selector, as a person would
+    drill = page.locator('[data-testid="stSelectbox"]').filter(has_text="下钻到")
+    drill.locator("input").click()
+    page.keyboard.type("锦江区")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="锦江区 · 2022年03月20日").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    district = expected("510104")
+    assert metric_value(page, "在管人员（人）") == f"{int(district['under_control']):,}"
+    assert metric_value(page, "当日采样（人次）") == f"{int(district['samples_taken']):,}"
+    shoot(page, SHOTS / f"cockpit-510104-{name}.png")
+    page.close()

@@ -1,0 +1,100 @@
+"""Every cockpit indicator equals the same figure computed independently from the raw facts."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from portal import cockpit
+from portal.settings import PortalSettings
+from queries import registry
+
+SETTINGS = PortalSettings()
+DAYS = [dt.date(2022, 2, 21), dt.date(2022, 2, 25), dt.date(2022, 3, 1), dt.date(2022, 3, 20)]
+
+
+def runner(scope=""):
+    return lambda name, **p: registry.run(name, scope, **p)
+
+
+def day_end(d: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(d + dt.timedelta(days=1))
+
+
+@pytest.fixture(scope="module")
+def raw(wh):
+    return {
+        "episodes": wh.query_df("SELECT kind, community_code, identified_at, transferred_at, quarantine_start, "
+                                "quarantine_end, monitoring_end FROM epi.control_episode"),
+        "cases": wh.query_df("SELECT kind, community_code, confirmed_at FROM epi.case_record"),
+        "samples": wh.query_df("SELECT community_code, sampled_at, result_at FROM epi.sample"),
+        "reports": wh.query_df("SELECT site_id, ts, state FROM epi.site_status_report"),
+        "sites": wh.query_df("SELECT site_id, community_code FROM epi.sampling_site"),
+    }
+
+
+def expected(raw, d: dt.date, prefix: str = "") -> dict:
+    """Figures for day d from raw rows, by definitions written out in pandas."""
+    ep = raw["episodes"][raw["episodes"]["community_code"].str.startswith(prefix)]
+    end = day_end(d)
+    close = ep[ep["kind"] == "close_contact"]
+    sec = ep[ep["kind"] == "secondary_contact"]
+    centralized = ((close["quarantine_start"] < end) & (close["quarantine_end"] >= end)).sum()
+    monitoring = ((close["quarantine_end"] < end) & close["monitoring_end"].notna() & (close["monitoring_end"] >= end)).sum()
+    home = ((sec["quarantine_start"] < end) & (sec["quarantine_end"] >= end)).sum()
+    cs = raw["cases"][raw["cases"]["community_code"].str.startswith(prefix)]
+    on_day = cs["confirmed_at"].dt.date == d
+    ident = close[close["identified_at"].dt.date == d]
+    within = ((ident["transferred_at"] - ident["identified_at"]) <= pd.Timedelta(hours=24)).sum()
+    sm = raw["samples"][raw["samples"]["community_code"].str.startswith(prefix)]
+    open_at_end = sm["result_at"].isna() | (sm["result_at"] >= end)
+    rep = raw["reports"][raw["reports"]["ts"].dt.date == d].sort_values("ts").groupby("site_id").last()
+    sites = raw["sites"][raw["sites"]["community_code"].str.startswith(prefix)]
+    states = rep.reindex(sites["site_id"])["state"]
+    return {
+        "centralized": centralized, "home_monitoring": monitoring, "home_quarantine": home,
+        "confirmed": (on_day & (cs["kind"] == "confirmed")).sum(),
+        "asymptomatic": (on_day & (cs["kind"] == "asymptomatic")).sum(),
+        "cases_to_date": (cs["confirmed_at"] < end).sum(),
+        "close_identified": len(ident), "close_transferred_24h": within,
+        "secondary_identified": (sec["identified_at"].dt.date == d).sum(),
+        "samples_taken": (sm["sampled_at"].dt.date == d).sum(),
+        "pending_a": (open_at_end & (sm["sampled_at"] < end - pd.Timedelta(hours=12))).sum(),
+        "pending_b": (open_at_end & (sm["sampled_at"] < end - pd.Timedelta(hours=24))).sum(),
+        "sites_congested": (states == "congested").sum(), "sites_busy": (states == "busy").sum(),
+        "sites_open": states.isin(["clear", "busy", "congested"]).sum(),
+        "sites_unreported": states.isna().sum(),
+    }
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_city_figures_equal_raw_facts(raw, day):
+    total = cockpit.compute(runner(), SETTINGS, "", day).total()
+    want = expected(raw, day)
+    got = {k: int(total[k]) for k in want}
+    assert got == {k: int(v) for k, v in want.items()}
+
+
+def test_the_story_has_something_to_show(raw):
+    want = expected(raw, dt.date(2022, 3, 1))
+    assert want["centralized"] + want["home_monitoring"] + want["home_quarantine"] > 0
+    assert want["samples_taken"] == 9450 and want["pending_b"] > 0
+    assert expected(raw, dt.date(2022, 2, 20))["confirmed"] == 2
+
+
+def test_district_drill_down_adds_up_and_matches_raw(raw):
+    day = dt.date(2022, 2, 25)
+    city = cockpit.compute(runner(), SETTINGS, "", day)
+    jinjiang = cockpit.compute(runner(), SETTINGS, "510104", day)
+    assert int(city.today.loc["510104", "under_control"]) == int(jinjiang.total()["under_control"])
+    want = expected(raw, day, "510104")
+    assert int(jinjiang.total()["centralized"]) == int(want["centralized"])
+    assert set(jinjiang.today.index) <= {c for c in raw["sites"]["community_code"].str[:9]}
+
+
+def test_jurisdiction_scope_hides_other_districts():
+    day = dt.date(2022, 3, 1)
+    scoped = cockpit.compute(runner("510104"), SETTINGS, "", day)
+    assert set(scoped.today.index) == {"510104"}
+    with pytest.raises(registry.QueryError):
+        registry.run("cockpit/cases_by_unit", "5101'; DROP", unit="", grain=6, as_of=day)

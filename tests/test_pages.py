@@ -1,0 +1,73 @@
+"""Every page renders for every role (AppTest), with the figures the queries give."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portal import cockpit
+from portal.session import Identity
+from portal.settings import PortalSettings
+from queries import registry
+
+APP = str(Path(__file__).resolve().parent.parent / "portal" / "app.py")
+ROLES = [("leadership", ""), ("analyst", ""), ("district_operator", "510104")]
+LAST_DAY = dt.date(2022, 3, 20)
+
+
+def app_for(identity, **state):
+    at = AppTest.from_file(APP, default_timeout=120)
+    if identity is not None:
+        at.session_state["identity"] = identity
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_sign_in_page_shows_when_nobody_is_signed_in(tiny_warehouse):
+    at = app_for(None)
+    assert not at.exception
+    assert at.title[0].value == "成都市疫情防控指挥平台"
+    at.selectbox[0].set_value("district_operator")
+    at.selectbox[1].set_value("510107")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["identity"] == Identity("值班员", "district_operator", "510107")
+
+
+@pytest.mark.parametrize("role,scope", ROLES)
+def test_cockpit_renders_for_every_role(tiny_warehouse, role, scope):
+    at = app_for(Identity("测试", role, scope))
+    assert not at.exception and not at.error
+    assert at.title[0].value == "指挥总览"
+    run = lambda name, **p: registry.run(name, scope, **p)  # noqa: E731
+    total = cockpit.compute(run, PortalSettings(), scope, LAST_DAY).total()
+    shown = metrics(at)
+    assert shown["在管人员（人）"] == f"{int(total['under_control']):,}"
+    assert shown["当日采样（人次）"] == f"{int(total['samples_taken']):,}"
+
+
+def test_drill_down_to_a_district_shows_its_figures(tiny_warehouse):
+    day = dt.date(2022, 3, 1)
+    at = app_for(Identity("测试", "leadership", ""), unit="510104", as_of=day)
+    assert not at.exception
+    total = cockpit.compute(lambda n, **p: registry.run(n, "", **p), PortalSettings(), "510104", day).total()
+    assert metrics(at)["集中隔离（人）"] == f"{int(total['centralized']):,}"
+    assert any("锦江区" in s.value for s in at.subheader)
+
+
+def test_unknown_drill_down_code_gets_a_clear_message(tiny_warehouse):
+    at = app_for(Identity("测试", "leadership", ""), unit="510199")
+    assert not at.exception
+    assert "不存在" in at.error[0].value
+
+
+def test_operator_cannot_drill_outside_the_jurisdiction(tiny_warehouse):
+    at = app_for(Identity("测试", "district_operator", "510104"), unit="510107")
+    assert not at.exception
+    assert "不在您的管辖范围" in at.error[0].value
