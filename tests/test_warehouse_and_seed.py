@@ -60,7 +60,10 @@ def test_skeleton_sizes(wh):
 
 
 def test_id_numbers_and_phones_are_valid_and_unique(wh):
-    people = wh.query_df("SELECT id_number, phone, sex FROM epi.person")
+    people = wh.query_df("SELECT id_number, phone, sex, toString(birth_date) AS born, aged_80_plus FROM epi.person")
+    assert (people["id_number"].str[6:14] == people["born"].str.replace("-", "")).all()
+    assert people["born"].min() >= "1925-01-01" and people["born"].max() <= "2022-02-10"
+    assert 0.015 < people["aged_80_plus"].mean() < 0.035
     assert people["id_number"].is_unique and people["phone"].is_unique
     assert all(check_char(i[:17]) == i[17] for i in people["id_number"])
     odd = people["id_number"].str[16].astype(int) % 2 == 1

@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS epi.seed_routine
     work_place_id    UInt32,
     leisure_place_id UInt32,
     sex              UInt8,
-    birth_date       Date
+    birth_date       Date32
 )
 ENGINE = MergeTree ORDER BY person_id;
 

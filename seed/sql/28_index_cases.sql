@@ -13,6 +13,6 @@ FROM
 (
     SELECT person_id, row_number() OVER (ORDER BY cityHash64({seed:UInt64}, 'index', person_id)) AS rn
     FROM epi.seed_routine
-    WHERE work_place_id = 1 AND dateDiff('year', birth_date, toDate('2022-02-20')) BETWEEN 20 AND 60
+    WHERE work_place_id = 1 AND dateDiff('day', birth_date, toDate32('2022-02-20')) BETWEEN 20 * 365 AND 60 * 365
 )
 WHERE rn <= 3;

@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS epi.person
     id_number      String COMMENT 'GB 11643 resident ID, check character valid',
     name           String,
     sex            Enum8('male' = 1, 'female' = 2),
-    birth_date     Date,
+    birth_date     Date32 COMMENT 'Date32 holds births before 1970',
     phone          String,
     community_code LowCardinality(String) COMMENT 'residence',
     compound_id    UInt32,
