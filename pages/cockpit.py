@@ -62,37 +62,41 @@ here = crumbs[-1][1]
 st.subheader(f"{here} · {as_of:%Y年%m月%d日}")
 
 
-def card(col, key: str, pair: tuple | None = None, label: str | None = None):
+def card(col, key: str, pair: tuple | None = None, label: str | None = None, spark: list | None = None):
     name, unit_text, worse = INDICATORS[key]
     value, prev = pair if pair is not None else (total[key], before[key])
-    ui.kpi(col, label or name, value, prev, unit_text, worse)
+    ui.kpi(col, label or name, value, prev, unit_text, worse, spark=spark)
 
 
-groups = st.columns(4)
-with groups[0]:
-    st.markdown("##### 人员管控（24时在管）")
-    a, b = st.columns(2)
-    card(a, "under_control"); card(b, "centralized")
-    card(a, "home_quarantine"); card(b, "home_monitoring")
-with groups[1]:
-    st.markdown("##### 病例与密接")
-    a, b = st.columns(2)
-    card(a, "confirmed"); card(b, "asymptomatic")
-    card(a, "close_identified")
-    card(b, "transfer_24h_rate", (cockpit.transfer_rate(total), cockpit.transfer_rate(before)))
-with groups[2]:
-    st.markdown("##### 核酸检测")
-    a, b = st.columns(2)
-    card(a, "sites_open"); card(b, "sites_congested")
-    card(a, "samples_taken")
-    card(b, "pending_b", label=f"超{settings.pending_hours_b}小时未出结果")
-    st.caption(f"繁忙 {ui.fmt(total['sites_busy'])} 个 · 超{settings.pending_hours_a}小时未出结果 "
-               f"{ui.fmt(total['pending_a'])} 管 · 未上报 {ui.fmt(total['sites_unreported'])} 个")
-with groups[3]:
-    st.markdown("##### 诉求与排查")
-    a, b = st.columns(2)
-    card(a, "appeals_received"); card(b, "appeals_overdue")
-    card(a, "screening_dispatched"); card(b, "screening_verified")
+trend = run("cockpit/daily_trend", unit=unit, date_from=settings.trend_start, as_of=as_of)
+days = pd.date_range(settings.trend_start, as_of, freq="D")
+wide = trend.assign(day=pd.to_datetime(trend["day"])).pivot_table(
+    index="day", columns="metric", values="value", aggfunc="sum").reindex(days).fillna(0)
+spark = {m: wide[m].tail(14).astype(int).tolist() for m in TREND_METRICS if m in wide}
+
+
+def row(title: str, keys: list, note: str | None = None):
+    st.markdown(f"##### {title}")
+    cols = st.columns(len(keys))
+    for col, key in zip(cols, keys):
+        if key == "transfer_24h_rate":
+            card(col, key, (cockpit.transfer_rate(total), cockpit.transfer_rate(before)))
+        elif key == "pending_b":
+            card(col, key, label=f"超{settings.pending_hours_b}小时未出结果")
+        else:
+            card(col, key, spark=spark.get(key))
+    if note:
+        st.caption(note)
+
+
+row("人员管控（24时在管）", ["under_control", "centralized", "home_quarantine", "home_monitoring"])
+row("病例与密接", ["confirmed", "asymptomatic", "close_identified", "transfer_24h_rate"],
+    f"累计感染者 {ui.fmt(total['cases_to_date'])} 例 · 当日新增次密接 {ui.fmt(total['secondary_identified'])} 人")
+row("核酸检测", ["samples_taken", "sites_open", "sites_congested", "pending_b"],
+    f"繁忙采样点 {ui.fmt(total['sites_busy'])} 个 · 超{settings.pending_hours_a}小时未出结果 "
+    f"{ui.fmt(total['pending_a'])} 管 · 当日未上报状态的采样点 {ui.fmt(total['sites_unreported'])} 个")
+row("涉疫诉求与风险排查", ["appeals_received", "appeals_closed", "appeals_overdue", "screening_dispatched"],
+    f"当日核查完成 {ui.fmt(total['screening_verified'])} 人 · 待核查 {ui.fmt(total['screening_awaiting'])} 人")
 ui.computed_note(max(run.computed_at.values(), default=None))
 
 # -- map and table of the units one level down ----------------------------------------------
@@ -112,6 +116,7 @@ if len(unit) < 12 and not kids.empty:
         st.markdown(f"**{here}下辖{LEVELS[grain]} · {label}（{unit_text}）· {as_of:%m月%d日}**")
         deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom={6: 8.2, 9: 10.3, 12: 12.3}[grain])
         st.pydeck_chart(deck, height=460)
+        ui.legend(table[choice], label, unit_text, worse)
         ui.computed_note(run.computed_at.get("geo/unit_cells"))
     with right:
         shown = table[["unit_code", "name", "under_control", "confirmed", "asymptomatic",
@@ -131,22 +136,21 @@ if len(unit) < 12 and not kids.empty:
 
 # -- trends ------------------------------------------------------------------------------
 st.markdown(f"#### {here}趋势（{settings.trend_start:%m月%d日}至{as_of:%m月%d日}）")
-trend = run("cockpit/daily_trend", unit=unit, date_from=settings.trend_start, as_of=as_of)
 trend["指标"] = trend["metric"].map(TREND_METRICS)
 trend["日期"] = pd.to_datetime(trend["day"])
 c1, c2 = st.columns(2)
 cases = trend[trend["metric"].isin(["confirmed", "asymptomatic"])]
 fig = px.bar(cases, x="日期", y="value", color="指标", title="每日新增感染者（例）",
-             labels={"value": "例"}, color_discrete_sequence=["#c0392b", "#e67e22"])
+             labels={"value": "例"}, color_discrete_map={"新增确诊": "#c0392b", "新增无症状": "#e6a23c"})
 c1.plotly_chart(fig, use_container_width=True)
 ctrl = trend[trend["metric"].isin(["under_control"])]
 fig = px.line(ctrl, x="日期", y="value", title="24时在管人员（人）", labels={"value": "人"})
 c2.plotly_chart(fig, use_container_width=True)
 c3, c4 = st.columns(2)
-fig = px.bar(trend[trend["metric"] == "samples"], x="日期", y="value", title="每日采样（人次）",
+fig = px.bar(trend[trend["metric"] == "samples_taken"], x="日期", y="value", title="每日采样（人次）",
              labels={"value": "人次"})
 c3.plotly_chart(fig, use_container_width=True)
-fig = px.line(trend[trend["metric"] == "appeals"], x="日期", y="value", title="每日受理涉疫诉求（件）",
+fig = px.line(trend[trend["metric"] == "appeals_received"], x="日期", y="value", title="每日受理涉疫诉求（件）",
               labels={"value": "件"})
 c4.plotly_chart(fig, use_container_width=True)
 ui.computed_note(run.computed_at.get("cockpit/daily_trend"))

@@ -20,8 +20,8 @@ TREND_METRICS = {
     "confirmed": "新增确诊",
     "asymptomatic": "新增无症状",
     "under_control": "在管人员",
-    "samples": "采样人次",
-    "appeals": "涉疫诉求",
+    "samples_taken": "采样人次",
+    "appeals_received": "涉疫诉求",
 }
 
 # indicator key → (label, unit, higher is worse)

@@ -19,7 +19,8 @@ def fmt(value, unit: str = "") -> str:
     return f"{int(value):,}"
 
 
-def kpi(col, label: str, value, prev, unit: str, worse_up: bool = True, help: str | None = None):
+def kpi(col, label: str, value, prev, unit: str, worse_up: bool = True, help: str | None = None,
+        spark: list | None = None):
     """A KPI card: the figure (unit in the label), and the change from the day before."""
     delta, colour, arrow = None, "inverse" if worse_up else "normal", "auto"
     if value is not None and prev is not None:
@@ -29,7 +30,8 @@ def kpi(col, label: str, value, prev, unit: str, worse_up: bool = True, help: st
         else:
             delta = f"{diff:+,.1f} 个百分点" if unit == "%" else f"{int(diff):+,} 较前日"
     col.metric(f"{label}（{unit}）", fmt(value, unit), delta, delta_color=colour,
-               delta_arrow=arrow, help=help, border=True)
+               delta_arrow=arrow, help=help, border=True, chart_data=spark or None,
+               chart_type="area" if spark else "line")
 
 
 def computed_note(stamp: str | None) -> None:
@@ -54,21 +56,34 @@ def unit_map(cells: pd.DataFrame, units: pd.DataFrame, value_col: str, label: st
     shown["fill"] = colour_scale(shown[value_col], worse_up)
     shown["value_text"] = shown[value_col].map(lambda v: fmt(v, unit))
     labels = units.assign(value_text=units[value_col].map(lambda v: fmt(v, unit)))
-    labels["text"] = labels["name"] + "\n" + labels["value_text"]
+    labels["text"] = labels["name"] + " " + labels["value_text"]
     layers = [
         pdk.Layer("H3HexagonLayer", shown, get_hexagon="hex", get_fill_color="fill",
-                  get_line_color=[255, 255, 255, 160], line_width_min_pixels=1, stroked=True,
+                  get_line_color=[255, 255, 255, 200], line_width_min_pixels=1, stroked=True,
                   filled=True, extruded=False, pickable=True, auto_highlight=True),
         pdk.Layer("TextLayer", labels, get_position=["lon", "lat"], get_text="text",
-                  get_size=13, get_color=[20, 20, 20, 255], character_set="auto",
-                  font_family='"Noto Sans CJK SC", "Noto Sans SC", sans-serif',
-                  get_text_anchor='"middle"', get_alignment_baseline='"center"',
-                  outline_width=2, outline_color=[255, 255, 255, 255], font_settings={"sdf": True}),
+                  get_size=13, get_color=[30, 30, 30, 255], pickable=False,
+                  character_set=pdk.types.String("auto"),
+                  font_family=pdk.types.String('"Noto Sans CJK SC", "Noto Sans SC", sans-serif'),
+                  get_text_anchor=pdk.types.String("middle"),
+                  get_alignment_baseline=pdk.types.String("center"),
+                  background=True, get_background_color=[255, 255, 255, 190],
+                  background_padding=[3, 1, 3, 1]),
     ]
     view = pdk.ViewState(longitude=float(units["lon"].mean()), latitude=float(units["lat"].mean()),
                          zoom=zoom, pitch=0)
     return pdk.Deck(layers=layers, initial_view_state=view, map_style=None,
                     tooltip={"text": "{name}\n" + label + "：{value_text}"})
+
+
+def legend(values: pd.Series, label: str, unit: str, worse_up: bool) -> None:
+    """A colour key under the map: the ramp from 0 to the largest value."""
+    ramp = _WORSE if worse_up else _BETTER
+    top = float(values.max()) if len(values) else 0.0
+    swatches = "".join(
+        f'<span style="display:inline-block;width:28px;height:12px;background:rgb{c}"></span>' for c in ramp)
+    st.markdown(f'<div style="font-size:0.8rem">{label}（{unit}）&nbsp;0 {swatches} {fmt(top, unit)}</div>',
+                unsafe_allow_html=True)
 
 
 def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:

@@ -19,5 +19,5 @@ SCALES: dict[str, Scale] = {
     "tiny": Scale("tiny", 0.001, 1.0, 0.5),
     "demo": Scale("demo", 0.01, 2.67, 0.5),
     "city": Scale("city", 0.1, 2.67, 0.5),
-    "full": Scale("full", 1.0, 2.67, 0.5),
+    "full": Scale("full", 1.0, 2.67, 0.6),
 }

@@ -24,7 +24,7 @@ SELECT day, metric, value FROM
 
     UNION ALL
 
-    SELECT toDate(sampled_hour, 'Asia/Shanghai') AS day, 'samples', toInt64(sum(samples))
+    SELECT toDate(sampled_hour, 'Asia/Shanghai') AS day, 'samples_taken', toInt64(sum(samples))
     FROM epi.agg_samples_hourly
     WHERE startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})
       AND sampled_hour >= toDateTime({date_from:Date}, 'Asia/Shanghai')
@@ -33,7 +33,7 @@ SELECT day, metric, value FROM
 
     UNION ALL
 
-    SELECT received_day, 'appeals', toInt64(sum(appeals))
+    SELECT received_day, 'appeals_received', toInt64(sum(appeals))
     FROM epi.agg_appeals_daily
     WHERE startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})
       AND received_day BETWEEN {date_from:Date} AND {as_of:Date}

@@ -18,7 +18,8 @@ SELECT
     if(t.source = 'base_station', 'PSB', 'BIGDATA') AS src_department,
     if(t.source = 'base_station', 'PSB-04', if(t.source = 'place_scan', 'BIGDATA-02', 'PSB-05')) AS src_category,
     {batch_id:String} AS batch_id,
-    cityHash64(t.person_id, t.ts) % 1000000000000 AS source_row
+    (t.person_id * 100 + dateDiff('day', toDate('2022-02-10'), {day:Date})) * 1440
+        + intDiv(toHour(t.ts) * 60 + toMinute(t.ts), 1) AS source_row
 FROM
 (
     SELECT
