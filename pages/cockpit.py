@@ -51,7 +51,7 @@ with top[1]:
     for i, (code, name) in enumerate(crumbs):
         allowed = code.startswith(identity.scope) or not identity.scope
         if cols[i].button(name, key=f"crumb-{code}", disabled=(code == unit or not allowed),
-                          use_container_width=True):
+                          width="stretch"):
             st.session_state["unit"] = code
             st.rerun()
 st.query_params.update({"unit": unit, "date": as_of.isoformat()})
@@ -89,14 +89,17 @@ def row(title: str, keys: list, note: str | None = None):
         st.caption(note)
 
 
-row("人员管控（24时在管）", ["under_control", "centralized", "home_quarantine", "home_monitoring"])
-row("病例与密接", ["confirmed", "asymptomatic", "close_identified", "transfer_24h_rate"],
-    f"累计感染者 {ui.fmt(total['cases_to_date'])} 例 · 当日新增次密接 {ui.fmt(total['secondary_identified'])} 人")
-row("核酸检测", ["samples_taken", "sites_open", "sites_congested", "pending_b"],
-    f"繁忙采样点 {ui.fmt(total['sites_busy'])} 个 · 超{settings.pending_hours_a}小时未出结果 "
-    f"{ui.fmt(total['pending_a'])} 管 · 当日未上报状态的采样点 {ui.fmt(total['sites_unreported'])} 个")
-row("涉疫诉求与风险排查", ["appeals_received", "appeals_closed", "appeals_overdue", "screening_dispatched"],
-    f"当日核查完成 {ui.fmt(total['screening_verified'])} 人 · 待核查 {ui.fmt(total['screening_awaiting'])} 人")
+ui.phone_friendly_kpis()
+kpis = st.container(key="kpis")
+with kpis:
+    row("人员管控（24时在管）", ["under_control", "centralized", "home_quarantine", "home_monitoring"])
+    row("病例与密接", ["confirmed", "asymptomatic", "close_identified", "transfer_24h_rate"],
+        f"累计感染者 {ui.fmt(total['cases_to_date'])} 例 · 当日新增次密接 {ui.fmt(total['secondary_identified'])} 人")
+    row("核酸检测", ["samples_taken", "sites_open", "sites_congested", "pending_b"],
+        f"繁忙采样点 {ui.fmt(total['sites_busy'])} 个 · 超{settings.pending_hours_a}小时未出结果 "
+        f"{ui.fmt(total['pending_a'])} 管 · 当日未上报状态的采样点 {ui.fmt(total['sites_unreported'])} 个")
+    row("涉疫诉求与风险排查", ["appeals_received", "appeals_closed", "appeals_overdue", "screening_dispatched"],
+        f"当日核查完成 {ui.fmt(total['screening_verified'])} 人 · 待核查 {ui.fmt(total['screening_awaiting'])} 人")
 ui.computed_note(max(run.computed_at.values(), default=None))
 
 # -- map and table of the units one level down ----------------------------------------------
@@ -125,7 +128,7 @@ if len(unit) < 12 and not kids.empty:
                                                         ascending=False)
         shown = shown.rename(columns={"unit_code": "代码", "name": "名称", **{
             k: INDICATORS[k][0] for k in INDICATORS}})
-        st.dataframe(shown, hide_index=True, height=380, use_container_width=True)
+        st.dataframe(shown, hide_index=True, height=380, width="stretch")
         ui.download_buttons(shown, f"指挥总览_{here}_{as_of}", "units")
         names = dict(zip(kids["unit_code"], kids["name"]))
         target = st.selectbox(f"下钻到{LEVELS[grain]}", list(names), index=None, placeholder="请选择…",
@@ -142,15 +145,15 @@ c1, c2 = st.columns(2)
 cases = trend[trend["metric"].isin(["confirmed", "asymptomatic"])]
 fig = px.bar(cases, x="日期", y="value", color="指标", title="每日新增感染者（例）",
              labels={"value": "例"}, color_discrete_map={"新增确诊": "#c0392b", "新增无症状": "#e6a23c"})
-c1.plotly_chart(fig, use_container_width=True)
+c1.plotly_chart(fig, width="stretch")
 ctrl = trend[trend["metric"].isin(["under_control"])]
 fig = px.line(ctrl, x="日期", y="value", title="24时在管人员（人）", labels={"value": "人"})
-c2.plotly_chart(fig, use_container_width=True)
+c2.plotly_chart(fig, width="stretch")
 c3, c4 = st.columns(2)
 fig = px.bar(trend[trend["metric"] == "samples_taken"], x="日期", y="value", title="每日采样（人次）",
              labels={"value": "人次"})
-c3.plotly_chart(fig, use_container_width=True)
+c3.plotly_chart(fig, width="stretch")
 fig = px.line(trend[trend["metric"] == "appeals_received"], x="日期", y="value", title="每日受理涉疫诉求（件）",
               labels={"value": "件"})
-c4.plotly_chart(fig, use_container_width=True)
+c4.plotly_chart(fig, width="stretch")
 ui.computed_note(run.computed_at.get("cockpit/daily_trend"))

@@ -31,7 +31,24 @@ def kpi(col, label: str, value, prev, unit: str, worse_up: bool = True, help: st
             delta = f"{diff:+,.1f} 个百分点" if unit == "%" else f"{int(diff):+,} 较前日"
     col.metric(f"{label}（{unit}）", fmt(value, unit), delta, delta_color=colour,
                delta_arrow=arrow, help=help, border=True, chart_data=spark or None,
-               chart_type="area" if spark else "line")
+               chart_type="area" if spark else "line", height=KPI_HEIGHT)
+
+
+KPI_HEIGHT = 205
+# On a phone Streamlit stacks columns one per row; keep KPI cards two abreast instead.
+_PHONE_CSS = """
+<style>
+@media (max-width: 640px) {
+  .st-key-kpis [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem !important; }
+  .st-key-kpis [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important;
+                                          flex: 1 1 calc(50% - 0.5rem) !important; }
+}
+</style>
+"""
+
+
+def phone_friendly_kpis() -> None:
+    st.markdown(_PHONE_CSS, unsafe_allow_html=True)
 
 
 def computed_note(stamp: str | None) -> None:

@@ -83,6 +83,7 @@ def shoot(page, path: Path) -> None:
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }")
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
+    page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]'); if (m) m.scrollTo(0, 0); }")
     page.wait_for_timeout(800)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)

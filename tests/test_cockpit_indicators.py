@@ -30,6 +30,9 @@ def raw(wh):
         "samples": wh.query_df("SELECT community_code, sampled_at, result_at FROM epi.sample"),
         "reports": wh.query_df("SELECT site_id, ts, state FROM epi.site_status_report"),
         "sites": wh.query_df("SELECT site_id, community_code FROM epi.sampling_site"),
+        "appeals": wh.query_df("SELECT toString(type) AS type, community_code, received_at, closed_at FROM epi.appeal"),
+        "screening": wh.query_df("SELECT community_code, dispatched_at, verified_at FROM epi.screening_record "
+                                 "WHERE is_primary = 1 AND dispatched_at IS NOT NULL"),
     }
 
 
@@ -51,7 +54,18 @@ def expected(raw, d: dt.date, prefix: str = "") -> dict:
     rep = raw["reports"][raw["reports"]["ts"].dt.date == d].sort_values("ts").groupby("site_id").last()
     sites = raw["sites"][raw["sites"]["community_code"].str.startswith(prefix)]
     states = rep.reindex(sites["site_id"])["state"]
+    ap = raw["appeals"][raw["appeals"]["community_code"].str.startswith(prefix)]
+    limit = ap["type"].map(SETTINGS.appeal_limit_days)
+    due_passed = (ap["received_at"].dt.normalize() + pd.to_timedelta(limit, unit="D")) < pd.Timestamp(d)
+    still_open = ap["closed_at"].isna() | (ap["closed_at"] >= end)
+    sc = raw["screening"][raw["screening"]["community_code"].str.startswith(prefix)]
     return {
+        "appeals_received": (ap["received_at"].dt.date == d).sum(),
+        "appeals_closed": (ap["closed_at"].dt.date == d).sum(),
+        "appeals_overdue": (still_open & due_passed & (ap["received_at"] < end)).sum(),
+        "screening_dispatched": (sc["dispatched_at"].dt.date == d).sum(),
+        "screening_verified": (sc["verified_at"].dt.date == d).sum(),
+        "screening_awaiting": ((sc["dispatched_at"] < end) & (sc["verified_at"].isna() | (sc["verified_at"] >= end))).sum(),
         "centralized": centralized, "home_monitoring": monitoring, "home_quarantine": home,
         "confirmed": (on_day & (cs["kind"] == "confirmed")).sum(),
         "asymptomatic": (on_day & (cs["kind"] == "asymptomatic")).sum(),
@@ -83,6 +97,8 @@ def test_the_story_has_something_to_show(raw):
         "asymptomatic": 3, "cases_to_date": 48, "close_identified": 22, "close_transferred_24h": 18,
         "secondary_identified": 30, "samples_taken": 9476, "pending_a": 1409, "pending_b": 390,
         "sites_congested": 665, "sites_busy": 337, "sites_open": 2834, "sites_unreported": 298,
+        "appeals_received": 13, "appeals_closed": 5, "appeals_overdue": 3,
+        "screening_dispatched": 0, "screening_verified": 1, "screening_awaiting": 3,
     }
     assert expected(raw, dt.date(2022, 2, 20))["confirmed"] == 2  # index cases: two confirmed, one asymptomatic
 
