@@ -53,7 +53,7 @@ def existing_dataset(wh: Warehouse) -> dict[str, str]:
 def clear(wh: Warehouse) -> None:
     """Empty every data table (keeps the schema); working tables are dropped."""
     for name in WORKING_TABLES:
-        wh.command(f"DROP TABLE IF EXISTS epi.{name}")
+        wh.command(f"DROP TABLE IF EXISTS epi.{name} SYNC")
     for name in _data_tables(wh):
         wh.command(f"TRUNCATE TABLE IF EXISTS epi.{name}")
 
@@ -166,7 +166,7 @@ def run(wh: Warehouse, scale: Scale, seed: int, *, rebuild: bool, progress) -> d
             bar.set_postfix_str(f"{step.table} {seeder.count(step.table):,} 行")
             bar.update(1)
     for name in WORKING_TABLES:
-        wh.command(f"DROP TABLE IF EXISTS epi.{name}")
+        wh.command(f"DROP TABLE IF EXISTS epi.{name} SYNC")
     counts = {t: seeder.count(t) for t in sorted(_data_tables(wh))}
     elapsed = time.perf_counter() - started
     _set_info(wh, status="complete", scale=scale.name, seed=seed,

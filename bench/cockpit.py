@@ -1,0 +1,78 @@
+"""Cockpit queries from the materialized views vs. the same figure from a raw-table scan.
+
+`python -m bench.cockpit [--date 2022-03-02] [--runs 7]` against EPI_WAREHOUSE_URL; prints a
+table (query, median ms each way, ratio, whether the figures agree) and writes JSON to
+bench/results/. Timings on a shared machine are noisy: read the ratio, not the milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from portal.settings import PortalSettings
+from queries import registry
+from warehouse import get_warehouse
+
+HERE = Path(__file__).parent
+SETTINGS = PortalSettings()
+# query → (column compared, extra parameters)
+CASES = {
+    "control_now_by_unit": ("now", {}),
+    "cases_by_unit": ("today", {}),
+    "contacts_by_unit": ("today", {}),
+    "sites_by_unit": ("congested", {}),
+    "samples_by_unit": ("pending_b", {"pending_a": SETTINGS.pending_hours_a, "pending_b": SETTINGS.pending_hours_b}),
+    "appeals_by_unit": ("received", {"types": list(SETTINGS.appeal_limit_days),
+                                     "limit_days": list(SETTINGS.appeal_limit_days.values())}),
+    "screening_by_unit": ("dispatched", {}),
+}
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    out, times = None, []
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.cockpit")
+    ap.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2022, 3, 2))
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args(argv)
+    wh = get_warehouse()
+    scale = dict(wh.rows("SELECT key, argMax(value, updated_at) FROM epi.dataset_info GROUP BY key")).get("scale", "?")
+    raw_rows = wh.scalar("SELECT sum(total_rows) FROM system.tables WHERE database = 'epi'")
+    params = {"unit": "", "grain": 6, "as_of": args.date}
+    rows = []
+    for name, (column, extra) in CASES.items():
+        fast_ms, fast = timed(lambda: registry.run(f"cockpit/{name}", "", **params, **extra), args.runs)
+        naive_sql = (HERE / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+        naive_params = {k: v for k, v in {**params, **extra, "scope": ""}.items() if "{" + k + ":" in naive_sql}
+        naive_ms, naive = timed(lambda: wh.query_df(naive_sql, naive_params), args.runs)
+        if name == "sites_by_unit":
+            fast = fast[fast["day"].astype(str).str[:10] == str(args.date)]
+        agree = int(fast[column].sum()) == int(naive[column].sum())
+        rows.append({"query": name, "mv_ms": round(fast_ms, 1), "naive_ms": round(naive_ms, 1),
+                     "ratio": round(naive_ms / fast_ms, 1), "figure": int(fast[column].sum()), "agree": agree})
+    print(f"scale={scale}  as_of={args.date}  rows in epi={raw_rows:,}  median of {args.runs} runs")
+    print(f"{'query':<22}{'MV ms':>9}{'naive ms':>10}{'ratio':>8}{'figure':>10}  agree")
+    for r in rows:
+        print(f"{r['query']:<22}{r['mv_ms']:>9}{r['naive_ms']:>10}{r['ratio']:>7}x{r['figure']:>10}  {r['agree']}")
+    out = HERE / "results" / f"cockpit-{scale}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"scale": scale, "as_of": str(args.date), "rows": rows}, indent=2), encoding="utf-8")
+    print(f"written {out}")
+    return 0 if all(r["agree"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
