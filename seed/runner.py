@@ -145,7 +145,26 @@ class Seeder:
         return int(self.wh.scalar(f"SELECT count() FROM epi.{table}") or 0)
 
 
-def run(wh: Warehouse, scale: Scale, seed: int, *, rebuild: bool, progress) -> dict[str, int]:
+class _Silent:
+    """A progress bar that shows nothing (tests, scheduled jobs)."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        return False
+
+    def set_description(self, _text: str) -> None: ...
+
+    def set_postfix_str(self, _text: str) -> None: ...
+
+    def update(self, _n: int) -> None: ...
+
+
+def run(wh: Warehouse, scale: Scale, seed: int, *, rebuild: bool, progress=_Silent) -> dict[str, int]:
     """Seed the warehouse; refuses a filled one unless rebuild, resumes nothing half-done."""
     ensure_current(wh)
     info = existing_dataset(wh)

@@ -19,8 +19,6 @@ def tiny_warehouse(tmp_path_factory):
     """A migrated, seeded `tiny` warehouse; the process-wide client points at it."""
     folder = tmp_path_factory.mktemp("warehouse") / "data"
     os.environ["EPI_WAREHOUSE_URL"] = f"chdb://{folder}"
-    from contextlib import nullcontext
-
     from seed.runner import run
     from seed.scales import SCALES
     from warehouse import get_warehouse, reset_warehouse
@@ -29,17 +27,7 @@ def tiny_warehouse(tmp_path_factory):
     reset_warehouse()
     wh = get_warehouse()
     migrate(wh, log=lambda _m: None)
-
-    class _Quiet:
-        def __init__(self, total): pass
-        def __enter__(self): return self
-        def __exit__(self, *a): return False
-        def set_description(self, _t): pass
-        def set_postfix_str(self, _t): pass
-        def update(self, _n): pass
-
-    counts = run(wh, SCALES["tiny"], TEST_SEED, rebuild=False, progress=_Quiet)
-    _ = nullcontext
+    counts = run(wh, SCALES["tiny"], TEST_SEED, rebuild=False)
     return {"wh": wh, "folder": folder, "counts": counts}
 
 

@@ -12,8 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import TEST_SEED
+
 from portal import cockpit
 from portal.settings import PortalSettings
 from queries import registry

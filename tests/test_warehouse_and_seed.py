@@ -91,25 +91,17 @@ def _fingerprint(wh) -> pd.DataFrame:
 
 
 def test_second_seed_refuses_then_rebuild_gives_the_same_database(wh):
+    from conftest import TEST_SEED
+
     from seed.runner import run
     from seed.scales import SCALES
     from warehouse import WarehouseError
 
-    from conftest import TEST_SEED
-
     before = _fingerprint(wh)
 
-    class Quiet:
-        def __init__(self, total): pass
-        def __enter__(self): return self
-        def __exit__(self, *a): return False
-        def set_description(self, _t): pass
-        def set_postfix_str(self, _t): pass
-        def update(self, _n): pass
-
     with pytest.raises(WarehouseError, match="--rebuild"):
-        run(wh, SCALES["tiny"], TEST_SEED, rebuild=False, progress=Quiet)
-    run(wh, SCALES["tiny"], TEST_SEED, rebuild=True, progress=Quiet)
+        run(wh, SCALES["tiny"], TEST_SEED, rebuild=False)
+    run(wh, SCALES["tiny"], TEST_SEED, rebuild=True)
     pd.testing.assert_frame_equal(before, _fingerprint(wh))
 
 
