@@ -71,8 +71,9 @@ def card(col, key: str, pair: tuple | None = None, label: str | None = None, spa
 trend = run("cockpit/daily_trend", unit=unit, date_from=settings.trend_start, as_of=as_of)
 days = pd.date_range(settings.trend_start, as_of, freq="D")
 wide = trend.assign(day=pd.to_datetime(trend["day"])).pivot_table(
-    index="day", columns="metric", values="value", aggfunc="sum").reindex(days).fillna(0)
-spark = {m: wide[m].tail(14).astype(int).tolist() for m in TREND_METRICS if m in wide}
+    index="day", columns="metric", values="value", aggfunc="sum").reindex(index=days, columns=list(TREND_METRICS))
+wide = wide.fillna(0).astype(int)
+spark = {m: wide[m].tail(14).tolist() for m in TREND_METRICS}
 
 
 def row(title: str, keys: list, note: str | None = None):
@@ -113,16 +114,17 @@ if len(unit) < 12 and not kids.empty:
     table = kids.merge(figures.today.reset_index(), on="unit_code", how="left").fillna(0)
     if choice == "transfer_24h_rate":
         table[choice] = [cockpit.transfer_rate(r) or 0.0 for _, r in table.iterrows()]
-    cells = run("geo/unit_cells", unit=unit, grain=grain, resolution={6: 6, 9: 7, 12: 8}[grain])
+    resolution, ring, zoom = ui.map_frame(kids)
+    cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{here}下辖{LEVELS[grain]} · {label}（{unit_text}）· {as_of:%m月%d日}**")
-        deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom={6: 8.2, 9: 10.3, 12: 12.3}[grain])
+        deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom=zoom)
         st.pydeck_chart(deck, height=460)
         ui.legend(table[choice], label, unit_text, worse)
         ui.computed_note(run.computed_at.get("geo/unit_cells"))
     with right:
-        shown = table[["unit_code", "name", "under_control", "confirmed", "asymptomatic",
+        shown = table[["name", "unit_code", "under_control", "confirmed", "asymptomatic",
                        "close_identified", "sites_congested", "samples_taken", "appeals_received",
                        "appeals_overdue"]].sort_values(choice if choice in table else "under_control",
                                                         ascending=False)
@@ -139,21 +141,18 @@ if len(unit) < 12 and not kids.empty:
 
 # -- trends ------------------------------------------------------------------------------
 st.markdown(f"#### {here}趋势（{settings.trend_start:%m月%d日}至{as_of:%m月%d日}）")
-trend["指标"] = trend["metric"].map(TREND_METRICS)
-trend["日期"] = pd.to_datetime(trend["day"])
+daily = wide.rename(columns=TREND_METRICS).rename_axis("日期").reset_index()
 c1, c2 = st.columns(2)
-cases = trend[trend["metric"].isin(["confirmed", "asymptomatic"])]
-fig = px.bar(cases, x="日期", y="value", color="指标", title="每日新增感染者（例）",
-             labels={"value": "例"}, color_discrete_map={"新增确诊": "#c0392b", "新增无症状": "#e6a23c"})
-c1.plotly_chart(fig, width="stretch")
-ctrl = trend[trend["metric"].isin(["under_control"])]
-fig = px.line(ctrl, x="日期", y="value", title="24时在管人员（人）", labels={"value": "人"})
-c2.plotly_chart(fig, width="stretch")
 c3, c4 = st.columns(2)
-fig = px.bar(trend[trend["metric"] == "samples_taken"], x="日期", y="value", title="每日采样（人次）",
-             labels={"value": "人次"})
-c3.plotly_chart(fig, width="stretch")
-fig = px.line(trend[trend["metric"] == "appeals_received"], x="日期", y="value", title="每日受理涉疫诉求（件）",
-              labels={"value": "件"})
-c4.plotly_chart(fig, width="stretch")
+cases = daily.melt(id_vars="日期", value_vars=["新增确诊", "新增无症状"], var_name="指标", value_name="例")
+fig = px.bar(cases, x="日期", y="例", color="指标", title="每日新增感染者（例）",
+             color_discrete_map={"新增确诊": "#c0392b", "新增无症状": "#e6a23c"})
+c1.plotly_chart(fig, width="stretch")
+for col, chart, metric, unit_text, title in (
+    (c2, px.area, "under_control", "人", "24时在管人员（人）"),
+    (c3, px.bar, "samples_taken", "人次", "每日采样（人次）"),
+    (c4, px.bar, "appeals_received", "件", "每日受理涉疫诉求（件）"),
+):
+    name = TREND_METRICS[metric]
+    col.plotly_chart(chart(daily, x="日期", y=name, title=title, labels={name: unit_text}), width="stretch")
 ui.computed_note(run.computed_at.get("cockpit/daily_trend"))

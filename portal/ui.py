@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -66,17 +68,26 @@ def colour_scale(values: pd.Series, worse_up: bool) -> list[list[int]]:
     return out
 
 
+def map_frame(units: pd.DataFrame) -> tuple[int, int, float]:
+    """H3 resolution, k-ring and zoom that fit the units' spread on a ~700 px wide map."""
+    span = max(float(units["lon"].max() - units["lon"].min()), float(units["lat"].max() - units["lat"].min()), 0.01)
+    resolution = 9 if span < 0.08 else 8 if span < 0.3 else 6
+    zoom = max(7.0, min(15.0, math.log2(620 * 360 / (512 * span * 1.3))))
+    return resolution, (0 if resolution == 6 else 2), zoom
+
+
 def unit_map(cells: pd.DataFrame, units: pd.DataFrame, value_col: str, label: str,
              unit: str, worse_up: bool, zoom: float) -> pdk.Deck:
     """Units drawn as their own H3 cells, coloured by the indicator, names on top; no basemap."""
+    cells = cells.assign(outline=cells["outline"].map(lambda ring: [[float(x), float(y)] for x, y in ring]))
     shown = cells.merge(units[["unit_code", "name", value_col]], on="unit_code", how="inner")
     shown["fill"] = colour_scale(shown[value_col], worse_up)
     shown["value_text"] = shown[value_col].map(lambda v: fmt(v, unit))
     labels = units.assign(value_text=units[value_col].map(lambda v: fmt(v, unit)))
     labels["text"] = labels["name"] + " " + labels["value_text"]
     layers = [
-        pdk.Layer("H3HexagonLayer", shown, get_hexagon="hex", get_fill_color="fill",
-                  get_line_color=[255, 255, 255, 200], line_width_min_pixels=1, stroked=True,
+        pdk.Layer("PolygonLayer", shown, get_polygon="outline", get_fill_color="fill",
+                  get_line_color=[255, 255, 255, 220], line_width_min_pixels=1, stroked=True,
                   filled=True, extruded=False, pickable=True, auto_highlight=True),
         pdk.Layer("TextLayer", labels, get_position=["lon", "lat"], get_text="text",
                   get_size=13, get_color=[30, 30, 30, 255], pickable=False,

@@ -71,3 +71,22 @@ def test_operator_cannot_drill_outside_the_jurisdiction(tiny_warehouse):
     at = app_for(Identity("测试", "district_operator", "510104"), unit="510107")
     assert not at.exception
     assert "不在您的管辖范围" in at.error[0].value
+
+
+def test_a_date_outside_the_data_in_a_link_falls_back_with_a_warning(tiny_warehouse):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["identity"] = Identity("测试", "leadership", "")
+    at.query_params["date"] = "2021-01-01"
+    at.run()
+    assert not at.exception
+    assert "不在数据范围" in at.warning[0].value
+    assert at.session_state["as_of"] == LAST_DAY
+
+
+def test_a_community_shows_its_own_figures_without_a_map(tiny_warehouse):
+    community = registry.run("geo/units", "", unit="510104001", grain=12)["unit_code"].iloc[0]
+    at = app_for(Identity("测试", "leadership", ""), unit=community)
+    assert not at.exception and not at.error
+    total = cockpit.compute(lambda n, **p: registry.run(n, "", **p), PortalSettings(), community, LAST_DAY).total()
+    assert metrics(at)["在管人员（人）"] == f"{int(total['under_control']):,}"
+    assert len(at.get("deck_gl_json_chart")) == 0
