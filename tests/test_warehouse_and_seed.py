@@ -43,6 +43,27 @@ def test_cluster_rendering_shards_facts_and_replicates_dimensions():
         render_cluster("bad name;")
 
 
+def test_cluster_ddl_parses_in_the_engine(wh):
+    from warehouse.migrate import render_cluster, split_statements
+
+    statements = split_statements(render_cluster("epi_cluster"))
+    assert len(statements) == 68
+    for statement in statements:
+        wh.rows("EXPLAIN AST " + statement)
+
+
+def test_a_schema_behind_the_code_is_named_in_one_line(wh):
+    from warehouse import SchemaOutdated
+    from warehouse.migrate import ensure_current, latest_version, migrate
+
+    last = latest_version()
+    wh.command("DELETE FROM epi.schema_migrations WHERE version = {v:UInt32}", {"v": last})
+    with pytest.raises(SchemaOutdated, match=f"the code needs {last:04d}: run `python -m warehouse migrate`"):
+        ensure_current(wh)
+    assert migrate(wh, log=lambda _m: None) == [last]
+    ensure_current(wh)
+
+
 def test_residents_per_unit_follow_the_census_within_one_percent(wh):
     counts = dict(wh.rows("SELECT substring(community_code, 1, 6), count() FROM epi.person GROUP BY 1"))
     for d in load_districts():
