@@ -18,6 +18,9 @@ span = data_range(identity.scope)
 run = QueryRunner(identity.scope, span["data_version"])
 
 st.title("指挥总览")
+if span["person_fraction"] and span["person_fraction"] < 1:
+    st.caption(f"演示数据：合成的成都市（{span['scale']} 规模，按 {span['person_fraction']:.1%} 的常住人口生成），"
+               f"数据范围 {span['first_day']} 至 {span['last_day']}。")
 
 # -- as-of date and unit, from the widgets or a shared link --------------------------------
 params = st.query_params

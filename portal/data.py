@@ -43,6 +43,8 @@ def data_range(scope: str) -> dict:
         "first_day": pd.Timestamp(row["first_day"]).date(),
         "last_day": pd.Timestamp(row["last_day"]).date(),
         "data_version": str(row["data_version"] or ""),
+        "scale": str(row["scale"] or ""),
+        "person_fraction": float(row["person_fraction"] or 0) or None,
     }
 
 
