@@ -18,7 +18,9 @@ from warehouse import Warehouse, WarehouseError
 from warehouse.migrate import ensure_current, split_statements
 
 SQL_DIR = Path(__file__).parent / "sql"
-WORKING_TABLES = ["seed_routine", "seed_case", "seed_controlled", "seed_edge", "seed_first_case"]
+WORKING_TABLES = [
+    "seed_routine", "seed_case", "seed_controlled", "seed_edge", "seed_first_case", "seed_community_sites",
+]
 # Spread of the outbreak: per-contact infection chances; place-based chances are divided by
 # the scale's person fraction so the outbreak has about the same size at every scale.
 TRANSMISSION = {

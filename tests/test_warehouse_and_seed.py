@@ -98,6 +98,8 @@ def test_storyline_starts_at_the_building(wh):
         "INNER JOIN epi.trajectory_point AS r ON r.person_id = c.person_id "
         "WHERE c.generation = 0 AND r.place_id = 1")
     assert set(index["case_id"]) == {"CD-0001", "CD-0002", "CD-0003"}
+    first = wh.query_df("SELECT case_id, found_by FROM epi.case_record ORDER BY confirmed_at, case_id LIMIT 3")
+    assert first["found_by"].tolist() == ["index", "index", "index"]
     assert wh.scalar("SELECT count() FROM epi.contact_edge WHERE hop = 2") > 0
 
 

@@ -19,6 +19,11 @@ FROM epi.community
 ARRAY JOIN range(toUInt32(floor({sites_per_community:Float64}
     + (cityHash64({seed:UInt64}, 'nsites', code) % 1000) / 1000.))) AS n;
 
+-- Working table: each community's sites in site order, for assigning people to a site.
+CREATE TABLE IF NOT EXISTS epi.seed_community_sites ENGINE = MergeTree ORDER BY community_code AS
+SELECT community_code, arraySort(groupArray(site_id)) AS sites
+FROM epi.sampling_site GROUP BY community_code;
+
 -- Testing laboratories: thirty, capacity in tubes per day at this scale.
 INSERT INTO epi.lab
 SELECT

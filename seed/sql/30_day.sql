@@ -130,14 +130,16 @@ ORDER BY cityHash64({seed:UInt64}, 'cap', to_person)
 LIMIT {max_new_cases:UInt16};
 
 -- Missed links: a visitor of the same place on the same day, outside the traced hour, is
--- found later by mass testing while still moving about the city.
+-- found later by mass testing (never before the day after the tracing that missed them)
+-- while still moving about the city.
 INSERT INTO epi.seed_case
 SELECT
     t.person_id, any(cp.generation) + 1, 
     if(cityHash64({seed:UInt64}, 'asym', t.person_id) % 10 < 4, 'asymptomatic', 'confirmed') AS kind,
     'mass_testing', argMin(cp.case_person, t.ts),
     if(kind = 'asymptomatic', NULL, toDate(min(t.ts) + toIntervalDay(2 + cityHash64({seed:UInt64}, 'inc', t.person_id) % 3), 'Asia/Shanghai')),
-    min(t.ts) + toIntervalDay(3 + cityHash64({seed:UInt64}, 'inc', t.person_id) % 3) AS sampled_at,
+    greatest(min(t.ts) + toIntervalDay(3 + cityHash64({seed:UInt64}, 'inc', t.person_id) % 3),
+             toDateTime({day:Date} + 1, 'Asia/Shanghai') + toIntervalHour(7 + cityHash64({seed:UInt64}, 'found', t.person_id) % 12)) AS sampled_at,
     sampled_at + toIntervalHour(10 + cityHash64({seed:UInt64}, 'conf', t.person_id) % 14) AS confirmed_at,
     confirmed_at + toIntervalHour(2) AS isolated_at
 FROM epi.trajectory_point AS t

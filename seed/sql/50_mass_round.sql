@@ -35,10 +35,7 @@ FROM
          16, 16, 17, 17, 18, 18, 18, 19, 19, 19, 19, 20, 20, 20, 21, 21] AS hours
     FROM epi.seed_routine AS p
     INNER JOIN
-    (
-        SELECT community_code, arraySort(groupArray(site_id)) AS sites
-        FROM epi.sampling_site GROUP BY community_code
-    ) AS s ON s.community_code = p.community_code
+    epi.seed_community_sites AS s ON s.community_code = p.community_code
     WHERE (empty({round_districts:Array(String)}) OR substring(p.community_code, 1, 6) IN {round_districts:Array(String)})
       AND cityHash64({seed:UInt64}, 'takes_part', p.person_id, {round_id:UInt16}) % 100 < 88
       AND p.person_id NOT IN (

@@ -24,10 +24,7 @@ FROM
     FROM epi.seed_routine AS p
     ARRAY JOIN range(39) AS dd
     INNER JOIN
-    (
-        SELECT community_code, arraySort(groupArray(site_id)) AS sites
-        FROM epi.sampling_site GROUP BY community_code
-    ) AS s ON s.community_code = p.community_code
+    epi.seed_community_sites AS s ON s.community_code = p.community_code
     WHERE cityHash64({seed:UInt64}, 'voluntary', p.person_id, dd) % 1000 < 15
       AND p.person_id NOT IN (SELECT person_id FROM epi.seed_controlled)
 );
@@ -63,10 +60,7 @@ FROM
                        arrayMap(d -> (toUInt8({centralized_days:UInt8} + d), 'home', e.quarantine_end + toIntervalDay(d - 1)), {monitoring_test_days:Array(UInt8)}))),
         arrayMap(d -> (toUInt8(d), 'home', e.quarantine_start + toIntervalDay(d - 1)), {secondary_test_days:Array(UInt8)})) AS t
     INNER JOIN
-    (
-        SELECT community_code, arraySort(groupArray(site_id)) AS sites
-        FROM epi.sampling_site GROUP BY community_code
-    ) AS s ON s.community_code = e.community_code
+    epi.seed_community_sites AS s ON s.community_code = e.community_code
 )
 WHERE cityHash64({seed:UInt64}, 'missed_test', person_id, protocol_day) % 100 >= 3
   AND sampled_at <= toDateTime({data_end:String}, 'Asia/Shanghai')
@@ -84,10 +78,7 @@ SELECT
     c.community_code, 'CDC', 'CDC-09', {batch_id:String}, sample_id
 FROM epi.case_record AS c
 INNER JOIN
-(
-    SELECT community_code, arraySort(groupArray(site_id)) AS sites
-    FROM epi.sampling_site GROUP BY community_code
-) AS s ON s.community_code = c.community_code;
+epi.seed_community_sites AS s ON s.community_code = c.community_code;
 
 -- Every member of a positive 10-in-1 pool is re-sampled in a single tube.
 INSERT INTO epi.sample

@@ -1,0 +1,26 @@
+-- Trajectory points of the chosen cases inside each case's infectious window (4 days before
+-- onset, or before sampling for asymptomatic infections, until isolation), with the time of
+-- the next point (for dwell), the place name and the H3 resolution-8 cell.
+-- grain: point; params: scope String, case_ids Array(String), window_days UInt8
+SELECT
+    c.case_id, p.person_id, p.ts,
+    leadInFrame(p.ts) OVER (PARTITION BY p.person_id ORDER BY p.ts
+                            ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_ts,
+    p.lon, p.lat, toString(p.source) AS source, p.place_id,
+    if(p.place_id = 0, '', pl.name) AS place_name,
+    h3ToString(geoToH3(p.lat, p.lon, 8)) AS cell,
+    p.community_code
+FROM epi.trajectory_point AS p
+INNER JOIN
+(
+    SELECT case_id, person_id, isolated_at,
+           ifNull(toDateTime(onset_date, 'Asia/Shanghai'), sampled_at) - toIntervalDay({window_days:UInt8}) AS window_start
+    FROM epi.case_record
+    WHERE case_id IN {case_ids:Array(String)} AND startsWith(community_code, {scope:String})
+) AS c ON c.person_id = p.person_id
+LEFT JOIN epi.place AS pl ON pl.place_id = p.place_id
+WHERE p.person_id IN (
+        SELECT person_id FROM epi.case_record
+        WHERE case_id IN {case_ids:Array(String)} AND startsWith(community_code, {scope:String}))
+  AND p.ts >= c.window_start AND p.ts <= c.isolated_at
+ORDER BY c.case_id, p.ts
