@@ -15,7 +15,7 @@ from portal import session  # noqa: E402
 from portal.data import warehouse_ready  # noqa: E402
 from warehouse import WarehouseError  # noqa: E402
 
-st.set_page_config(page_title="成都市疫情防控指挥平台", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="成都市疫情防控指挥平台", page_icon=":material/shield:", layout="wide")
 
 try:
     warehouse_ready()
@@ -25,9 +25,12 @@ except WarehouseError as exc:
 
 identity = session.current()
 if identity is None:
-    pages = [st.Page(str(ROOT / "pages" / "sign_in.py"), title="登录", icon="🔑", default=True)]
+    pages = [st.Page(str(ROOT / "pages" / "sign_in.py"), title="登录", icon=":material/login:", default=True)]
 else:
-    pages = [st.Page(str(ROOT / "pages" / "cockpit.py"), title="指挥总览", icon="📊", default=True)]
+    pages = [
+        st.Page(str(ROOT / "pages" / "cockpit.py"), title="指挥总览", icon=":material/monitoring:", default=True),
+        st.Page(str(ROOT / "pages" / "trajectories.py"), title="轨迹与伴随", icon=":material/route:"),
+    ]
     with st.sidebar:
         st.markdown(f"**{identity.name}** · {identity.role_label}")
         if identity.scope:

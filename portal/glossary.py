@@ -49,3 +49,16 @@ INDICATORS = {
     "screening_verified": ("核查完成", "人", False),
     "screening_awaiting": ("待核查", "人", True),
 }
+
+CONTROL_OUTCOMES = {
+    "released": "已解除管控",
+    "in_progress": "管控中",
+    "became_case": "转为病例",
+    "": "未纳入管控",
+}
+
+FOUND_BY = {"household": "同住家庭", "companion": "时空伴随", "investigation": "流调排查"}
+
+CONTACT_KINDS = {"close_contact": "密切接触者", "secondary_contact": "次密切接触者"}
+
+ALERTS = {"not_transferred": "判定后超时未转运", "missing_test": "隔离期应检未检"}

@@ -21,6 +21,17 @@ class PortalSettings:
     appeal_limit_days: dict[str, int] = field(default_factory=lambda: {
         "consultation": 2, "help": 5, "complaint": 5, "report": 5, "suggestion": 10})
     trend_start: dt.date = dt.date(2022, 2, 10)
+    # tracing (9th-edition protocol and Chengdu's 2021 companion rule)
+    window_days: int = 4  # infectious window starts this many days before onset / sampling
+    stop_minutes: int = 30  # a point is a stop when the person stayed at least this long
+    max_dwell_minutes: int = 120  # a point stands for presence until the next one, at most this
+    companion_resolution: int = 8  # H3 resolution of the shared grid cell (8 ≈ 800 m grid)
+    companion_minutes: int = 10  # companions shared the cell for more than this
+    transfer_limit_hours: int = 12  # close contacts not transferred after this raise an alert
+    close_test_days: tuple = (1, 2, 3, 5, 7)
+    secondary_test_days: tuple = (1, 4, 7)
+    map_case_cap: int = 50  # most cases drawn on one map
+    companion_case_cap: int = 20  # most cases in one companion search
     cache_ttl_s: int = 60  # EPI_CACHE_TTL_S
 
 

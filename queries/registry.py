@@ -45,6 +45,17 @@ def names() -> list[str]:
 
 def run(name: str, scope: str, row_cap: int = DEFAULT_ROW_CAP, **params: Any) -> pd.DataFrame:
     """Run query `name` for a caller whose jurisdiction is the code prefix `scope`."""
+    sql, bound = _bind(name, scope, params)
+    return get_warehouse().query_df(sql, bound, max_rows=row_cap)
+
+
+def execute(name: str, scope: str, **params: Any) -> None:
+    """Run a writing statement (INSERT / DELETE) by name, under the same checks as run()."""
+    sql, bound = _bind(name, scope, params)
+    get_warehouse().command(sql, bound)
+
+
+def _bind(name: str, scope: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if not SCOPE_PATTERN.match(scope or ""):
         raise QueryError(f"管辖范围无效 / jurisdiction scope {scope!r} is not a 6/9/12-digit code")
     sql = load(name)
@@ -59,4 +70,4 @@ def run(name: str, scope: str, row_cap: int = DEFAULT_ROW_CAP, **params: Any) ->
         raise QueryError(f"查询 {name} 缺少参数 / missing parameters: {', '.join(sorted(missing))}")
     bound = {k: v for k, v in params.items() if k in declared}
     bound["scope"] = scope
-    return get_warehouse().query_df(sql, bound, max_rows=row_cap)
+    return sql, bound

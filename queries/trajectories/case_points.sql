@@ -1,16 +1,24 @@
--- Trajectory points of the chosen cases inside each case's infectious window (4 days before
--- onset, or before sampling for asymptomatic infections, until isolation), with the time of
--- the next point (for dwell), the place name and the H3 resolution-8 cell.
+-- Trajectory points of the chosen cases inside each case's infectious window ({window_days}
+-- days before onset, or before sampling for asymptomatic infections, until isolation), with
+-- the time of the person's next point (NULL for the last), the place name and the H3 cell.
 -- grain: point; params: scope String, case_ids Array(String), window_days UInt8
 SELECT
-    c.case_id, p.person_id, p.ts,
-    leadInFrame(p.ts) OVER (PARTITION BY p.person_id ORDER BY p.ts
-                            ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_ts,
-    p.lon, p.lat, toString(p.source) AS source, p.place_id,
+    c.case_id AS case_id, p.person_id AS person_id, p.ts AS ts,
+    if(nxt > p.ts, nxt, NULL) AS next_ts,
+    p.lon AS lon, p.lat AS lat, toString(p.source) AS source, p.place_id AS place_id,
     if(p.place_id = 0, '', pl.name) AS place_name,
     h3ToString(geoToH3(p.lat, p.lon, 8)) AS cell,
-    p.community_code
-FROM epi.trajectory_point AS p
+    p.community_code AS community_code
+FROM
+(
+    SELECT person_id, ts, lon, lat, source, place_id, community_code,
+           leadInFrame(ts) OVER (PARTITION BY person_id ORDER BY ts
+                                 ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS nxt
+    FROM epi.trajectory_point
+    WHERE person_id IN (
+        SELECT person_id FROM epi.case_record
+        WHERE case_id IN {case_ids:Array(String)} AND startsWith(community_code, {scope:String}))
+) AS p
 INNER JOIN
 (
     SELECT case_id, person_id, isolated_at,
@@ -19,8 +27,5 @@ INNER JOIN
     WHERE case_id IN {case_ids:Array(String)} AND startsWith(community_code, {scope:String})
 ) AS c ON c.person_id = p.person_id
 LEFT JOIN epi.place AS pl ON pl.place_id = p.place_id
-WHERE p.person_id IN (
-        SELECT person_id FROM epi.case_record
-        WHERE case_id IN {case_ids:Array(String)} AND startsWith(community_code, {scope:String}))
-  AND p.ts >= c.window_start AND p.ts <= c.isolated_at
-ORDER BY c.case_id, p.ts
+WHERE p.ts >= c.window_start AND p.ts <= c.isolated_at
+ORDER BY case_id, ts

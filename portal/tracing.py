@@ -1,0 +1,95 @@
+"""Tracing helpers for the trajectory and contact pages: case selection, stops, places and
+cells shared by several cases, trip paths for the time slider, name masking."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+CASE_NUMBER = re.compile(r"CD-\d{4}", re.IGNORECASE)
+PALETTE = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180),
+           (70, 240, 240), (240, 50, 230), (128, 128, 0), (0, 128, 128), (170, 110, 40),
+           (128, 0, 0), (0, 0, 128), (255, 200, 0), (100, 100, 100)]
+
+
+class SelectionError(ValueError):
+    """What was wrong with a case selection, in words for the user."""
+
+
+def parse_case_numbers(text: str, known: set[str]) -> tuple[list[str], list[str]]:
+    """Case numbers typed or pasted (any separators) → (known ones in order, unknown ones)."""
+    tokens = [t for t in re.split(r"[\s,，;；、]+", text.strip()) if t]
+    found, unknown = [], []
+    for token in tokens:
+        number = token.upper()
+        if CASE_NUMBER.fullmatch(number) and number in known:
+            if number not in found:
+                found.append(number)
+        else:
+            unknown.append(token)
+    return found, unknown
+
+
+def check_range(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise SelectionError(f"{name}应在 {low}–{high} 之间，当前为 {value}。")
+    return value
+
+
+def cap(cases: list[str], limit: int) -> tuple[list[str], str | None]:
+    if len(cases) <= limit:
+        return cases, None
+    return cases[:limit], f"共选择 {len(cases)} 例，地图一次最多显示 {limit} 例，已显示确诊最早的 {limit} 例。"
+
+
+def colour_of(case_ids: list[str]) -> dict[str, list[int]]:
+    return {c: [*PALETTE[i % len(PALETTE)], 220] for i, c in enumerate(case_ids)}
+
+
+def stops(points: pd.DataFrame, min_minutes: int, max_dwell_minutes: int) -> pd.DataFrame:
+    """Points where the person stayed at least min_minutes (until the next point, capped)."""
+    if points.empty:
+        return points.assign(dwell_minutes=pd.Series(dtype="float64"), left_at=pd.Series(dtype="datetime64[ns]"))
+    dwell = (points["next_ts"] - points["ts"]).dt.total_seconds().div(60)
+    dwell = dwell.fillna(max_dwell_minutes).clip(upper=max_dwell_minutes)
+    out = points.assign(dwell_minutes=dwell.round(0))
+    out = out[out["dwell_minutes"] >= min_minutes].copy()
+    out["left_at"] = out["ts"] + pd.to_timedelta(out["dwell_minutes"], unit="m")
+    return out.reset_index(drop=True)
+
+
+def shared(points: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Places (key='place_id') or cells (key='cell') visited by two or more of the cases, with
+    who was there when — the links that make a cluster."""
+    visits = points if key == "cell" else points[points["place_id"] != 0]
+    if visits.empty:
+        return pd.DataFrame(columns=[key, "place_name", "cases", "visits", "first", "last", "times"])
+    grouped = visits.sort_values("ts").groupby(key)
+    out = grouped.agg(place_name=("place_name", lambda s: next((v for v in s if v), "")),
+                      cases=("case_id", lambda s: sorted(set(s))), visits=("ts", "size"),
+                      first=("ts", "min"), last=("ts", "max"),
+                      lon=("lon", "mean"), lat=("lat", "mean"))
+    out["times"] = grouped.apply(
+        lambda g: "；".join(f"{c} {t:%m-%d %H:%M}" for c, t in zip(g["case_id"], g["ts"])), include_groups=False)
+    out = out[out["cases"].map(len) >= 2].reset_index()
+    return out.sort_values(["first"]).reset_index(drop=True)
+
+
+def trips(points: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
+    """One row per case: its path and the minutes since origin of each point (TripsLayer)."""
+    rows = []
+    for case_id, g in points.sort_values("ts").groupby("case_id"):
+        rows.append({
+            "case_id": case_id,
+            "path": [[float(x), float(y)] for x, y in zip(g["lon"], g["lat"])],
+            "timestamps": [float((t - origin).total_seconds() / 60) for t in g["ts"]],
+        })
+    return pd.DataFrame(rows)
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**: names are shown masked unless a role may see them."""
+    if not name:
+        return ""
+    return name[0] + "*" * (len(name) - 1)
