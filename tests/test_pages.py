@@ -90,3 +90,37 @@ def test_a_community_shows_its_own_figures_without_a_map(tiny_warehouse):
     total = cockpit.compute(lambda n, **p: registry.run(n, "", **p), PortalSettings(), community, LAST_DAY).total()
     assert metrics(at)["在管人员（人）"] == f"{int(total['under_control']):,}"
     assert len(at.get("deck_gl_json_chart")) == 0
+
+
+def page_for(name, identity, **state):
+    at = AppTest.from_file(str(Path(APP).parent.parent / "pages" / name), default_timeout=120)
+    at.session_state["identity"] = identity
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("role,scope", ROLES)
+@pytest.mark.parametrize("name", ["trajectories.py", "contacts.py"])
+def test_tracing_pages_render_for_every_role(tiny_warehouse, name, role, scope):
+    at = page_for(name, Identity("测试", role, scope))
+    assert not at.exception and not at.error
+    at.radio[0].set_value("cluster").run()
+    assert not at.exception and not at.error
+
+
+def test_trajectory_page_bad_input_gets_clear_messages(tiny_warehouse):
+    at = page_for("trajectories.py", Identity("测试", "leadership", ""))
+    assert "请选择至少一例病例" in at.info[0].value
+    at.text_input[0].set_value("CD-0001, CD-9999, 甲乙").run()
+    assert not at.exception
+    assert "CD-9999、甲乙" in at.warning[0].value
+    at.number_input[0].set_value(1).run()
+    assert "停留判定应在 5–240 之间，当前为 1" in at.error[0].value
+
+
+def test_trajectory_page_caps_a_large_selection(tiny_warehouse):
+    at = page_for("trajectories.py", Identity("测试", "leadership", ""))
+    at.radio[0].set_value("cluster").run()
+    total = len(registry.run("trajectories/case_list", ""))
+    assert f"共选择 {total} 例，地图一次最多显示 50 例" in at.warning[0].value

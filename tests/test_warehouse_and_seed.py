@@ -39,6 +39,8 @@ def test_cluster_rendering_shards_facts_and_replicates_dimensions():
     assert "ENGINE = Distributed(epi_cluster, epi, person_local, cityHash64(person_id))" in ddl
     assert "ReplicatedMergeTree('/clickhouse/tables/epi/district', '{replica}')" in ddl
     assert "TO epi.agg_cases_daily_local" in ddl and "FROM epi.case_record_local" in ddl
+    assert "ALTER TABLE epi.trajectory_by_cell_local ON CLUSTER epi_cluster" in ddl
+    assert "DROP VIEW IF EXISTS epi.trajectory_by_cell_mv ON CLUSTER epi_cluster" in ddl
     with pytest.raises(ValueError):
         render_cluster("bad name;")
 
@@ -47,7 +49,7 @@ def test_cluster_ddl_parses_in_the_engine(wh):
     from warehouse.migrate import render_cluster, split_statements
 
     statements = split_statements(render_cluster("epi_cluster"))
-    assert len(statements) == 68
+    assert len(statements) == 74
     for statement in statements:
         wh.rows("EXPLAIN AST " + statement)
 

@@ -113,6 +113,8 @@ _CREATE_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS epi\.(\w+)")
 _CREATE_MV = re.compile(r"CREATE MATERIALIZED VIEW IF NOT EXISTS epi\.(\w+) TO epi\.(\w+)")
 _ENGINE = re.compile(r"ENGINE = (\w*MergeTree)(\([^)]*\))?")
 _SHARD = re.compile(r"^-- shard: (.+)$", re.MULTILINE)
+_ALTER = re.compile(r"ALTER TABLE epi\.(\w+)")
+_DROP_VIEW = re.compile(r"DROP VIEW IF EXISTS epi\.(\w+)")
 
 
 def render_cluster(cluster: str) -> str:
@@ -158,6 +160,14 @@ def _render_statement(stmt: str, cluster: str, sharded: set[str]) -> list[str]:
             f"ENGINE = Distributed({cluster}, epi, {name}_local, {key})"
         )
         return [local + ";", dist + ";"]
+    alter = _ALTER.search(stmt)
+    if alter:
+        name = alter.group(1)
+        targets = [f"{name}_local", name] if name in sharded else [name]
+        return [stmt.replace(alter.group(0), f"ALTER TABLE epi.{t} ON CLUSTER {cluster}") + ";" for t in targets]
+    dropped = _DROP_VIEW.search(stmt)
+    if dropped:
+        return [stmt.replace(dropped.group(0), f"{dropped.group(0)} ON CLUSTER {cluster}") + ";"]
     view = _CREATE_MV.search(stmt)
     if view:
         mv, target = view.group(1), view.group(2)

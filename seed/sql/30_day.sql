@@ -13,7 +13,7 @@ SELECT
     t.person_id, t.ts,
     if(t.place_id = 0, cp.lon + t.jx, pl.lon) AS lon,
     if(t.place_id = 0, cp.lat + t.jy, pl.lat) AS lat,
-    t.source, t.place_id,
+    t.source, t.place_id, t.dwell AS dwell_minutes,
     if(t.place_id = 0, t.community_code, pl.community_code) AS community_code,
     if(t.source = 'base_station', 'PSB', 'BIGDATA') AS src_department,
     if(t.source = 'base_station', 'PSB-04', if(t.source = 'place_scan', 'BIGDATA-02', 'PSB-05')) AS src_category,
@@ -23,21 +23,29 @@ SELECT
 FROM
 (
     SELECT
-        r.person_id, r.compound_id, r.community_code,
+        d.person_id, d.compound_id, d.community_code,
         p.3 AS place_id, p.2 AS source,
-        toDateTime({day:Date}, 'Asia/Shanghai') + toIntervalSecond(p.1 * 60 + cityHash64({seed:UInt64}, 'sec', r.person_id, p.1) % 60) AS ts,
-        ((cityHash64({seed:UInt64}, 'jx', r.person_id) % 1000) / 1000. - 0.5) * 0.004 AS jx,
-        ((cityHash64({seed:UInt64}, 'jy', r.person_id) % 1000) / 1000. - 0.5) * 0.003 AS jy
-    FROM epi.seed_routine AS r
-    ARRAY JOIN arrayConcat(
-        [(7 * 60 + cityHash64({seed:UInt64}, 'm1', r.person_id, {day:Date}) % 60, 'base_station', toUInt32(0)),
-         (9 * 60 + cityHash64({seed:UInt64}, 'm2', r.person_id, {day:Date}) % 180, 'place_scan', r.work_place_id)],
-        if(cityHash64({seed:UInt64}, 'eve', r.person_id, {day:Date}) % 2 = 0,
-           [(18 * 60 + cityHash64({seed:UInt64}, 'm3', r.person_id, {day:Date}) % 120, 'health_code_scan', r.leisure_place_id)], []),
-        if(cityHash64({seed:UInt64}, 'night', r.person_id, {day:Date}) % 2 = 0,
-           [(22 * 60 + cityHash64({seed:UInt64}, 'm4', r.person_id, {day:Date}) % 60, 'base_station', toUInt32(0))], [])
-    ) AS p
-    WHERE cityHash64({seed:UInt64}, 'active', r.person_id, {day:Date}) % 10000 < {active_share:Float64} * 10000
+        toUInt16(least(next_minute - p.1, 1440)) AS dwell,
+        toDateTime({day:Date}, 'Asia/Shanghai') + toIntervalSecond(p.1 * 60 + cityHash64({seed:UInt64}, 'sec', d.person_id, p.1) % 60) AS ts,
+        ((cityHash64({seed:UInt64}, 'jx', d.person_id) % 1000) / 1000. - 0.5) * 0.004 AS jx,
+        ((cityHash64({seed:UInt64}, 'jy', d.person_id) % 1000) / 1000. - 0.5) * 0.003 AS jy
+    FROM
+    (
+        -- the day's points of each active person, in time order: (minute, source, place)
+        SELECT r.person_id, r.compound_id, r.community_code,
+            arrayConcat(
+                [(7 * 60 + cityHash64({seed:UInt64}, 'm1', r.person_id, {day:Date}) % 60, 'base_station', toUInt32(0)),
+                 (9 * 60 + cityHash64({seed:UInt64}, 'm2', r.person_id, {day:Date}) % 180, 'place_scan', r.work_place_id)],
+                if(cityHash64({seed:UInt64}, 'eve', r.person_id, {day:Date}) % 2 = 0,
+                   [(18 * 60 + cityHash64({seed:UInt64}, 'm3', r.person_id, {day:Date}) % 120, 'health_code_scan', r.leisure_place_id)], []),
+                if(cityHash64({seed:UInt64}, 'night', r.person_id, {day:Date}) % 2 = 0,
+                   [(22 * 60 + cityHash64({seed:UInt64}, 'm4', r.person_id, {day:Date}) % 60, 'base_station', toUInt32(0))], [])
+            ) AS pts
+        FROM epi.seed_routine AS r
+        WHERE cityHash64({seed:UInt64}, 'active', r.person_id, {day:Date}) % 10000 < {active_share:Float64} * 10000
+    ) AS d
+    -- a point lasts until the next one that day; the day's last point stays open (1440)
+    ARRAY JOIN pts AS p, arrayPushBack(arrayPopFront(arrayMap(x -> x.1, pts)), toUInt64(2880)) AS next_minute
 ) AS t
 LEFT JOIN (SELECT person_id, min(from_ts) AS from_ts, 1 AS hit FROM epi.seed_controlled GROUP BY person_id) AS c
     ON c.person_id = t.person_id
