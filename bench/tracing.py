@@ -46,7 +46,7 @@ def main(argv=None) -> int:
                                                window_days=S.window_days), args.runs)
     params = dict(case_ids=some, window_days=S.window_days, resolution=S.companion_resolution,
                   min_overlap_minutes=S.companion_minutes, max_dwell_minutes=S.max_dwell_minutes)
-    fast_ms, fast = timed(lambda: registry.run("trajectories/companions", "", **params), args.runs)
+    fast_ms, fast = timed(lambda: registry.run("trajectories/companions", "", row_cap=10_000_000, **params), args.runs)
     naive_sql = (HERE / "sql" / "companions.sql").read_text(encoding="utf-8")
     naive_ms, naive = timed(lambda: wh.query_df(naive_sql, {**params, "scope": ""}, timeout_s=3600), args.naive_runs)
     agree = set(zip(fast["case_id"], fast["person_id"])) == set(zip(naive["case_id"], naive["person_id"]))

@@ -26,6 +26,8 @@ with chain_tab:
         st.info("请选择病例以查看其密接、次密接传播链。")
     else:
         chain = run("contacts/chain", case_ids=chosen)
+        if run.truncated["contacts/chain"]:
+            st.warning(f"传播链超过 {len(chain):,} 条关系，以下仅为最早判定的部分；请缩小病例范围查看完整传播链。")
         if chain.empty:
             st.info("所选病例在您的管辖范围内没有判定的密接或次密接。")
         else:

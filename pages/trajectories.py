@@ -94,13 +94,17 @@ with left:
     st.dataframe(table, hide_index=True, height=320, width="stretch")
     ui.download_buttons(table, "病例停留点", "stops")
 with right:
-    st.markdown("##### 多例病例交集场所")
-    if places.empty:
-        st.info("所选病例没有共同到过的场所。")
-    else:
-        links = places.assign(病例=places["cases"].map("、".join))[["place_name", "病例", "times"]].rename(
-            columns={"place_name": "场所", "times": "到访时间"})
-        st.dataframe(links, hide_index=True, height=320, width="stretch")
+    st.markdown("##### 多例病例交集（串联成簇的线索）")
+    place_tab, cell_tab = st.tabs(["场所", "网格（H3 分辨率 8）"])
+    for tab, found_links, what in ((place_tab, places, "场所"), (cell_tab, tracing.shared(points, "cell"), "网格")):
+        with tab:
+            if found_links.empty:
+                st.info(f"所选病例没有共同到过的{what}。")
+                continue
+            key = "place_name" if what == "场所" else "cell"
+            links = found_links.assign(病例=found_links["cases"].map("、".join))[[key, "病例", "times"]].rename(
+                columns={key: what, "times": "到访时间"})
+            st.dataframe(links, hide_index=True, height=280, width="stretch")
 
 # -- space-time companions --------------------------------------------------------------------
 st.markdown("#### 时空伴随者研判")
@@ -115,7 +119,10 @@ request = st.session_state.get("companion_request")
 if request and request[0] == tuple(searched):
     found = run("trajectories/companions", case_ids=list(request[0]), resolution=request[1],
                 min_overlap_minutes=request[2], window_days=request[3],
-                max_dwell_minutes=settings.max_dwell_minutes)
+                max_dwell_minutes=settings.max_dwell_minutes, row_cap=settings.companion_row_cap)
+    if run.truncated["trajectories/companions"]:
+        st.warning(f"伴随关系超过 {settings.companion_row_cap:,} 条，仅列出伴随时长最长的部分。"
+                   "请减少病例或提高伴随时长门槛后再研判。")
     if found.empty:
         st.info("没有找到符合条件的时空伴随者。")
     else:

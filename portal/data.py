@@ -54,9 +54,12 @@ class QueryRunner:
     def __init__(self, scope: str, data_version: str):
         self.scope, self.data_version = scope, data_version
         self.computed_at: dict[str, str] = {}
+        self.truncated: dict[str, bool] = {}
 
     def __call__(self, name: str, **params: Any) -> pd.DataFrame:
         frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
         df, computed = _cached(name, self.scope, self.data_version, frozen)
         self.computed_at[name] = computed
+        # the row cap stops a result early; pages say so instead of showing a silent part
+        self.truncated[name] = len(df) >= params.get("row_cap", registry.DEFAULT_ROW_CAP)
         return df.copy()

@@ -32,6 +32,7 @@ class PortalSettings:
     secondary_test_days: tuple = (1, 4, 7)
     map_case_cap: int = 50  # most cases drawn on one map
     companion_case_cap: int = 20  # most cases in one companion search
+    companion_row_cap: int = 200_000  # most companion pairs listed (longest overlaps first)
     cache_ttl_s: int = 60  # EPI_CACHE_TTL_S
 
 

@@ -101,14 +101,14 @@ def test_cockpit_in_the_browser_matches_the_queries(tiny_warehouse, server, brow
     started = time.perf_counter()
     page.goto(server)
     page.get_by_role("button", name="进入平台").click()
-    page.get_by_role("heading", name="指挥总览").wait_for(timeout=60_000)
-    page.locator('[data-testid="stMetric"]').filter(has_text="在管人员").first.wait_for(timeout=60_000)
+    page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="在管人员").first.wait_for(timeout=90_000)
     ready = time.perf_counter() - started
     print(f"\n{name}: cockpit ready in {ready:.2f} s")
     city = expected("")
     assert metric_value(page, "在管人员（人）") == f"{int(city['under_control']):,}"
     assert metric_value(page, "当日采样（人次）") == f"{int(city['samples_taken']):,}"
-    page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)
     shoot(page, SHOTS / f"cockpit-city-{name}.png")
 
@@ -117,10 +117,31 @@ def test_cockpit_in_the_browser_matches_the_queries(tiny_warehouse, server, brow
     drill.locator("input").click()
     page.keyboard.type("锦江区")
     page.keyboard.press("Enter")
-    page.get_by_role("heading", name="锦江区 · 2022年03月20日").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="锦江区 · 2022年03月20日").wait_for(timeout=90_000)
     page.wait_for_timeout(1000)
     district = expected("510104")
     assert metric_value(page, "在管人员（人）") == f"{int(district['under_control']):,}"
     assert metric_value(page, "当日采样（人次）") == f"{int(district['samples_taken']):,}"
     shoot(page, SHOTS / f"cockpit-510104-{name}.png")
+    page.close()
+
+
+def test_trajectories_and_companions_in_the_browser(tiny_warehouse, server, browser):
+    """Choose the cases of one day, see their map, run the companion search as a person would."""
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(server)
+    page.get_by_role("button", name="进入平台").click()
+    page.get_by_role("link", name="轨迹与伴随").click()
+    page.get_by_text("按确诊日期").click()
+    page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=90_000)
+    cases = registry.run("trajectories/case_list", "")
+    last_day = cases["confirmed_at"].max().date()
+    chosen = cases.loc[cases["confirmed_at"].dt.date == last_day, "case_id"].tolist()
+    page.get_by_text(f"{last_day:%m月%d日} 确诊 {len(chosen)} 例").wait_for(timeout=30_000)
+    page.get_by_role("button", name="开始研判").click()
+    found = registry.run("trajectories/companions", "", case_ids=chosen, window_days=4, resolution=8,
+                         min_overlap_minutes=10, max_dwell_minutes=120)
+    page.get_by_text(f"找到 {found['person_id'].nunique():,} 人（{len(found):,} 条伴随关系）").wait_for(timeout=90_000)
+    shoot(page, SHOTS / "trajectories-desktop.png")
     page.close()
