@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from portal.settings import PortalSettings
+from portal.tracing import find_companions
 from queries import registry
 from warehouse import get_warehouse
 
@@ -44,11 +45,16 @@ def main(argv=None) -> int:
     twenty, some = cases[:20], cases[: args.cases]
     traj_ms, traj = timed(lambda: registry.run("trajectories/case_points", "", case_ids=twenty,
                                                window_days=S.window_days), args.runs)
-    params = dict(case_ids=some, window_days=S.window_days, resolution=S.companion_resolution,
+    params = dict(window_days=S.window_days, resolution=S.companion_resolution,
                   min_overlap_minutes=S.companion_minutes, max_dwell_minutes=S.max_dwell_minutes)
-    fast_ms, fast = timed(lambda: registry.run("trajectories/companions", "", row_cap=10_000_000, **params), args.runs)
+
+    def run(name, **p):
+        return registry.run(name, "", **{"row_cap": 10_000_000, **p})
+
+    fast_ms, fast = timed(lambda: find_companions(run, some, **params), args.runs)
     naive_sql = (HERE / "sql" / "companions.sql").read_text(encoding="utf-8")
-    naive_ms, naive = timed(lambda: wh.query_df(naive_sql, {**params, "scope": ""}, timeout_s=3600), args.naive_runs)
+    naive_ms, naive = timed(lambda: wh.query_df(naive_sql, {**params, "case_ids": some, "scope": ""}, timeout_s=3600),
+                            args.naive_runs)
     agree = set(zip(fast["case_id"], fast["person_id"])) == set(zip(naive["case_id"], naive["person_id"]))
     result = {
         "scale": info.get("scale", "?"), "trajectory_points": points,

@@ -117,10 +117,10 @@ if st.button("开始研判", type="primary"):
     st.session_state["companion_request"] = (tuple(searched), int(resolution), int(overlap), int(window_days))
 request = st.session_state.get("companion_request")
 if request and request[0] == tuple(searched):
-    found = run("trajectories/companions", case_ids=list(request[0]), resolution=request[1],
-                min_overlap_minutes=request[2], window_days=request[3],
-                max_dwell_minutes=settings.max_dwell_minutes, row_cap=settings.companion_row_cap)
-    if run.truncated["trajectories/companions"]:
+    found = tracing.find_companions(run, list(request[0]), resolution=request[1], min_overlap_minutes=request[2],
+                                    window_days=request[3], max_dwell_minutes=settings.max_dwell_minutes,
+                                    row_cap=settings.companion_row_cap)
+    if run.truncated.get("trajectories/companions"):
         st.warning(f"伴随关系超过 {settings.companion_row_cap:,} 条，仅列出伴随时长最长的部分。"
                    "请减少病例或提高伴随时长门槛后再研判。")
     if found.empty:

@@ -93,3 +93,24 @@ def mask_name(name: str) -> str:
     if not name:
         return ""
     return name[0] + "*" * (len(name) - 1)
+
+
+COMPANION_COLUMNS = ["case_id", "person_id", "overlap_minutes", "first_at", "cell", "place_name", "name",
+                     "community_code", "same_household", "known_contact", "contact_found_by",
+                     "control_outcome", "control_kind"]
+
+
+def find_companions(run, case_ids: list[str], *, window_days: int, resolution: int, min_overlap_minutes: int,
+                    max_dwell_minutes: int, row_cap: int | None = None) -> pd.DataFrame:
+    """Space-time companions of the cases: first their presence intervals (a few dozen rows),
+    then one read of the (cell, time) copy for the residents in those cells at those times."""
+    intervals = run("trajectories/case_intervals", case_ids=case_ids, window_days=window_days,
+                    resolution=resolution, max_dwell_minutes=max_dwell_minutes)
+    if intervals.empty:
+        return pd.DataFrame(columns=COMPANION_COLUMNS)
+    extra = {"row_cap": row_cap} if row_cap else {}
+    return run("trajectories/companions", case_ids=case_ids, resolution=resolution,
+               min_overlap_minutes=min_overlap_minutes, max_dwell_minutes=max_dwell_minutes,
+               iv_case=intervals["case_id"].tolist(), iv_person=[int(x) for x in intervals["case_person"]],
+               iv_place=[int(x) for x in intervals["place_id"]], iv_cell=[int(x) for x in intervals["cell"]],
+               iv_start=[int(x) for x in intervals["s"]], iv_end=[int(x) for x in intervals["e"]], **extra)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import TEST_SEED
 
-from portal import cockpit
+from portal import cockpit, tracing
 from portal.settings import PortalSettings
 from queries import registry
 
@@ -140,8 +140,8 @@ def test_trajectories_and_companions_in_the_browser(tiny_warehouse, server, brow
     chosen = cases.loc[cases["confirmed_at"].dt.date == last_day, "case_id"].tolist()
     page.get_by_text(f"{last_day:%m月%d日} 确诊 {len(chosen)} 例").wait_for(timeout=30_000)
     page.get_by_role("button", name="开始研判").click()
-    found = registry.run("trajectories/companions", "", case_ids=chosen, window_days=4, resolution=8,
-                         min_overlap_minutes=10, max_dwell_minutes=120)
+    found = tracing.find_companions(lambda name, **p: registry.run(name, "", **p), chosen, window_days=4,
+                                    resolution=8, min_overlap_minutes=10, max_dwell_minutes=120)
     page.get_by_text(f"找到 {found['person_id'].nunique():,} 人（{len(found):,} 条伴随关系）").wait_for(timeout=90_000)
     shoot(page, SHOTS / "trajectories-desktop.png")
     page.close()

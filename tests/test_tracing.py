@@ -93,9 +93,9 @@ def handmade(wh):
 
 
 def companions(**overrides):
-    params = dict(case_ids=[CASE], window_days=4, resolution=8, min_overlap_minutes=10, max_dwell_minutes=120)
+    params = dict(window_days=4, resolution=8, min_overlap_minutes=10, max_dwell_minutes=120)
     params.update(overrides)
-    return registry.run("trajectories/companions", "", **params)
+    return tracing.find_companions(lambda name, **p: registry.run(name, "", **p), [CASE], **params)
 
 
 def test_the_two_cells_really_are_neighbours(wh):

@@ -1,35 +1,30 @@
 -- Space-time companions (时空伴随者): residents who shared a grid cell with a chosen case for
--- more than {min_overlap_minutes} minutes inside the case's infectious window. Every point is
--- a presence in its H3 cell for its dwell (until the person's next point), at most
--- {max_dwell_minutes}. Cells are H3 at {resolution} (5-8; 8 ≈ the 800 m grid), read from the
--- (cell, time)-ordered copy of the trajectories, so only the cases' cells are scanned.
--- grain: case × resident; params: scope, case_ids Array(String), window_days UInt8,
---   resolution UInt8, min_overlap_minutes UInt16, max_dwell_minutes UInt16
+-- more than {min_overlap_minutes} minutes inside the case's infectious window. The cases'
+-- presence intervals come in as arrays (from trajectories/case_intervals); every resident's
+-- point is a presence in its H3 cell for its dwell, at most {max_dwell_minutes}. Cells are H3
+-- at {resolution} (5-8; 8 ≈ the 800 m grid), read from the (cell, time)-ordered copy of the
+-- trajectories, so only the cases' cells are scanned.
+-- grain: case × resident; params: scope, case_ids Array(String), resolution UInt8,
+--   min_overlap_minutes UInt16, max_dwell_minutes UInt16, iv_case Array(String),
+--   iv_person Array(UInt64), iv_place Array(UInt32), iv_cell Array(UInt64),
+--   iv_start Array(UInt32), iv_end Array(UInt32) (Unix seconds)
 WITH
 case_iv AS
 (
-    SELECT c.case_id AS case_id, p.person_id AS case_person, p.place_id AS place_id,
-           h3ToParent(geoToH3(p.lat, p.lon, 8), {resolution:UInt8}) AS cell,
-           p.ts AS s, p.ts + toIntervalMinute(least(p.dwell_minutes, {max_dwell_minutes:UInt16})) AS e
-    FROM epi.trajectory_point AS p
-    INNER JOIN
-    (
-        SELECT case_id, person_id, isolated_at,
-               ifNull(toDateTime(onset_date, 'Asia/Shanghai'), sampled_at) - toIntervalDay({window_days:UInt8}) AS window_start
-        FROM epi.case_record WHERE case_id IN {case_ids:Array(String)}
-    ) AS c ON c.person_id = p.person_id
-    WHERE p.person_id IN (SELECT person_id FROM epi.case_record WHERE case_id IN {case_ids:Array(String)})
-      AND p.ts >= c.window_start AND p.ts <= c.isolated_at
+    SELECT iv.1 AS case_id, iv.2 AS case_person, iv.3 AS place_id, iv.4 AS cell,
+           toDateTime(iv.5, 'Asia/Shanghai') AS s, toDateTime(iv.6, 'Asia/Shanghai') AS e
+    FROM (SELECT arrayJoin(arrayZip({iv_case:Array(String)}, {iv_person:Array(UInt64)}, {iv_place:Array(UInt32)},
+                                    {iv_cell:Array(UInt64)}, {iv_start:Array(UInt32)}, {iv_end:Array(UInt32)})) AS iv)
 ),
-(SELECT (min(s), max(e)) FROM case_iv) AS bounds,
 candidate_iv AS
 (
     SELECT person_id, h3ToParent(cell, {resolution:UInt8}) AS grid, ts AS s,
            ts + toIntervalMinute(least(dwell_minutes, {max_dwell_minutes:UInt16})) AS e
     FROM epi.trajectory_by_cell
-    WHERE cell IN (SELECT arrayJoin(h3ToChildren(cell, 8)) FROM case_iv)
-      AND ts >= bounds.1 - toIntervalMinute({max_dwell_minutes:UInt16}) AND ts <= bounds.2
-      AND person_id NOT IN (SELECT person_id FROM epi.case_record WHERE case_id IN {case_ids:Array(String)})
+    WHERE cell IN (SELECT arrayJoin(h3ToChildren(arrayJoin(arrayDistinct({iv_cell:Array(UInt64)})), 8)))
+      AND ts >= toDateTime(arrayMin({iv_start:Array(UInt32)}), 'Asia/Shanghai') - toIntervalMinute({max_dwell_minutes:UInt16})
+      AND ts <= toDateTime(arrayMax({iv_end:Array(UInt32)}), 'Asia/Shanghai')
+      AND person_id NOT IN {iv_person:Array(UInt64)}
 ),
 pairs AS
 (
@@ -62,7 +57,7 @@ INNER JOIN pairs AS pr ON pr.person_id = per.person_id
 LEFT JOIN
 (
     SELECT person_id, household_id FROM epi.person
-    WHERE person_id IN (SELECT person_id FROM epi.case_record WHERE case_id IN {case_ids:Array(String)})
+    WHERE person_id IN {iv_person:Array(UInt64)}
 ) AS home ON home.person_id = pr.case_person
 LEFT JOIN epi.place AS pl ON pl.place_id = pr.main_place
 LEFT JOIN
