@@ -10,11 +10,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
+from bench.timing import timed
 from portal.settings import PortalSettings
 from queries import registry
 from warehouse import get_warehouse
@@ -32,15 +31,6 @@ CASES = {
                                      "limit_days": list(SETTINGS.appeal_limit_days.values())}),
     "screening_by_unit": ("dispatched", {}),
 }
-
-
-def timed(fn, runs: int) -> tuple[float, object]:
-    out, times = None, []
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), out
 
 
 def main(argv=None) -> int:

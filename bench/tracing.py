@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
+from bench.timing import timed
 from portal.settings import PortalSettings
 from portal.tracing import find_companions
 from queries import registry
@@ -21,15 +20,6 @@ from warehouse import get_warehouse
 
 HERE = Path(__file__).parent
 S = PortalSettings()
-
-
-def timed(fn, runs):
-    out, times = None, []
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), out
 
 
 def main(argv=None) -> int:
