@@ -28,8 +28,9 @@ def create_topic(scope: str, name: str, person_ids: list[int], window: tuple[dt.
     registry.execute("screening/add_topic_records", scope, topic_id=topic_id, person_ids=ids,
                      batch_id=batch_id, department=department, category=category)
     try:
-        registry.execute("screening/add_topic", scope, topic_id=topic_id, name=name,
-                         window_start=window[0], window_end=window[1], departments=[department])
+        registry.execute("screening/add_topic", scope, topic_id=topic_id, topic_name=name,
+                         window_start=f"{window[0]:%Y-%m-%d %H:%M:%S}", window_end=f"{window[1]:%Y-%m-%d %H:%M:%S}",
+                         departments=[department])
     except WarehouseError:
         registry.execute("screening/drop_topic_records", scope, topic_id=topic_id, batch_id=batch_id)
         raise

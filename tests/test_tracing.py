@@ -192,3 +192,23 @@ def test_chain_counts_by_hop(wh):
     assert counts.loc["密切接触者", "合计"] == int(raw.loc[raw["hop"] == 1, "n"].iloc[0])
     assert counts.loc["次密切接触者", "合计"] == int(raw.loc[raw["hop"] == 2, "n"].iloc[0])
 
+
+
+def test_companions_become_a_screening_topic(wh):
+    from portal.topics import TopicError, create_topic
+
+    window = (dt.datetime(2022, 2, 13), dt.datetime(2022, 2, 20))
+    with pytest.raises(TopicError, match="请填写专题名称"):
+        create_topic("", "  ", [1, 2], window)
+    with pytest.raises(TopicError, match="名单为空"):
+        create_topic("", "测试专题", [], window)
+    before = wh.scalar("SELECT max(topic_id) FROM epi.screening_topic")
+    topic = create_topic("", "CD-0001等时空伴随者", [3, 1, 2, 2], window)
+    assert topic == before + 1
+    rows = wh.query_df("SELECT person_id, is_primary, src_department, src_category, source_row "
+                       "FROM epi.screening_record WHERE topic_id = {t:UInt16} ORDER BY person_id", {"t": topic})
+    assert rows["person_id"].tolist() == [1, 2, 3]
+    assert set(rows["src_category"]) == {"CDC-07"} and rows["is_primary"].tolist() == [1, 1, 1]
+    saved = wh.query_df("SELECT name, window_start FROM epi.screening_topic WHERE topic_id = {t:UInt16}", {"t": topic})
+    assert saved["name"].iloc[0] == "CD-0001等时空伴随者"
+    assert saved["window_start"].iloc[0] == pd.Timestamp("2022-02-13 00:00:00")  # Beijing time, not shifted

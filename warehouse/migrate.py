@@ -12,7 +12,6 @@ from warehouse.client import Warehouse
 from warehouse.errors import SchemaOutdated
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-LEDGER = "epi.schema_migrations"
 
 _LEDGER_DDL = """
 CREATE TABLE IF NOT EXISTS epi.schema_migrations
@@ -72,7 +71,7 @@ def applied_versions(wh: Warehouse) -> set[int]:
     )
     if not exists:
         return set()
-    return {row[0] for row in wh.rows(f"SELECT version FROM {LEDGER} FINAL")}
+    return {row[0] for row in wh.rows("SELECT version FROM epi.schema_migrations FINAL")}
 
 
 def migrate(wh: Warehouse, log=print) -> list[int]:
