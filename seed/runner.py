@@ -19,7 +19,7 @@ from warehouse.migrate import ensure_current, split_statements
 
 SQL_DIR = Path(__file__).parent / "sql"
 WORKING_TABLES = [
-    "seed_routine", "seed_case", "seed_controlled", "seed_edge", "seed_first_case", "seed_community_sites",
+    "seed_routine", "seed_case", "seed_controlled", "seed_edge", "seed_first_case", "seed_community_sites", "seed_risk_person",
 ]
 # Spread of the outbreak: per-contact infection chances; place-based chances are divided by
 # the scale's person fraction so the outbreak has about the same size at every scale.

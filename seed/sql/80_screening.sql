@@ -102,6 +102,24 @@ FROM
     )
 );
 
+-- Working table: the risk persons of each topic — visitors of the topic's place in its window
+-- (from trajectories), or a sample of residents on each passenger list: about 0.01% per flight
+-- or inbound flight, 0.02% per train or coach station, 0.05% per airport arrival hall.
+CREATE TABLE IF NOT EXISTS epi.seed_risk_person ENGINE = MergeTree ORDER BY (topic_id, person_id) AS
+SELECT t.topic_id AS topic_id, tp.person_id AS person_id
+FROM epi.trajectory_point AS tp
+INNER JOIN epi.screening_topic AS t ON t.place_id = tp.place_id
+WHERE tp.place_id IN (SELECT place_id FROM epi.screening_topic WHERE place_id != 0)
+  AND tp.ts >= t.window_start AND tp.ts <= t.window_end
+GROUP BY t.topic_id, tp.person_id
+UNION ALL
+SELECT t.topic_id, p.person_id
+FROM epi.person AS p
+CROSS JOIN (SELECT topic_id, name FROM epi.screening_topic WHERE place_id = 0) AS t
+WHERE cityHash64({seed:UInt64}, 'on_list', t.topic_id, p.person_id) % 1000000
+      < 1000000 * multiIf(t.name LIKE '%入境%', 0.0001, t.name LIKE '%航班%', 0.0001,
+                          t.name LIKE '%机场%', 0.0005, 0.0002);
+
 -- Risk persons of each topic, as the sources sent them: visitors of the topic's place in its
 -- window (from trajectories), or a sample of residents on each passenger list. Every person
 -- comes in one to three records, one per department that saw them — the duplicates are kept
@@ -164,26 +182,7 @@ FROM
                    least(length(t.departments),
                          multiIf(cityHash64({seed:UInt64}, 'n_records', rp.topic_id, rp.person_id) % 100 < 45, 1,
                                  cityHash64({seed:UInt64}, 'n_records', rp.topic_id, rp.person_id) % 100 < 80, 2, 3)) AS n_records
-            FROM
-            (
-                SELECT t.topic_id, tp.person_id
-                FROM epi.trajectory_point AS tp
-                INNER JOIN epi.screening_topic AS t ON t.place_id = tp.place_id
-                WHERE tp.place_id IN (SELECT place_id FROM epi.screening_topic WHERE place_id != 0)
-                  AND tp.ts >= t.window_start AND tp.ts <= t.window_end
-                GROUP BY t.topic_id, tp.person_id
-
-                UNION ALL
-
-                -- passengers: about 0.01% of residents per flight or inbound flight,
-                -- 0.02% per train or coach station, 0.05% per airport arrival hall
-                SELECT t.topic_id, p.person_id
-                FROM epi.person AS p
-                CROSS JOIN (SELECT topic_id, name FROM epi.screening_topic WHERE place_id = 0) AS t
-                WHERE cityHash64({seed:UInt64}, 'on_list', t.topic_id, p.person_id) % 1000000
-                      < 1000000 * multiIf(t.name LIKE '%入境%', 0.0001, t.name LIKE '%航班%', 0.0001,
-                                          t.name LIKE '%机场%', 0.0005, 0.0002)
-            ) AS rp
+            FROM epi.seed_risk_person AS rp
             INNER JOIN epi.screening_topic AS t ON t.topic_id = rp.topic_id
             INNER JOIN epi.person AS p ON p.person_id = rp.person_id
         )
@@ -205,24 +204,7 @@ FROM
         (
             SELECT rp.topic_id AS r_topic, rp.person_id AS r_person, t.name AS t_name, t.created_at AS t_created,
                    t.departments AS t_depts, p.name AS p_name, cm.codes
-            FROM
-            (
-                SELECT t.topic_id, tp.person_id
-                FROM epi.trajectory_point AS tp
-                INNER JOIN epi.screening_topic AS t ON t.place_id = tp.place_id
-                WHERE tp.place_id IN (SELECT place_id FROM epi.screening_topic WHERE place_id != 0)
-                  AND tp.ts >= t.window_start AND tp.ts <= t.window_end
-                GROUP BY t.topic_id, tp.person_id
-
-                UNION ALL
-
-                SELECT t.topic_id, p.person_id
-                FROM epi.person AS p
-                CROSS JOIN (SELECT topic_id, name FROM epi.screening_topic WHERE place_id = 0) AS t
-                WHERE cityHash64({seed:UInt64}, 'on_list', t.topic_id, p.person_id) % 1000000
-                      < 1000000 * multiIf(t.name LIKE '%入境%', 0.0001, t.name LIKE '%航班%', 0.0001,
-                                          t.name LIKE '%机场%', 0.0005, 0.0002)
-            ) AS rp
+            FROM epi.seed_risk_person AS rp
             INNER JOIN epi.screening_topic AS t ON t.topic_id = rp.topic_id
             INNER JOIN epi.person AS p ON p.person_id = rp.person_id
             INNER JOIN
