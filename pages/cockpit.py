@@ -7,15 +7,11 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import cockpit, drill, session, ui
-from portal.data import QueryRunner, data_range
+from portal import cockpit, drill, ui
+from portal.data import page_context
 from portal.glossary import INDICATORS, LEVELS, TREND_METRICS
-from portal.settings import load_portal_settings
 
-identity = session.current()
-settings = load_portal_settings()
-span = data_range(identity.scope)
-run = QueryRunner(identity.scope, span["data_version"])
+identity, settings, span, run = page_context()
 
 st.title("指挥总览")
 if span["person_fraction"] and span["person_fraction"] < 1:

@@ -5,16 +5,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import case_picker, loop, session, tracing, ui
-from portal.data import QueryRunner, data_range
+from portal import case_picker, loop, tracing, ui
+from portal.data import page_context
 from portal.glossary import ALERTS, CASE_KINDS, CONTACT_KINDS, CONTROL_OUTCOMES, FOUND_BY, LEVELS
-from portal.settings import load_portal_settings
 from portal.skeleton import district_choices
 
-identity = session.current()
-settings = load_portal_settings()
-span = data_range(identity.scope)
-run = QueryRunner(identity.scope, span["data_version"])
+identity, settings, span, run = page_context()
 
 st.title("密接追踪与闭环管控")
 chain_tab, loop_tab, transfer_tab = st.tabs(["传播链", "闭环管控", "转运救治"])

@@ -5,17 +5,13 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portal import case_picker, session, tracing, ui
-from portal.data import QueryRunner, data_range
+from portal import case_picker, tracing, ui
+from portal.data import page_context
 from portal.glossary import CONTROL_OUTCOMES
-from portal.settings import load_portal_settings
 from portal.topics import TopicError, create_topic
 from warehouse import WarehouseError
 
-identity = session.current()
-settings = load_portal_settings()
-span = data_range(identity.scope)
-run = QueryRunner(identity.scope, span["data_version"])
+identity, settings, span, run = page_context()
 
 st.title("轨迹与时空伴随")
 cases = run("trajectories/case_list")

@@ -26,11 +26,11 @@ class Figures:
         return getattr(self, frame).sum(numeric_only=True)
 
 
-def _pivot(df: pd.DataFrame, column: str, prefix: str = "") -> pd.DataFrame:
+def _pivot(df: pd.DataFrame, column: str) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame()
     wide = df.pivot_table(index="unit_code", columns="kind", values=column, aggfunc="sum", fill_value=0)
-    wide.columns = [prefix + str(c) for c in wide.columns]
+    wide.columns = [str(c) for c in wide.columns]
     return wide
 
 

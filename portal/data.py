@@ -36,7 +36,9 @@ def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+@st.cache_data(ttl=30, show_spinner=False)
 def data_range(scope: str) -> dict:
+    """First and last day with data and the data version; re-read every 30 s, not every rerun."""
     df = registry.run("meta/data_range", scope)
     row = df.iloc[0]
     return {
@@ -63,3 +65,13 @@ class QueryRunner:
         # the row cap stops a result early; pages say so instead of showing a silent part
         self.truncated[name] = len(df) >= params.get("row_cap", registry.DEFAULT_ROW_CAP)
         return df.copy()
+
+
+def page_context():
+    """What every signed-in page starts with: who, the settings, the data span, a query runner."""
+    from portal import session
+    from portal.settings import load_portal_settings
+
+    identity = session.current()
+    span = data_range(identity.scope)
+    return identity, load_portal_settings(), span, QueryRunner(identity.scope, span["data_version"])
