@@ -129,7 +129,7 @@ if len(unit) < 12 and not kids.empty:
                                                         ascending=False)
         shown = shown.rename(columns={"unit_code": "代码", "name": "名称", **{
             k: INDICATORS[k][0] for k in INDICATORS}})
-        st.dataframe(shown, hide_index=True, height=380, width="stretch")
+        ui.table(shown, hide_index=True, height=380, width="stretch")
         ui.download_buttons(shown, f"指挥总览_{here}_{as_of}", "units")
         names = dict(zip(kids["unit_code"], kids["name"]))
         target = st.selectbox(f"下钻到{LEVELS[grain]}", list(names), index=None, placeholder="请选择…",

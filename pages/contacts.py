@@ -29,7 +29,7 @@ with chain_tab:
         else:
             counts = loop.hop_counts(chain)
             st.markdown(f"##### {len(chosen)} 例病例的传播链：按层级与发现方式（人）")
-            st.dataframe(counts, hide_index=True, width="stretch")
+            ui.table(counts, hide_index=True, width="stretch")
             names = {int(r.to_person_id): tracing.mask_name(r.name) for r in chain.itertuples()}
             persons = dict(zip(cases["case_id"], cases["person_id"]))
             case_people = {c: int(persons[c]) for c in chosen}
@@ -43,7 +43,7 @@ with chain_tab:
                "community_code", "管控状态"]].rename(columns={
                 "case_id": "病例", "to_person_id": "人员编号", "place_name": "接触场所", "exposure_at": "接触时间",
                 "identified_at": "判定时间", "community_code": "居住社区"})
-            st.dataframe(table, hide_index=True, height=360, width="stretch")
+            ui.table(table, hide_index=True, height=360, width="stretch")
             ui.download_buttons(table, "传播链", "chain")
             ui.computed_note(run.computed_at.get("contacts/chain"))
 
@@ -84,7 +84,7 @@ with loop_tab:
             "h_notify": "判定→告知（时）", "h_transfer": "告知→转运（时）", "h_to_quarantine": "判定→隔离（时）",
             "d_quarantine": "隔离（天）", "d_monitoring": "健康监测（天）"})
         st.markdown(f"##### 按{LEVELS[grain]}（截至 {as_of:%m月%d日} 24时）")
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.table(table, hide_index=True, width="stretch")
         ui.download_buttons(table, f"闭环管控_{unit or '全市'}_{as_of}", "loop")
     alerts = run("contacts/alerts", unit=unit, as_of=as_of, transfer_limit_hours=settings.transfer_limit_hours,
                  close_test_days=list(settings.close_test_days), secondary_test_days=list(settings.secondary_test_days))
@@ -100,7 +100,7 @@ with loop_tab:
                 for a, d in zip(alerts["alert"], alerts["detail"])],
         )[["预警", "姓名", "person_id", "community_code", "case_id", "identified_at", "说明"]].rename(columns={
             "person_id": "人员编号", "community_code": "居住社区", "case_id": "关联病例", "identified_at": "判定时间"})
-        st.dataframe(view, hide_index=True, height=300, width="stretch")
+        ui.table(view, hide_index=True, height=300, width="stretch")
         ui.download_buttons(view, f"闭环预警_{as_of}", "alerts")
     ui.computed_note(run.computed_at.get("contacts/alerts"))
 
@@ -123,6 +123,6 @@ with transfer_tab:
             "arrived_at": "到达", "min_to_dispatch": "确诊→派车（分）", "min_on_the_way": "途中（分）",
             "min_total": "合计（分）", "vehicle": "车辆", "destination": "去向"})
         st.markdown("##### 用时最长的 10 例")
-        st.dataframe(table.sort_values("合计（分）", ascending=False).head(10), hide_index=True, width="stretch")
+        ui.table(table.sort_values("合计（分）", ascending=False).head(10), hide_index=True, width="stretch")
         ui.download_buttons(table, "病例转运", "transfers")
         ui.computed_note(run.computed_at.get("transfers/case_transfers"))

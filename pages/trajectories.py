@@ -87,7 +87,7 @@ with left:
     table = stays.assign(场所=stays["place_name"].where(stays["place_name"] != "", "住所附近（基站）"))[
         ["case_id", "场所", "ts", "left_at", "dwell_minutes"]].rename(
         columns={"case_id": "病例", "ts": "到达", "left_at": "离开", "dwell_minutes": "停留（分钟）"})
-    st.dataframe(table, hide_index=True, height=320, width="stretch")
+    ui.table(table, hide_index=True, height=320, width="stretch")
     ui.download_buttons(table, "病例停留点", "stops")
 with right:
     st.markdown("##### 多例病例交集（串联成簇的线索）")
@@ -100,7 +100,7 @@ with right:
             key = "place_name" if what == "场所" else "cell"
             links = found_links.assign(病例=found_links["cases"].map("、".join))[[key, "病例", "times"]].rename(
                 columns={key: what, "times": "到访时间"})
-            st.dataframe(links, hide_index=True, height=280, width="stretch")
+            ui.table(links, hide_index=True, height=280, width="stretch")
 
 # -- space-time companions --------------------------------------------------------------------
 st.markdown("#### 时空伴随者研判")
@@ -134,7 +134,7 @@ if request and request[0] == tuple(searched):
            "已知密接", "同户", "管控"]].rename(columns={
             "case_id": "病例", "person_id": "人员编号", "overlap_minutes": "伴随时长（分钟）", "first_at": "首次伴随",
             "cell": "网格", "community_code": "居住社区", "管控": "管控状态"})
-        st.dataframe(view_df, hide_index=True, height=360, width="stretch")
+        ui.table(view_df, hide_index=True, height=360, width="stretch")
         ui.download_buttons(view_df, "时空伴随者", "companions")
         with st.form("topic"):
             default = f"{'、'.join(request[0][:3])}{'等' if len(request[0]) > 3 else ''}时空伴随者"

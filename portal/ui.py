@@ -126,3 +126,13 @@ def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:
     c2.download_button("下载 XLSX", buf.getvalue(), f"{stem}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}-xlsx")
+
+
+def table(df: pd.DataFrame, **kwargs) -> None:
+    """st.dataframe with thousands separators on counts (identifiers and codes left as they are)."""
+    counts = {
+        col: st.column_config.NumberColumn(format="localized")
+        for col in df.columns
+        if pd.api.types.is_integer_dtype(df[col]) and not any(k in str(col) for k in ("编号", "代码", "id", "code"))
+    }
+    st.dataframe(df, column_config=counts, **kwargs)
