@@ -62,3 +62,26 @@ FOUND_BY = {"household": "同住家庭", "companion": "时空伴随", "investiga
 CONTACT_KINDS = {"close_contact": "密切接触者", "secondary_contact": "次密切接触者"}
 
 ALERTS = {"not_transferred": "判定后超时未转运", "missing_test": "隔离期应检未检"}
+
+ZONE_TIERS = {"high": "高风险区（封控区）", "medium": "中风险区（管控区）", "low": "低风险区（防范区）", "total": "合计"}
+ZONE_TIER_SHORT = {"high": "封控", "medium": "管控", "low": "防范", "total": "合计"}
+
+# zone statistics columns → Chinese headers
+ZONE_COUNTS = {
+    "area_km2": "面积（km²）",
+    "compounds": "小区（个）",
+    "households": "户数",
+    "residents": "居民（人）",
+    "owners": "业主（人）",
+    "aged_80_plus": "80岁以上",
+    "pregnant": "孕产妇",
+    "dialysis": "透析患者",
+    "disabled": "残疾人",
+    "infant": "婴幼儿",
+    "cases": "居住病例",
+    "under_control": "在管人员",
+}
+
+SITE_STATES = {"clear": "畅通", "busy": "繁忙", "congested": "拥堵", "closed": "关闭"}
+
+DEPOT_KINDS = {"food": "生活物资", "medical": "医疗物资", "ppe": "防护物资"}

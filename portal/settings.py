@@ -34,6 +34,8 @@ class PortalSettings:
     companion_case_cap: int = 20  # most cases in one companion search
     companion_row_cap: int = 200_000  # most companion pairs listed (longest overlaps first)
     cache_ttl_s: int = 60  # EPI_CACHE_TTL_S
+    # risk zones: days without a new infection before a zone is lifted (9th edition 7; Nov 2022 5)
+    zone_lift_days: int = 7  # EPI_ZONE_LIFT_DAYS
 
 
 def load_portal_settings() -> PortalSettings:
@@ -49,4 +51,5 @@ def load_portal_settings() -> PortalSettings:
         pending_hours_b=_int("EPI_PENDING_HOURS_B", 24),
         appeal_limit_days=limits,
         cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
+        zone_lift_days=_int("EPI_ZONE_LIFT_DAYS", 7),
     )

@@ -1,0 +1,107 @@
+"""风险区划定推演: draw a candidate zone, see at once what each tier holds and needs, then
+save, compare and publish plans; the zones in force with days since their last case."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from portal import geometry, zone_draw, zone_map, zone_plans, zone_tables, zoning
+from portal.data import page_context
+from portal.glossary import ZONE_TIERS
+from portal.tracing import stops
+
+identity, settings, span, run = page_context()
+zs = zoning.ZoneSettings(lift_days=settings.zone_lift_days)
+
+st.title("风险区划定推演")
+as_of = st.date_input("统计日期（截至当日24时）", value=span["last_day"], min_value=span["first_day"],
+                      max_value=span["last_day"], key="zone-as-of")
+compounds = run("zones/compound_profile", as_of=as_of)
+resources = run("zones/resources", as_of=as_of)
+homes = run("zones/case_homes", as_of=as_of)
+district_cells = run("geo/unit_cells", unit="", grain=6, resolution=7, ring=1)
+districts = zone_map.district_shapes(f"{span['data_version']}|{identity.scope}", district_cells)
+sites = resources[resources["kind"] == "site"].reset_index(drop=True)
+plan: zoning.Plan = st.session_state.setdefault("zone-plan", zoning.Plan())
+
+draw_tab, plans_tab, active_tab = st.tabs(["划定推演", "方案管理", "现行风险区"])
+
+with draw_tab:
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown("##### ① 按病例生成建议方案")
+        c1, c2 = st.columns([1, 2])
+        days = c1.number_input("近几天确诊", min_value=1, max_value=28, value=zs.lift_days, key="zone-days")
+        recent = homes[pd.to_datetime(homes["confirmed_at"]).dt.date > as_of - dt.timedelta(days=int(days))]
+        names = {c: n for c, n in zip(compounds["district_code"], compounds["district_name"])}
+        present = sorted(set(recent["district_code"]))
+        chosen = c2.multiselect("区（市）县", present, default=present, format_func=names.get,
+                            key=f"zone-districts-{as_of}-{days}")
+        picked_cases = recent[recent["district_code"].isin(chosen)]
+        st.caption(f"{len(picked_cases)} 例病例（{as_of - dt.timedelta(days=int(days) - 1):%m-%d} 至 {as_of:%m-%d} 确诊）：封控其居住小区与常去场所，"
+                   f"管控其停留过的场所周边 {zs.medium_radius_m:.0f} 米，防范其所在区（市）县其余区域。")
+        if st.button("生成建议方案", disabled=picked_cases.empty, type="primary"):
+            points = run("trajectories/case_points", case_ids=picked_cases["case_id"].tolist(),
+                         window_days=settings.window_days)
+            plan = zoning.propose(picked_cases, stops(points, settings.stop_minutes, settings.max_dwell_minutes),
+                                  districts, zs)
+            st.session_state["zone-plan"] = plan
+
+        st.markdown("##### ② 画图形")
+        shape, centre = zone_draw.draw(run, homes, zs.limits)
+        if shape is not None:
+            st.caption(f"图形面积 {geometry.area_km2(shape):,.3f} km²（蓝色虚线）")
+
+        st.markdown("##### ③ 编辑各级风险区")
+        tier = st.radio("风险区等级", list(zoning.TIERS), format_func=ZONE_TIERS.get, horizontal=True, key="zone-tier")
+        b = st.columns(4)
+        action = next((a for a, col, label in zip(("set", "add", "cut", "clear"), b, ("设为", "并入", "扣除", "清空"))
+                       if col.button(label, key=f"zone-{a}", width="stretch",
+                                     disabled=(shape is None and a != "clear"))), None)
+        if action:
+            plan = zoning.edit(plan, tier, action, shape)
+            st.session_state["zone-plan"] = plan
+        st.caption("设为：以图形替换该级；并入：把图形加入该级；扣除：从该级去掉图形；清空：删除该级。")
+
+    stats, inside = zoning.tier_statistics(compounds, plan)
+    with right:
+        focus = plan.union() if not plan.is_empty() else shape
+        view = zone_map.view_of(shape if shape is not None else focus,
+                                centre or (float(compounds["lon"].mean()), float(compounds["lat"].mean())))
+        grid = None
+        if st.session_state.get("zone-shape-kind") == "cells":
+            grid = zone_map.grid(view[0], view[1]) if focus is None else zone_map.grid(*focus.centroid.coords[0])
+        shown = zone_map.nearby_compounds(compounds, inside, view)
+        hotels = zoning.nearby(resources, plan, "hotel", zs.hotel_list) if not plan.is_empty() else \
+            resources[resources["kind"] == "hotel"].assign(free=0).head(0)
+        deck = zone_map.deck(plan, shape, districts, shown, homes, zone_map.in_view(sites, view), hotels, grid, view)
+        st.pydeck_chart(deck, height=560, on_select="rerun", selection_mode="multi-object", key=zone_draw.MAP_KEY)
+        st.caption("深红点：病例居住地；绿点：采样点；紫点：有空房的隔离酒店；小区点按所在风险区着色。无需在线底图。")
+
+    if plan.is_empty():
+        st.info("尚未划定风险区：生成建议方案，或画一个图形后“设为”某一级。")
+    else:
+        zone_tables.statistics(stats)
+        zone_tables.needs(zoning.sampling_needs(stats, inside, sites, plan, zs), zs)
+        h, d = st.columns(2)
+        with h:
+            zone_tables.hotels(hotels)
+        with d:
+            zone_tables.depots(zoning.nearby(resources, plan, "depot", 5))
+        zone_tables.compound_list(inside, plan, as_of)
+        with st.form("zone-save"):
+            name = st.text_input("方案名称", placeholder="例如：锦江区 3月2日 封控方案")
+            if st.form_submit_button("保存方案", type="primary"):
+                try:
+                    plan_id = zone_plans.save(plan, name, identity.name, identity.scope, as_of)
+                    st.success(f"已保存为方案 {plan_id}，可在“方案管理”中比较和发布。")
+                except zone_plans.PlanError as exc:
+                    st.error(str(exc))
+
+with plans_tab:
+    zone_tables.plans(zone_plans.saved(identity.scope), compounds, identity.scope, as_of)
+
+with active_tab:
+    zones = zoning.lift_schedule(run("zones/active_zones", as_of=as_of), homes, as_of, zs.lift_days)
+    zone_tables.active(zones, districts, as_of, zs)
