@@ -7,9 +7,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import cockpit, drill, ui
+from portal import cockpit, drill, ui, zone_map
 from portal.data import page_context
-from portal.glossary import INDICATORS, LEVELS, TREND_METRICS
+from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS
 
 identity, settings, span, run = page_context()
 
@@ -119,8 +119,15 @@ if len(unit) < 12 and not kids.empty:
     with left:
         st.markdown(f"**{here}下辖{LEVELS[grain]} · {label}（{unit_text}）· {as_of:%m月%d日}**")
         deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom=zoom)
+        zones = zone_map.zones_in_force(run("zones/active_zones", as_of=as_of), unit)
+        if not zones.empty:
+            deck.layers.append(zone_map.zone_outline_layer(zones))
         st.pydeck_chart(deck, height=460)
         ui.legend(table[choice], label, unit_text, worse)
+        if not zones.empty:
+            counts = zones.drop_duplicates("label")["tier"].value_counts()
+            st.caption("现行风险区（地图上以红、橙、黄线勾出）：" + " · ".join(
+                f"{ZONE_TIERS[t]} {int(counts.get(t, 0))} 个" for t in ("high", "medium", "low")) + "，详见“风险区划定”。")
         ui.computed_note(run.computed_at.get("geo/unit_cells"))
     with right:
         shown = table[["name", "unit_code", "under_control", "confirmed", "asymptomatic",

@@ -41,7 +41,7 @@ with draw_tab:
         picked_cases = recent[recent["district_code"].isin(chosen)]
         st.caption(f"{len(picked_cases)} 例病例（{as_of - dt.timedelta(days=int(days) - 1):%m-%d} 至 {as_of:%m-%d} 确诊）：封控其居住小区与常去场所，"
                    f"管控其停留过的场所周边 {zs.medium_radius_m:.0f} 米，防范其所在区（市）县其余区域。")
-        if st.button("生成建议方案", disabled=picked_cases.empty, type="primary"):
+        if st.button("生成建议方案", disabled=picked_cases.empty, type="primary", key="zone-propose"):
             points = run("trajectories/case_points", case_ids=picked_cases["case_id"].tolist(),
                          window_days=settings.window_days)
             plan = zoning.propose(picked_cases, stops(points, settings.stop_minutes, settings.max_dwell_minutes),
@@ -66,12 +66,13 @@ with draw_tab:
 
     stats, inside = zoning.tier_statistics(compounds, plan)
     with right:
-        focus = plan.union() if not plan.is_empty() else shape
-        view = zone_map.view_of(shape if shape is not None else focus,
-                                centre or (float(compounds["lon"].mean()), float(compounds["lat"].mean())))
+        framed = [g for g in (plan.high, plan.medium, shape) if g is not None and not g.is_empty] or \
+            [g for g in (plan.low,) if g is not None and not g.is_empty]
+        focus = geometry.shapely.union_all(framed) if framed else None
+        view = zone_map.view_of(focus, centre or (float(compounds["lon"].mean()), float(compounds["lat"].mean())))
         grid = None
         if st.session_state.get("zone-shape-kind") == "cells":
-            grid = zone_map.grid(view[0], view[1]) if focus is None else zone_map.grid(*focus.centroid.coords[0])
+            grid = zone_map.grid(*(centre or view[:2]))
         shown = zone_map.nearby_compounds(compounds, inside, view)
         hotels = zoning.nearby(resources, plan, "hotel", zs.hotel_list) if not plan.is_empty() else \
             resources[resources["kind"] == "hotel"].assign(free=0).head(0)
@@ -91,7 +92,7 @@ with draw_tab:
             zone_tables.depots(zoning.nearby(resources, plan, "depot", 5))
         zone_tables.compound_list(inside, plan, as_of)
         with st.form("zone-save"):
-            name = st.text_input("方案名称", placeholder="例如：锦江区 3月2日 封控方案")
+            name = st.text_input("方案名称", placeholder="例如：锦江区 3月2日 封控方案", key="zone-plan-name")
             if st.form_submit_button("保存方案", type="primary"):
                 try:
                     plan_id = zone_plans.save(plan, name, identity.name, identity.scope, as_of)

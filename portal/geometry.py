@@ -126,7 +126,7 @@ def check(geom) -> Polygon | MultiPolygon:
         raise ShapeError(f"多边形的边相互交叉（自相交{where}）：请按顺时针或逆时针依次排列顶点，不要让边交叉。")
     if not isinstance(geom, (Polygon, MultiPolygon)):
         raise ShapeError("区域必须是多边形。")
-    if area_km2(geom) <= 0:
+    if geom.area <= 1e-12 or area_km2(geom) <= 0:
         raise ShapeError("多边形面积为零（顶点在一条直线上）：请检查顶点。")
     if not geom.intersects(CITY_BOX):
         raise ShapeError("区域不在成都市范围内（东经 102.9°–104.9°、北纬 30.1°–31.4°）：请检查坐标，经度在前、纬度在后。")

@@ -130,3 +130,21 @@ def view_of(shape, fallback: tuple[float, float]) -> tuple[float, float, float]:
     span = max(x1 - x0, (y1 - y0) / math.cos(math.radians(y0)), 0.002)
     zoom = max(8.0, min(16.0, math.log2(620 * 360 / (512 * span * 1.4))))
     return (x0 + x1) / 2, (y0 + y1) / 2, zoom
+
+
+def zones_in_force(zones: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Zones in force drawn as outlines (for other maps), those touching the unit's district."""
+    rows = []
+    for zone in zones[zones["district_code"].str.startswith(unit[:6])].itertuples():
+        try:
+            shape = geometry.from_geojson(zone.geometry)
+        except geometry.ShapeError:
+            continue
+        for ring in geometry.outlines(_light(shape)):
+            rows.append({"path": ring, "colour": TIER_LINE[zone.tier], "label": zone.zone_name, "tier": zone.tier})
+    return pd.DataFrame(rows, columns=["path", "colour", "label", "tier"])
+
+
+def zone_outline_layer(outlines: pd.DataFrame) -> pdk.Layer:
+    return pdk.Layer("PathLayer", outlines[["path", "colour"]], id="zones-in-force", get_path="path",
+                     get_color="colour", width_min_pixels=2, pickable=False)

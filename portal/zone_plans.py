@@ -60,6 +60,8 @@ def load(row) -> zoning.Plan:
 
 def publish(row, scope: str, compounds: pd.DataFrame, start_at: dt.datetime) -> int:
     """Put a saved plan's tiers in force from `start_at` (Beijing time); returns zones written."""
+    if not str(row["plan_scope"]).startswith(scope):
+        raise PlanError(f"方案“{row['plan_name']}”属于其他辖区（{row['plan_scope']}），您不能发布。")
     if bool(row["published"]):
         raise PlanError(f"方案“{row['plan_name']}”已于 {row['published_at']} 发布，不能重复发布。")
     plan = load(row)

@@ -23,8 +23,22 @@ COMPOUND_COLUMNS = {
 }
 
 
+SPECIAL = ["aged_80_plus", "pregnant", "dialysis", "disabled", "infant"]
+
+
+def summary(stats: pd.DataFrame) -> str:
+    """One line per tier, the figures leadership read first."""
+    lines = []
+    for r in stats[stats["tier"] != "total"].itertuples():
+        special = sum(int(getattr(r, c)) for c in SPECIAL)
+        lines.append(f"**{ZONE_TIERS[r.tier]}** {r.area_km2:,.2f} km² · {r.compounds:,} 个小区 · "
+                     f"{r.residents:,} 名居民 · 特殊人群 {special:,} 人 · 居住病例 {r.cases:,} 例")
+    return "  \n".join(lines)
+
+
 def statistics(stats: pd.DataFrame) -> None:
     st.markdown("##### 区域内有什么")
+    st.markdown(summary(stats))
     shown = stats.assign(tier=stats["tier"].map(ZONE_TIERS), area_km2=stats["area_km2"].round(3))
     ui.table(shown.rename(columns={"tier": "风险区等级", **ZONE_COUNTS}), hide_index=True, width="stretch")
     st.caption("小区以大门位置为准：落在边界上的算在区内，跨越边界的小区只计入大门所在一侧；"

@@ -107,7 +107,7 @@ def edit(plan: Plan, tier: str, action: str, shape) -> Plan:
         new = None
     else:
         raise ValueError(f"unknown edit {action!r}")
-    if new is not None and (new.is_empty or new.area == 0):
+    if new is not None and (new.is_empty or geometry.area_km2(new) < 1e-6):  # slivers under 1 m²
         new = None
     if new is not None and new.geom_type not in ("Polygon", "MultiPolygon"):
         new = shapely.union_all([g for g in getattr(new, "geoms", [new]) if g.geom_type in ("Polygon", "MultiPolygon")])

@@ -145,3 +145,45 @@ def test_trajectories_and_companions_in_the_browser(tiny_warehouse, server, brow
     page.get_by_text(f"找到 {found['person_id'].nunique():,} 人（{len(found):,} 条伴随关系）").wait_for(timeout=90_000)
     shoot(page, SHOTS / "trajectories-desktop.png")
     page.close()
+
+
+@pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
+def test_zone_proposal_in_the_browser(tiny_warehouse, server, browser, width, height, name):
+    """Propose zones from the last four weeks' cases and see the same residents the rules count."""
+    from portal import zoning
+    from portal.tracing import stops
+
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server)
+    page.get_by_role("button", name="进入平台").click()
+    page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
+    if name == "phone":
+        page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+    page.get_by_role("link", name="风险区划定").click()
+    page.get_by_role("heading", name="风险区划定推演").wait_for(timeout=90_000)
+    if name == "phone" and page.locator('[data-testid="stSidebar"][data-collapsed="false"]').count():
+        page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]').first.click()
+    days = page.get_by_label("近几天确诊")
+    days.fill("28")
+    days.press("Enter")
+    page.get_by_text("例病例（02-21 至 03-20 确诊）").wait_for(timeout=90_000)
+    page.get_by_role("button", name="生成建议方案").click()
+    page.get_by_role("heading", name="区域内有什么").wait_for(timeout=90_000)
+
+    run = lambda q, **p: registry.run(q, "", **p)  # noqa: E731
+    homes = run("zones/case_homes", as_of=LAST_DAY)
+    recent = homes[homes["confirmed_at"].dt.date > LAST_DAY - dt.timedelta(days=28)]
+    points = run("trajectories/case_points", case_ids=recent["case_id"].tolist(), window_days=4)
+    districts = zoning.district_shapes(run("geo/unit_cells", unit="", grain=6, resolution=7, ring=1))
+    plan = zoning.propose(recent, stops(points, 30, 120), districts, zoning.ZoneSettings())
+    stats, _ = zoning.tier_statistics(run("zones/compound_profile", as_of=LAST_DAY), plan)
+    high = stats.set_index("tier").loc["high"]
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stDeckGlJsonChart"]').count() == 1
+    assert page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
+    page.wait_for_timeout(1500)
+    shoot(page, SHOTS / f"zones-{name}.png")
+    page.get_by_text(f"{int(high['compounds']):,} 个小区 · {int(high['residents']):,} 名居民").first.wait_for(timeout=10_000)
+    page.close()

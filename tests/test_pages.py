@@ -124,3 +124,35 @@ def test_trajectory_page_caps_a_large_selection(tiny_warehouse):
     at.radio[0].set_value("cluster").run()
     total = len(registry.run("trajectories/case_list", ""))
     assert f"共选择 {total} 例，地图一次最多显示 50 例" in at.warning[0].value
+
+
+@pytest.mark.parametrize("role,scope", [("leadership", ""), ("analyst", ""), ("district_operator", "510107")])
+def test_zone_page_renders_and_proposes_for_every_role(tiny_warehouse, role, scope):
+    at = page_for("zones.py", Identity("测试", role, scope), **{"zone-as-of": dt.date(2022, 3, 1)})
+    assert not at.exception and not at.error
+    at.button(key="zone-propose").click().run()
+    assert not at.exception and not at.error
+    stats = at.dataframe[0].value
+    assert list(stats["风险区等级"]) == ["高风险区（封控区）", "中风险区（管控区）", "低风险区（防范区）", "合计"]
+    expected = registry.run("zones/compound_profile", scope, as_of=dt.date(2022, 3, 1))
+    # the low zone holds the rest of the districts with cases, never more than the jurisdiction
+    assert stats.iloc[-1]["居民（人）"] <= int(expected["residents"].sum())
+
+
+def test_zone_page_draws_saves_and_refuses_bad_input(tiny_warehouse):
+    at = page_for("zones.py", Identity("测试", "leadership", ""), **{"zone-as-of": dt.date(2022, 3, 1)})
+    at.number_input(key="zone-radius").set_value(0.0).run()
+    assert "半径 0 米不可用" in at.error[0].value
+    at.number_input(key="zone-radius").set_value(1000.0)
+    at.selectbox(key="zone-centre-case").set_value("CD-0001").run()
+    assert not at.error
+    at.button(key="zone-set").click().run()
+    stats = at.dataframe[0].value
+    assert stats.iloc[0]["面积（km²）"] == 3.14 and stats.iloc[0]["居民（人）"] == 308  # CD-0001's home, as pinned
+    at.radio(key="zone-shape-kind").set_value("geojson").run()
+    at.text_area(key="zone-geojson").set_value('{"type": "Polygon", "coordinates": [[[104, 30.6], [104.1, 30.6]]]}').run()
+    assert "无法组成多边形" in at.error[0].value
+    at.text_input(key="zone-plan-name").set_value("页面测试方案")
+    at.button[-1].click().run()
+    assert "已保存为方案" in at.success[0].value
+    tiny_warehouse["wh"].command("DELETE FROM epi.zone_plan WHERE plan_id > 0")
