@@ -39,6 +39,8 @@ with draw_tab:
         chosen = c2.multiselect("区（市）县", present, default=present, format_func=names.get,
                             key=f"zone-districts-{as_of}-{days}")
         picked_cases = recent[recent["district_code"].isin(chosen)]
+        if recent.empty:
+            st.info(f"近 {int(days)} 天没有确诊病例：调大天数，或选更早的统计日期。")
         st.caption(f"{len(picked_cases)} 例病例（{as_of - dt.timedelta(days=int(days) - 1):%m-%d} 至 {as_of:%m-%d} 确诊）：封控其居住小区与常去场所，"
                    f"管控其停留过的场所周边 {zs.medium_radius_m:.0f} 米，防范其所在区（市）县其余区域。")
         if st.button("生成建议方案", disabled=picked_cases.empty, type="primary", key="zone-propose"):
@@ -69,10 +71,17 @@ with draw_tab:
         framed = [g for g in (plan.high, plan.medium, shape) if g is not None and not g.is_empty] or \
             [g for g in (plan.low,) if g is not None and not g.is_empty]
         focus = geometry.shapely.union_all(framed) if framed else None
-        view = zone_map.view_of(focus, centre or (float(compounds["lon"].mean()), float(compounds["lat"].mean())))
-        grid = None
-        if st.session_state.get("zone-shape-kind") == "cells":
-            grid = zone_map.grid(*(centre or view[:2]))
+        latest = homes.iloc[-1] if len(homes) else None
+        view = zone_map.view_of(focus, centre or ((float(latest["lon"]), float(latest["lat"])) if latest is not None
+                                                  else zone_map.CITY_CENTRE))
+        grid, picking = None, st.session_state.get("zone-shape-kind")
+        if picking in ("cells", "compounds"):
+            # the view (and the grid) stay put while cells or compounds are picked on the map
+            anchor = st.session_state.setdefault("zone-pick-anchor", view[:2])
+            view = (anchor[0], anchor[1], 14.0)
+            grid = zone_map.grid(*anchor) if picking == "cells" else None
+        else:
+            st.session_state.pop("zone-pick-anchor", None)
         shown = zone_map.nearby_compounds(compounds, inside, view)
         hotels = zoning.nearby(resources, plan, "hotel", zs.hotel_list) if not plan.is_empty() else \
             resources[resources["kind"] == "hotel"].assign(free=0).head(0)

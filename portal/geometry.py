@@ -102,7 +102,7 @@ def from_geojson(text: str) -> Polygon | MultiPolygon:
 def from_outlines(outlines: list[list[list[float]]]) -> Polygon | MultiPolygon:
     """The union of cell outlines given as [[lon, lat], …] rings (H3 cells picked on the map)."""
     if not outlines:
-        raise ShapeError("没有选中网格：在地图上点选一个或多个网格（按住 Shift 可多选）。")
+        raise ShapeError("没有选中网格：在地图上点击一个或多个网格。")
     return check(shapely.union_all([Polygon(ring) for ring in outlines]))
 
 

@@ -47,10 +47,10 @@ def draw(run, homes: pd.DataFrame, limits: geometry.Limits) -> tuple[object, tup
             return (geometry.from_geojson(text), None) if text.strip() else (None, None)
         if kind == "cells":
             cells = picked("cells")
-            st.caption(f"在地图上点选网格（按住 Shift 可多选）：已选 {len(cells)} 个。网格围绕当前图形或病例显示。")
+            st.caption(f"在地图上点击网格选中，再点一次取消：已选 {len(cells)} 个，合成一个区域。")
             return (geometry.from_outlines([c["outline"] for c in cells]), None) if cells else (None, None)
         chosen = picked("compounds")
-        st.caption(f"在地图上点选小区（按住 Shift 可多选）：已选 {len(chosen)} 个，生成包住它们的多边形。")
+        st.caption(f"在地图上点击小区选中，再点一次取消：已选 {len(chosen)} 个，生成包住它们的多边形。")
         if not chosen:
             return None, None
         return geometry.hull([(c["lon"], c["lat"]) for c in chosen]), None

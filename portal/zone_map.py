@@ -14,6 +14,7 @@ from portal.glossary import ZONE_TIER_SHORT, ZONE_TIERS
 
 TIER_FILL = {"high": [214, 39, 40, 110], "medium": [255, 127, 14, 90], "low": [250, 210, 60, 60]}
 TIER_LINE = {"high": [170, 20, 20, 255], "medium": [210, 100, 0, 255], "low": [200, 160, 0, 255]}
+CITY_CENTRE = (104.0657, 30.6595)  # 天府广场
 CJK_FONT = '"Noto Sans CJK SC", "Noto Sans SC", sans-serif'
 
 
