@@ -41,6 +41,7 @@ def test_cluster_rendering_shards_facts_and_replicates_dimensions():
     assert "TO epi.agg_cases_daily_local" in ddl and "FROM epi.case_record_local" in ddl
     assert "ALTER TABLE epi.trajectory_by_cell_local ON CLUSTER epi_cluster" in ddl
     assert "DROP VIEW IF EXISTS epi.trajectory_by_cell_mv ON CLUSTER epi_cluster" in ddl
+    assert "ALTER TABLE epi.zone_plan ON CLUSTER epi_cluster" in ddl
     with pytest.raises(ValueError):
         render_cluster("bad name;")
 
@@ -49,7 +50,7 @@ def test_cluster_ddl_parses_in_the_engine(wh):
     from warehouse.migrate import render_cluster, split_statements
 
     statements = split_statements(render_cluster("epi_cluster"))
-    assert len(statements) == 74
+    assert len(statements) == 76
     for statement in statements:
         wh.rows("EXPLAIN AST " + statement)
 
