@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import cockpit, drill, ui, zone_map
+from portal import cockpit, drill, ui, zone_map, zone_plans
 from portal.data import page_context
 from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS
 
@@ -119,7 +119,7 @@ if len(unit) < 12 and not kids.empty:
     with left:
         st.markdown(f"**{here}下辖{LEVELS[grain]} · {label}（{unit_text}）· {as_of:%m月%d日}**")
         deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom=zoom)
-        zones = zone_map.zones_in_force(run("zones/active_zones", as_of=as_of), unit)
+        zones = zone_map.zones_in_force(zone_plans.in_force(identity.scope, as_of), unit)
         if not zones.empty:
             deck.layers.append(zone_map.zone_outline_layer(zones))
         st.pydeck_chart(deck, height=460)

@@ -51,7 +51,13 @@ def save(plan: zoning.Plan, name: str, author: str, scope: str, as_of: dt.date) 
 
 def saved(scope: str) -> pd.DataFrame:
     """Plans of the jurisdiction, newest first (read fresh: plans change while the page is open)."""
-    return registry.run("zones/plans", scope)
+    plans = registry.run("zones/plans", scope)
+    return plans.assign(published=plans["published"].astype(bool))
+
+
+def in_force(scope: str, as_of: dt.date) -> pd.DataFrame:
+    """Zones in force at 24:00 of the day, read fresh (a plan published a moment ago shows)."""
+    return registry.run("zones/active_zones", scope, as_of=as_of)
 
 
 def load(row) -> zoning.Plan:

@@ -108,6 +108,8 @@ def geojson(plan: zoning.Plan, as_of: dt.date) -> bytes:
 
 
 def plans(saved: pd.DataFrame, compounds: pd.DataFrame, scope: str, as_of: dt.date) -> None:
+    if "zone-flash" in st.session_state:
+        st.success(st.session_state.pop("zone-flash"))
     if saved.empty:
         st.info("还没有保存的方案：在“划定推演”中划定后保存。")
         return
@@ -155,7 +157,8 @@ def plans(saved: pd.DataFrame, compounds: pd.DataFrame, scope: str, as_of: dt.da
         if st.form_submit_button("发布为现行风险区", type="primary"):
             try:
                 count = zone_plans.publish(row, scope, compounds, dt.datetime.combine(day, hour))
-                st.success(f"已发布 {count} 个风险区，自 {day} {hour:%H:%M} 起生效。")
+                st.session_state["zone-flash"] = f"已发布 {count} 个风险区，自 {day} {hour:%H:%M} 起生效。"
+                st.rerun()
             except zone_plans.PlanError as exc:
                 st.error(str(exc))
 

@@ -156,3 +156,29 @@ def test_zone_page_draws_saves_and_refuses_bad_input(tiny_warehouse):
     at.button[-1].click().run()
     assert "已保存为方案" in at.success[0].value
     tiny_warehouse["wh"].command("DELETE FROM epi.zone_plan WHERE plan_id > 0")
+
+
+def test_zone_plans_tab_compares_and_publishes(tiny_warehouse):
+    from portal import geometry, zone_plans, zoning
+
+    wh = tiny_warehouse["wh"]
+    as_of = dt.date(2022, 3, 1)
+    plan = zoning.Plan(high=geometry.circle(104.0804, 30.6628, 300), medium=geometry.circle(104.0804, 30.6628, 900))
+    zone_plans.save(plan, "甲方案", "测试", "", as_of)
+    zone_plans.save(zoning.Plan(high=geometry.circle(104.05, 30.62, 500)), "乙方案", "测试", "", as_of)
+    try:
+        at = page_for("zones.py", Identity("测试", "leadership", ""), **{"zone-as-of": as_of})
+        compared = at.dataframe[1].value
+        assert sorted(set(compared["方案"])) == sorted(f"{i} · {n}" for i, n in
+                                                     zip(zone_plans.saved("")["plan_id"], zone_plans.saved("")["plan_name"]))
+        publish = next(b for b in at.button if b.label == "发布为现行风险区")
+        publish.click().run()
+        assert "已发布" in at.success[0].value
+        # the newest plan is offered first: 乙方案, one tier, in force from 22:00 of the day
+        assert wh.scalar("SELECT count() FROM epi.risk_zone WHERE plan_id > 0") == 1
+        zones = at.dataframe[-1].value
+        assert zones.loc[zones["来源"].str.startswith("方案"), "风险区"].tolist() == ["乙方案（高风险区（封控区））"]
+        assert "已于" in next(c.value for c in at.caption if "该方案已于" in c.value)
+    finally:
+        wh.command("DELETE FROM epi.risk_zone WHERE plan_id > 0")
+        wh.command("DELETE FROM epi.zone_plan WHERE plan_id > 0")
