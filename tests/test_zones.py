@@ -272,3 +272,23 @@ def test_distances_are_metres():
     assert geometry.distance_m(104.0, 30.6, 104.0, 30.609)[()] == pytest.approx(1000.8, abs=1)
     x, y = geometry.to_plane(np.array([104.0, 104.01]), np.array([30.66, 30.66]))
     assert x[1] - x[0] == pytest.approx(957.9, abs=2)
+
+
+def test_exports_are_real_files_with_every_compound(profile, as_of, tmp_path):
+    import openpyxl
+
+    from portal import zone_tables
+
+    plan = zoning.Plan(high=geometry.circle(104.0804, 30.6628, 300), medium=geometry.circle(104.0804, 30.6628, 1000))
+    _, inside = zoning.tier_statistics(profile, plan)
+    table = inside.assign(tier=inside["tier"].map(zone_tables.ZONE_TIERS))[list(zone_tables.COMPOUND_COLUMNS)]
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(zone_tables.xlsx(table.rename(columns=zone_tables.COMPOUND_COLUMNS)))
+    rows = list(openpyxl.load_workbook(path).active.values)
+    assert rows[0][:3] == ("风险区等级", "小区", "小区编号")
+    assert len(rows) - 1 == len(inside) and sorted(r[2] for r in rows[1:]) == sorted(inside["compound_id"])
+    doc = json.loads(zone_tables.geojson(plan, as_of))
+    assert [f["properties"]["tier"] for f in doc["features"]] == ["high", "medium"]
+    assert doc["properties"]["as_of"] == "2022-03-01"
+    back = geometry.from_geojson(json.dumps(doc["features"][1]))
+    assert geometry.area_km2(back) == pytest.approx(geometry.area_km2(plan.medium), rel=1e-9)
