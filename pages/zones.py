@@ -106,6 +106,9 @@ with draw_tab:
                 try:
                     plan_id = zone_plans.save(plan, name, identity.name, identity.scope, as_of)
                     st.success(f"已保存为方案 {plan_id}，可在“方案管理”中比较和发布。")
+                    # the plans tab (drawn next) opens on the new plan and compares it first
+                    st.session_state["zone-chosen-plan"] = plan_id
+                    st.session_state["zone-compare"] = [plan_id, *st.session_state.get("zone-compare", [])][:3]
                 except zone_plans.PlanError as exc:
                     st.error(str(exc))
 

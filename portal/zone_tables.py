@@ -115,14 +115,22 @@ def plans(saved: pd.DataFrame, compounds: pd.DataFrame, scope: str, as_of: dt.da
         return
     listing = saved.assign(status=saved["published"].map({True: "已发布", False: "草稿"}))[
         ["plan_id", "plan_name", "author", "as_of", "created_at", "status", "published_at"]]
-    listing.loc[~saved["published"], "published_at"] = pd.NaT
+    listing = listing.assign(
+        as_of=pd.to_datetime(listing["as_of"]).dt.strftime("%Y-%m-%d"),
+        created_at=pd.to_datetime(listing["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+        published_at=[pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") if p else "—"
+                      for t, p in zip(saved["published_at"], saved["published"])])
     ui.table(listing.rename(columns={"plan_id": "方案编号", "plan_name": "方案名称", "author": "制定人",
                                      "as_of": "依据日期", "created_at": "保存时间", "status": "状态",
                                      "published_at": "生效时间"}), hide_index=True, width="stretch")
     labels = {int(r.plan_id): f"{r.plan_id} · {r.plan_name}" for r in saved.itertuples()}
     st.markdown(f"##### 比较方案（按 {as_of} 的人口与病例）")
-    compare = st.multiselect("选择要比较的方案", list(labels), default=list(labels)[:2], format_func=labels.get,
-                             key="zone-compare")
+    # widget state set by a save just now is kept; plans no longer listed are dropped from it
+    state = [p for p in st.session_state.get("zone-compare", list(labels)[:2]) if p in labels]
+    st.session_state["zone-compare"] = state
+    if st.session_state.get("zone-chosen-plan") not in labels:
+        st.session_state.pop("zone-chosen-plan", None)
+    compare = st.multiselect("选择要比较的方案", list(labels), format_func=labels.get, key="zone-compare")
     if compare:
         rows = []
         for plan_id in compare:
@@ -180,7 +188,7 @@ def active(zones: pd.DataFrame, districts: dict, as_of: dt.date, zs: zoning.Zone
         "zone_name": "风险区", "tier_label": "等级", "district_code": "区（市）县代码", "start_at": "生效时间",
         "last_case": "最近病例确诊日", "days_since": "无新增天数", "suggested_lift": "建议解除日期",
         "source": "来源", "reasons": "涉及病例"})
-    ui.table(table, hide_index=True, height=320, width="stretch")
+    ui.table(table, hide_index=True, height=min(320, 35 * (len(table) + 1) + 3), width="stretch")
     st.caption(f"建议解除日期：最近一例确诊后连续 {zs.lift_days} 天无新增，且第 {zs.lift_days} 天全员核酸阴性，"
                "次日解除（高风险区降为中风险区，中风险区降为低风险区）；低风险区随所在区（市）县最后一个高、中风险区解除。"
                "天数可由 EPI_ZONE_LIFT_DAYS 设置（2022年11月版为 5 天）。")
