@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from warehouse.client import Warehouse
 from warehouse.ingest.categories import Category
@@ -131,32 +134,35 @@ class Loader:
         types = self.types(category.table)
         provenance = {"src_department": category.department, "src_category": category.code, "batch_id": batch_id}
         now = _now()
+        # validation (Arrow, this thread) overlaps the inserts (the engine, the writer thread)
+        writes: queue.Queue = queue.Queue(maxsize=1)
+        failed: list[BaseException] = []
+        writer = threading.Thread(target=self._writer, args=(writes, failed, category.table, batch_id, resuming,
+                                                              report, on_chunk), daemon=True)
+        writer.start()
         try:
             for number, chunk in enumerate(source.chunks):
+                if failed:
+                    break
                 if number in done:
-                    read, loaded, rejected = done[number]
-                    report.chunks_skipped += 1
-                else:
-                    checked = check_chunk(chunk, types, category.layout.required, self.known, provenance,
-                                          path.name, now)
-                    read, loaded, rejected = chunk.read, checked.good.num_rows, checked.rejects.num_rows
-                    if read != loaded + rejected:
-                        raise AssertionError(f"chunk {number}: read {read} != {loaded} + {rejected}")
-                    if resuming:
-                        self._clear_chunk(category.table, batch_id, chunk.first_row, chunk.last_row)
-                    if loaded:
-                        self.wh.insert_arrow(category.table, checked.good)
-                    if rejected:
-                        self.wh.insert_arrow("rejected_row", checked.rejects)
-                    self._record_chunk(batch_id, number, chunk.first_row, chunk.last_row, read, loaded, rejected)
-                report.read += read; report.loaded += loaded; report.rejected += rejected
-                if on_chunk:
-                    on_chunk(number, report)
-        except FileRefused as exc:
+                    writes.put((number, chunk, None, done[number]))
+                    continue
+                checked = check_chunk(chunk, types, category.layout.required, self.known, provenance,
+                                      path.name, now)
+                counts = (chunk.read, checked.good.num_rows, checked.rejects.num_rows)
+                if counts[0] != counts[1] + counts[2]:
+                    raise AssertionError(f"chunk {number}: read {counts[0]} != {counts[1]} + {counts[2]}")
+                writes.put((number, chunk, checked, counts))
+        except (FileRefused, pa.ArrowException, OSError) as exc:
             report.status = "refused"
-            report.notes.append(str(exc))
+            report.notes.append(f"读取中断 / reading stopped: {exc}")
             self._record(batch, report, "failed", source.file_format, source.encoding, str(exc))
             return report
+        finally:
+            writes.put(None)
+            writer.join()
+        if failed:
+            raise failed[0]
         report.seconds = time.perf_counter() - started
         if report.read == 0:
             report.notes.append("文件只有表头，没有数据行 / the file holds a header and no rows")
@@ -164,6 +170,30 @@ class Loader:
                      finished=True)
         self._bump_data_version(batch_id)
         return report
+
+    def _writer(self, writes: queue.Queue, failed: list, table: str, batch_id: str, resuming: bool,
+                report: LoadReport, on_chunk) -> None:
+        """Write chunks in order: rows, rejects, then the chunk's record; stop at the first error."""
+        while (item := writes.get()) is not None:
+            if failed:
+                continue
+            number, chunk, checked, (read, loaded, rejected) = item
+            try:
+                if checked is None:
+                    report.chunks_skipped += 1
+                else:
+                    if resuming:
+                        self._clear_chunk(table, batch_id, chunk.first_row, chunk.last_row)
+                    if loaded:
+                        self.wh.insert_arrow(table, checked.good)
+                    if rejected:
+                        self.wh.insert_arrow("rejected_row", checked.rejects)
+                    self._record_chunk(batch_id, number, chunk.first_row, chunk.last_row, read, loaded, rejected)
+                report.read += read; report.loaded += loaded; report.rejected += rejected
+                if on_chunk:
+                    on_chunk(number, report)
+            except BaseException as exc:  # re-raised by the reading thread
+                failed.append(exc)
 
     # -- bookkeeping ---------------------------------------------------------------------
     def _record(self, batch: dict, report: LoadReport, status: str, file_format: str, encoding: str,
