@@ -172,7 +172,8 @@ def _convert(column: str, ch_type: str, text: pa.Array, required: bool, fails: _
         utc = pc.cast(pc.subtract(seconds, BEIJING_OFFSET_S), pa.timestamp("s", tz="UTC"))
         return pc.if_else(null_mask, pa.scalar(None, utc.type), utc) if nullable else utc
     if inner.startswith("Date"):
-        parsed = _parse_times(text, DATE_FORMATS)
+        # spreadsheets hold dates as midnight datetimes
+        parsed = _parse_times(pc.replace_substring_regex(text, r"[ T]00:00(:00)?$", ""), DATE_FORMATS)
         known = _np(pc.is_valid(parsed))
         fails.add(column, "日期格式无法识别（可用 2022-03-01、2022/03/01、20220301）/ unrecognised date",
                   ~known & ~empty)
