@@ -31,6 +31,7 @@ else:
         st.Page(str(ROOT / "pages" / "cockpit.py"), title="指挥总览", icon=":material/monitoring:", default=True),
         st.Page(str(ROOT / "pages" / "trajectories.py"), title="轨迹与伴随", icon=":material/route:"),
         st.Page(str(ROOT / "pages" / "contacts.py"), title="密接追踪", icon=":material/account_tree:"),
+        st.Page(str(ROOT / "pages" / "sources.py"), title="数据来源", icon=":material/database:"),
     ]
     with st.sidebar:
         st.markdown(f"**{identity.name}** · {identity.role_label}")

@@ -34,6 +34,7 @@ class PortalSettings:
     companion_case_cap: int = 20  # most cases in one companion search
     companion_row_cap: int = 200_000  # most companion pairs listed (longest overlaps first)
     cache_ttl_s: int = 60  # EPI_CACHE_TTL_S
+    feed_stale_hours: int = 24  # EPI_FEED_STALE_HOURS: a fed category with no new batch for this long is stale
 
 
 def load_portal_settings() -> PortalSettings:
@@ -49,4 +50,5 @@ def load_portal_settings() -> PortalSettings:
         pending_hours_b=_int("EPI_PENDING_HOURS_B", 24),
         appeal_limit_days=limits,
         cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
+        feed_stale_hours=_int("EPI_FEED_STALE_HOURS", 24),
     )
