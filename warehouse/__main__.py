@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _progress(number: int, report) -> None:
+    print(f"  块 chunk {number + 1}: 读取 read {report.read:,} = 载入 loaded {report.loaded:,} + "
+          f"拒收 rejected {report.rejected:,}", file=sys.stderr, flush=True)
+
+
 def _load(args) -> int:
     from warehouse.ingest import Loader, UnknownSource, resolve
 
@@ -70,7 +75,7 @@ def _load(args) -> int:
         loader = Loader(wh)
         reports = []
         for path in args.files:
-            report = loader.load(category, path)
+            report = loader.load(category, path, on_chunk=_progress)
             reports.append(report)
             print(report.line(), file=sys.stderr if report.status == "refused" else sys.stdout, flush=True)
     except WarehouseError as exc:
