@@ -40,7 +40,7 @@ shown = shown.rename(columns={
     "department": "部门", "department_code": "部门代码", "categories": "业务类别", "fed": "已接入",
     "stale": "超时未更新", "batches": "批次", "rows_loaded": "载入行数", "rows_rejected": "拒收行数",
     "last_loaded_at": "最近载入"})
-ui.table(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3)
+ui.table(shown, hide_index=True, width="stretch", height=ui.fit_height(shown, 500))
 
 st.markdown(f"#### 业务类别与时效（超过 {settings.feed_stale_hours} 小时无新批次视为超时）")
 names = dict(zip(depts["department_code"], depts["department"]))
@@ -55,7 +55,7 @@ cats = cats[["category_code", "category", "department", "target_table", "state",
     "category_code": "类别代码", "category": "业务类别", "department": "部门", "target_table": "写入主题表",
     "state": "状态", "batches": "批次", "rows_loaded": "载入行数", "rows_rejected": "拒收行数",
     "last_loaded_at": "最近载入", "age_hours": "距今（小时）"})
-ui.table(cats, hide_index=True, width="stretch", height=320)
+ui.table(cats, hide_index=True, width="stretch", height=ui.fit_height(cats))
 ui.download_buttons(cats, "数据来源_业务类别", "categories")
 
 st.markdown("#### 数据批次")
@@ -71,7 +71,7 @@ else:
         "file_name": "文件", "file_format": "格式", "encoding": "编码", "rows_read": "读取行数",
         "rows_loaded": "载入行数", "rows_rejected": "拒收行数", "status": "状态", "finished_at": "完成时间",
         "message": "说明"})
-    ui.table(listed, hide_index=True, width="stretch", height=320)
+    ui.table(listed, hide_index=True, width="stretch", height=ui.fit_height(listed))
     ui.download_buttons(listed, "数据来源_批次", "batches")
 
     with_rejects = batches[batches["rows_rejected"] > 0]
@@ -85,6 +85,6 @@ else:
             "row_number": "行号", "column_name": "字段", "reason": "原因", "raw": "原始内容"})
         if run.truncated.get("sources/rejects"):
             st.caption(f"只列出前 {len(rejects):,} 行；完整清单可下载。")
-        ui.table(rejects, hide_index=True, width="stretch", height=320)
+        ui.table(rejects, hide_index=True, width="stretch", height=ui.fit_height(rejects))
         ui.download_buttons(rejects, f"拒收行_{batch}", "rejects")
 ui.computed_note(max(run.computed_at.values(), default=None))
