@@ -15,7 +15,7 @@ from conftest import TEST_SEED
 from bench.ingestion import BAD_EVERY, write_trajectory_csv
 
 ROOT = Path(__file__).resolve().parent.parent
-ROWS = 800_000  # about four 16 MiB chunks
+ROWS = 800_000  # about eight 8 MiB chunks
 pytestmark = pytest.mark.slow
 
 SKELETON = (

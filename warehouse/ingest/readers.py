@@ -25,7 +25,7 @@ import pyarrow.csv as pacsv
 
 from warehouse.ingest.layouts import LABELS, Layout
 
-BLOCK_BYTES = 16 << 20  # CSV / JSON lines read per chunk (about 200,000 rows of 80 bytes)
+BLOCK_BYTES = 8 << 20  # CSV / JSON lines read per chunk (about 100,000 rows of 80 bytes)
 TABLE_ROWS = 100_000  # XLSX / Parquet rows per chunk
 SNIFF_BYTES = 64 << 10
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet",

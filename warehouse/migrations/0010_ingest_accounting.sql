@@ -1,6 +1,7 @@
--- Department file loads: what each batch was (format, encoding, the message a person reads when
--- a file is refused or partly read) and the rows it added, kept per chunk so that a load killed
--- half-way resumes exactly (chunks whose rows are all present are skipped, torn ones redone).
+-- Department file loads: what each batch was (target table, format, encoding, the message a
+-- person reads when a file is refused) and the rows it added, recorded per chunk so that a load
+-- killed half-way resumes: recorded chunks are skipped, an unrecorded chunk's rows are deleted
+-- and written again.
 
 ALTER TABLE epi.ingest_batch
     ADD COLUMN IF NOT EXISTS file_format LowCardinality(String) DEFAULT '' COMMENT 'csv / xlsx / parquet / jsonl'
