@@ -123,6 +123,14 @@ def id_check_ok(text: pa.Array) -> np.ndarray:
     return ok
 
 
+def _cast_all(text: pa.Array, kind: pa.DataType) -> pa.Array | None:
+    """The whole column cast at once (the common case), or None when some value does not cast."""
+    try:
+        return pc.cast(text, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 def _convert(column: str, ch_type: str, text: pa.Array, required: bool, fails: _Failures,
              now: dt.datetime) -> pa.Array:
     """The column in the target's Arrow type; failing rows get a placeholder and a reason."""
@@ -145,10 +153,15 @@ def _convert(column: str, ch_type: str, text: pa.Array, required: bool, fails: _
     if match:
         unsigned = not inner.startswith("Int")
         bits = int(match.group(2))
-        pattern = r"^\d+$" if unsigned else r"^[+-]?\d+$"
-        shaped = _np(pc.match_substring_regex(text, pattern)) & (np.asarray(pc.utf8_length(text)) <= 19)
-        fails.add(column, "不是整数 / not a whole number", ~shaped & ~empty)
-        values = pc.cast(pc.if_else(pa.array(shaped), text, "0"), pa.uint64() if unsigned else pa.int64())
+        wide = pa.uint64() if unsigned else pa.int64()
+        values = _cast_all(text, wide)
+        if values is None:  # some values are not numbers: find them, cast the rest
+            pattern = r"^\d+$" if unsigned else r"^[+-]?\d+$"
+            shaped = _np(pc.match_substring_regex(text, pattern)) & (np.asarray(pc.utf8_length(text)) <= 19)
+            fails.add(column, "不是整数 / not a whole number", ~shaped & ~empty)
+            values = pc.cast(pc.if_else(pa.array(shaped), text, "0"), wide)
+        else:
+            shaped = np.ones(len(text), dtype=bool)
         if bits < 64:
             limit = (1 << bits) - 1 if unsigned else (1 << (bits - 1)) - 1
             over = _np(pc.greater(values, limit))
@@ -157,6 +170,9 @@ def _convert(column: str, ch_type: str, text: pa.Array, required: bool, fails: _
         out = pc.cast(values, _ARROW_INT[("U" if unsigned else "", bits)])
         return pc.if_else(null_mask, pa.scalar(None, out.type), out) if nullable else out
     if inner == "Float64":
+        values = _cast_all(text, pa.float64())
+        if values is not None:
+            return values
         shaped = _np(pc.match_substring_regex(text, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"))
         fails.add(column, "不是数字 / not a number", ~shaped & ~empty)
         return pc.cast(pc.if_else(pa.array(shaped), text, "0"), pa.float64())
@@ -230,9 +246,8 @@ def check_chunk(chunk: Chunk, types: dict[str, str], required: tuple[str, ...], 
     keep = pa.array(~bad)
     good = {name: arr.filter(keep) for name, arr in columns.items()}
     n_good = int((~bad).sum())
-    good["src_department"] = pa.array([provenance["src_department"]] * n_good, pa.string())
-    good["src_category"] = pa.array([provenance["src_category"]] * n_good, pa.string())
-    good["batch_id"] = pa.array([provenance["batch_id"]] * n_good, pa.string())
+    for name in ("src_department", "src_category", "batch_id"):
+        good[name] = pa.repeat(pa.scalar(provenance[name], pa.string()), n_good)
     good["source_row"] = pa.array(chunk.rows[~bad].astype(np.uint64))
 
     labels = np.array([c for c, _ in fails.reasons] + [""], dtype=object)
