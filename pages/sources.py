@@ -1,6 +1,7 @@
 """数据来源: what the 11 departments have sent — batches, categories and their freshness, rows
 loaded and rejected, and each rejected row with its reason."""
 
+import pandas as pd
 import streamlit as st
 
 from portal import sources, ui
@@ -49,7 +50,8 @@ cats = fresh if not chosen else fresh[fresh["department_code"] == chosen]
 cats = cats.sort_values(["state", "category_code"], key=sources.state_order)
 cats = cats.assign(state=cats["state"].map(sources.state_label),
                    target_table=cats["target_table"].map(lambda t: THEME_TABLES.get(t, t)),
-                   last_loaded_at=sources.when(cats["last_loaded_at"]), age_hours=cats["age_hours"].round(1))
+                   last_loaded_at=sources.when(cats["last_loaded_at"]),
+                   age_hours=cats["age_hours"].map(lambda h: "—" if pd.isna(h) else f"{h:,.1f}"))
 cats = cats[["category_code", "category", "department", "target_table", "state", "batches", "rows_loaded",
              "rows_rejected", "last_loaded_at", "age_hours"]].rename(columns={
     "category_code": "类别代码", "category": "业务类别", "department": "部门", "target_table": "写入主题表",
