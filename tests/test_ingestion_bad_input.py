@@ -152,3 +152,12 @@ def test_the_cli_refuses_unknown_sources_in_one_line(tmp_path):
         assert done.returncode == 2
         assert done.stderr.startswith("错误 / error: ") and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "unused").exists()  # refused before the warehouse was opened
+
+
+def test_json_lines_without_required_keys_or_objects_are_refused(loader, tmp_path):
+    (tmp_path / "keys.jsonl").write_text('{"person_id": "1", "name": "张三"}\n', encoding="utf-8")
+    report = loader.load(PERSON, tmp_path / "keys.jsonl")
+    assert report.status == "refused" and "表头缺少必填列 id_number（身份证号）" in report.line()
+    (tmp_path / "array.jsonl").write_text('["1", "张三"]\n', encoding="utf-8")
+    report = loader.load(PERSON, tmp_path / "array.jsonl")
+    assert report.status == "refused" and "首行不是 JSON 对象" in report.line()

@@ -192,14 +192,14 @@ def _open_text(path: Path, layout: Layout, kind: str, encoding: str, block_bytes
     lines = _lines(first)
     header_line = lines[0].as_py()
     if kind == "jsonl":
-        mapped = [c for c in layout.columns]
-        notes: list[str] = []
         try:
-            keys = list(json.loads(header_line))
-            _header_map(keys, layout)  # the first record must carry the required keys
-        except (ValueError, TypeError):
-            raise FileRefused(f"{path.name} 首行不是 JSON 对象 / the first line is not a JSON object") from None
-        return Source(path, kind, encoding, mapped, notes,
+            record = json.loads(header_line)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            raise FileRefused(f"{path.name} 首行不是 JSON 对象 / the first line is not a JSON object")
+        _, notes = _header_map([str(k) for k in record], layout)  # the first record names the columns
+        return Source(path, kind, encoding, list(layout.columns), notes,
                       _json_chunks(layout, [(first_line_no, first)], blocks))
     delimiter = "\t" if "\t" in header_line and "," not in header_line else ","
     header = next(csv.reader([header_line], delimiter=delimiter))
