@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import cockpit, drill, ui, zone_map, zone_plans
+from portal import cockpit, drill, sources, ui, zone_map, zone_plans
 from portal.data import page_context
 from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS
 
@@ -17,6 +17,8 @@ st.title("指挥总览")
 if span["person_fraction"] and span["person_fraction"] < 1:
     st.caption(f"演示数据：合成的成都市（{span['scale']} 规模，按 {span['person_fraction']:.1%} 的常住人口生成），"
                f"数据范围 {span['first_day']} 至 {span['last_day']}。")
+if stale_feeds := sources.stale_line(run, settings):
+    st.warning(stale_feeds)
 
 # -- as-of date and unit, from the widgets or a shared link --------------------------------
 params = st.query_params

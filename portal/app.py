@@ -32,6 +32,7 @@ else:
         st.Page(str(ROOT / "pages" / "trajectories.py"), title="轨迹与伴随", icon=":material/route:"),
         st.Page(str(ROOT / "pages" / "contacts.py"), title="密接追踪", icon=":material/account_tree:"),
         st.Page(str(ROOT / "pages" / "zones.py"), title="风险区划定", icon=":material/pentagon:"),
+        st.Page(str(ROOT / "pages" / "sources.py"), title="数据来源", icon=":material/database:"),
     ]
     with st.sidebar:
         st.markdown(f"**{identity.name}** · {identity.role_label}")

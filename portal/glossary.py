@@ -85,3 +85,15 @@ ZONE_COUNTS = {
 SITE_STATES = {"clear": "畅通", "busy": "繁忙", "congested": "拥堵", "closed": "关闭"}
 
 DEPOT_KINDS = {"food": "生活物资", "medical": "医疗物资", "ppe": "防护物资"}
+BATCH_STATUS = {"complete": "已完成", "loading": "载入中或已中断", "failed": "读取失败", "refused": "已拒收"}
+
+FEED_STATES = {"fresh": "正常", "stale": "超时未更新", "never": "未接入文件"}
+
+THEME_TABLES = {
+    "person": "人员", "vaccination": "疫苗接种", "health_code_change": "健康码变更",
+    "trajectory_point": "轨迹点", "sample": "核酸样本", "site_status_report": "采样点状态",
+    "case_record": "病例", "contact_edge": "密接关系", "transfer": "转运", "control_episode": "人员管控",
+    "screening_record": "排查记录", "appeal": "涉疫诉求", "risk_zone": "风险区", "compound": "小区院落",
+    "place": "场所", "sampling_site": "采样点", "quarantine_hotel": "集中隔离点", "supply_depot": "物资保障点",
+    "community": "社区", "lab": "实验室", "ingest_batch": "数据批次",
+}

@@ -36,6 +36,7 @@ class PortalSettings:
     cache_ttl_s: int = 60  # EPI_CACHE_TTL_S
     # risk zones: days without a new infection before a zone is lifted (9th edition 7; Nov 2022 5)
     zone_lift_days: int = 7  # EPI_ZONE_LIFT_DAYS
+    feed_stale_hours: int = 24  # EPI_FEED_STALE_HOURS: a fed category with no new batch for this long is stale
 
 
 def load_portal_settings() -> PortalSettings:
@@ -52,4 +53,5 @@ def load_portal_settings() -> PortalSettings:
         appeal_limit_days=limits,
         cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
         zone_lift_days=_int("EPI_ZONE_LIFT_DAYS", 7),
+        feed_stale_hours=_int("EPI_FEED_STALE_HOURS", 24),
     )

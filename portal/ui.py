@@ -136,3 +136,8 @@ def table(df: pd.DataFrame, **kwargs) -> None:
         if pd.api.types.is_integer_dtype(df[col]) and not any(k in str(col) for k in ("编号", "代码", "id", "code"))
     }
     st.dataframe(df, column_config=counts, **kwargs)
+
+
+def fit_height(df: pd.DataFrame, most: int = 320) -> int:
+    """A table height that shows every row up to `most` pixels (35 px a row, plus the header)."""
+    return min(most, 35 * (len(df) + 1) + 3)

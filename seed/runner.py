@@ -11,10 +11,10 @@ from typing import Callable
 import pandas as pd
 
 from seed import story
-from seed.departments import DEPARTMENTS, categories
 from seed.scales import Scale
 from seed.skeleton import load_districts, skeleton_parameters
 from warehouse import Warehouse, WarehouseError
+from warehouse.departments import DEPARTMENTS, categories
 from warehouse.migrate import ensure_current, split_statements
 
 SQL_DIR = Path(__file__).parent / "sql"

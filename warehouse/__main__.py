@@ -1,13 +1,15 @@
-"""Command line: `python -m warehouse migrate [--cluster NAME --print]` and `status`."""
+"""Command line: `python -m warehouse migrate [--cluster NAME --print]`, `status`, and
+`load --department D --category C FILE…` for department files."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from warehouse.client import Warehouse
 from warehouse.errors import WarehouseError
-from warehouse.migrate import applied_versions, latest_version, migrate, render_cluster
+from warehouse.migrate import applied_versions, ensure_current, latest_version, migrate, render_cluster
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,7 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     mig.add_argument("--cluster", help="render for this ClickHouse cluster name")
     mig.add_argument("--print", action="store_true", help="print the DDL instead of applying it")
     sub.add_parser("status", help="schema version and row counts")
+    load = sub.add_parser("load", help="load department files (CSV, XLSX, Parquet, JSON lines)")
+    load.add_argument("--department", required=True, help="department code, e.g. PSB")
+    load.add_argument("--category", required=True, help="business category code, e.g. PSB-04")
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
     args = parser.parse_args(argv)
+    if args.command == "load":
+        return _load(args)
 
     if args.command == "migrate" and args.print:
         if not args.cluster:
@@ -46,6 +54,40 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _progress(number: int, report) -> None:
+    print(f"  块 chunk {number + 1}: 读取 read {report.read:,} = 载入 loaded {report.loaded:,} + "
+          f"拒收 rejected {report.rejected:,}", file=sys.stderr, flush=True)
+
+
+def _load(args) -> int:
+    from warehouse.ingest import Loader, UnknownSource, resolve
+
+    try:
+        category = resolve(args.department, args.category)
+    except UnknownSource as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        wh = Warehouse()
+        ensure_current(wh)
+        loader = Loader(wh)
+        reports = []
+        for path in args.files:
+            report = loader.load(category, path, on_chunk=_progress)
+            reports.append(report)
+            print(report.line(), file=sys.stderr if report.status == "refused" else sys.stdout, flush=True)
+    except WarehouseError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断：再次运行同一命令会续传 / interrupted: run the same command again to resume", file=sys.stderr)
+        return 130
+    if len(reports) > 1:
+        read, loaded, rejected = (sum(getattr(r, k) for r in reports) for k in ("read", "loaded", "rejected"))
+        print(f"合计 / total: {len(reports)} files, read {read:,} = loaded {loaded:,} + rejected {rejected:,}")
+    return 2 if any(r.status == "refused" for r in reports) else 0
 
 
 if __name__ == "__main__":

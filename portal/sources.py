@@ -1,0 +1,72 @@
+"""Where the figures come from: department file batches, each category's freshness, and the
+one-line stale-feed warning the cockpit shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from portal.data import QueryRunner
+from portal.glossary import FEED_STATES
+from portal.settings import PortalSettings
+from warehouse.ingest.layouts import LABELS
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def _now() -> pd.Timestamp:
+    return pd.Timestamp(dt.datetime.now(BEIJING).replace(tzinfo=None))
+
+
+def freshness(run: QueryRunner, settings: PortalSettings, now: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every category with its state: fresh, stale (no complete batch for the set hours) or never fed."""
+    df = run("sources/freshness_by_category")
+    now = now or _now()
+    last = pd.to_datetime(df["last_loaded_at"])
+    age_h = (now - last).dt.total_seconds() / 3600
+    df["age_hours"] = age_h
+    df["state"] = "never"
+    df.loc[last.notna(), "state"] = "fresh"
+    df.loc[last.notna() & (age_h > settings.feed_stale_hours), "state"] = "stale"
+    return df
+
+
+def by_department(fresh: pd.DataFrame) -> pd.DataFrame:
+    """Per department: categories, those fed by files, batches, rows loaded and rejected, last load."""
+    return (fresh.assign(fed=fresh["state"] != "never", stale=fresh["state"] == "stale")
+            .groupby(["department_code", "department"], as_index=False)
+            .agg(categories=("category_code", "size"), fed=("fed", "sum"), stale=("stale", "sum"),
+                 batches=("batches", "sum"), rows_loaded=("rows_loaded", "sum"),
+                 rows_rejected=("rows_rejected", "sum"), last_loaded_at=("last_loaded_at", "max")))
+
+
+def stale_line(run: QueryRunner, settings: PortalSettings) -> str | None:
+    """One sentence naming the stale feeds, or None when every fed category is fresh."""
+    fresh = freshness(run, settings)
+    stale = fresh[fresh["state"] == "stale"]
+    if stale.empty:
+        return None
+    names = "、".join(f"{r.department}·{r.category}" for r in stale.head(3).itertuples())
+    more = f"等 {len(stale)} 类" if len(stale) > 3 else ""
+    return (f"数据源提醒：{names}{more}已超过 {settings.feed_stale_hours} 小时没有新批次，"
+            f"相关指标可能滞后（详见“数据来源”）。")
+
+
+def state_label(state: str) -> str:
+    return FEED_STATES[state]
+
+
+def state_order(values: pd.Series) -> pd.Series:
+    """Sort key: stale feeds first, then fresh ones, then categories never fed."""
+    return values.map({"stale": 0, "fresh": 1, "never": 2}) if values.name == "state" else values
+
+
+def when(times: pd.Series) -> pd.Series:
+    """Times as minutes in Beijing time, a dash where there is none."""
+    return pd.to_datetime(times).dt.strftime("%Y-%m-%d %H:%M").fillna("—")
+
+
+def column_label(column: str) -> str:
+    """A file column as the Chinese header departments use, with the column name."""
+    return f"{LABELS[column]}（{column}）" if column in LABELS else ("整行" if column == "(整行)" else column)

@@ -1,0 +1,84 @@
+"""The data-sources page in Debian's Chromium: a portal server on its own tiny warehouse, into
+which two department files were loaded with the CLI; the figures on screen match the loads."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import TEST_SEED
+from ingestion_files import FIRST_TEST_PERSON, PERSON_HEADER_ZH, person_rows, with_defects, write_csv
+from test_browser import SHOTS, _free_port, browser, shoot  # noqa: F401 (browser is a fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server(wh, tmp_path_factory):
+    """A portal on a tiny warehouse of its own, after loading a GBK person file with bad rows."""
+    folder = tmp_path_factory.mktemp("sources-server") / "data"
+    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{folder}"}
+    subprocess.run([sys.executable, "-m", "seed", "--scale", "tiny", "--seed", str(TEST_SEED)],
+                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    communities = [r[0] for r in wh.rows("SELECT code FROM epi.community ORDER BY code LIMIT 20")]
+    rows, bad = with_defects(person_rows(300, communities, first=FIRST_TEST_PERSON + 8000), every=25)
+    path = write_csv(folder.parent / "常住人口_0301.csv", PERSON_HEADER_ZH, rows, encoding="gbk", newline="\r\n")
+    done = subprocess.run([sys.executable, "-m", "warehouse", "load", "--department", "PSB", "--category", "PSB-01",
+                           str(path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert "读取 read 300 = 载入 loaded 288 + 拒收 rejected 12" in done.stdout, done.stdout + done.stderr
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+    yield url, bad
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def metric(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+@pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
+def test_data_sources_page_in_the_browser(server, browser, width, height, name):  # noqa: F811
+    url, bad = server
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.get_by_role("button", name="进入平台").click()
+    page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
+    if width < 640:
+        page.locator('[data-testid="stExpandSidebarButton"]').first.click()
+    page.get_by_role("link", name="数据来源").click()
+    page.get_by_role("heading", name="数据来源").wait_for(timeout=90_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="载入行数").first.wait_for(timeout=90_000)
+    if width < 640:
+        page.locator('[data-testid="stSidebarCollapseButton"] button').first.click()
+    assert metric(page, "报送部门（个）") == "11"
+    assert metric(page, "业务类别（类）") == "96"
+    assert metric(page, "数据批次（批）") == "1"
+    assert metric(page, "载入行数（行）") == "288"
+    assert metric(page, "拒收行数（行）") == f"{len(bad)}"
+    batch = page.get_by_role("combobox", name="批次")
+    batch.wait_for(timeout=30_000)
+    assert batch.input_value() == "常住人口_0301.csv · 常住人口 · 拒收 12 行"
+    page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(timeout=30_000)
+    shoot(page, SHOTS / f"sources-{name}.png")
+    page.close()

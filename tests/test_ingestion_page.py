@@ -1,0 +1,106 @@
+"""The data-sources page for every role, and the cockpit's one-line warning for a stale feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from ingestion_files import (
+    FIRST_TEST_PERSON,
+    PERSON_HEADER,
+    forget_loads,
+    person_rows,
+    with_defects,
+    write_csv,
+)
+from streamlit.testing.v1 import AppTest
+
+from portal import sources
+from portal.session import Identity
+from portal.settings import PortalSettings
+from queries import registry
+from warehouse.ingest import Loader, resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLES = [("leadership", ""), ("analyst", ""), ("district_operator", "510104")]
+
+
+@pytest.fixture(scope="module")
+def loaded(wh, tmp_path_factory):
+    """Two person files loaded (one with bad rows), then forgotten after the module."""
+    folder = tmp_path_factory.mktemp("files")
+    communities = [r[0] for r in wh.rows("SELECT code FROM epi.community ORDER BY code LIMIT 10")]
+    rows, bad = with_defects(person_rows(50, communities, first=FIRST_TEST_PERSON + 7000), every=10)
+    loader = Loader(wh)
+    first = loader.load(resolve("PSB", "PSB-01"), write_csv(folder / "常住人口.csv", PERSON_HEADER, rows))
+    second = loader.load(resolve("GOV", "GOV-05"),
+                         write_csv(folder / "特殊人群.csv", PERSON_HEADER,
+                                   person_rows(8, communities, first=FIRST_TEST_PERSON + 7100)))
+    yield first, second, bad
+    forget_loads(wh)
+
+
+def page(identity: Identity, name: str = "sources.py") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120)
+    at.session_state["identity"] = identity
+    return at.run()
+
+
+@pytest.mark.parametrize("role,scope", ROLES)
+def test_data_sources_page_renders_for_every_role(loaded, role, scope):
+    at = page(Identity("测试", role, scope))
+    assert not at.exception and not at.error
+    assert at.title[0].value == "数据来源"
+    if scope:
+        assert "仅市级角色" in at.info[0].value
+        assert len(at.dataframe) == 0
+        return
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["报送部门（个）"] == "11" and shown["业务类别（类）"] == "96"
+    assert shown["数据批次（批）"] == "2"
+    assert shown["载入行数（行）"] == "53" and shown["拒收行数（行）"] == "5"
+    batches = at.dataframe[2].value
+    assert set(batches["文件"]) == {"常住人口.csv", "特殊人群.csv"}
+    assert (batches["读取行数"] == batches["载入行数"] + batches["拒收行数"]).all()
+    rejects = at.dataframe[3].value
+    assert sorted(rejects["行号"]) == sorted(loaded[2])
+    assert set(rejects["字段"]) == {sources.column_label(c) for c in loaded[2].values()}
+    assert "身份证号（id_number）" in set(rejects["字段"])
+
+
+def test_categories_show_their_freshness(loaded):
+    at = page(Identity("测试", "leadership", ""))
+    cats = at.dataframe[1].value.set_index("类别代码")
+    assert cats.loc["PSB-01", "状态"] == "正常" and cats.loc["PSB-01", "载入行数"] == 45
+    assert cats.loc["GOV-05", "状态"] == "正常" and cats.loc["GOV-05", "载入行数"] == 8
+    assert (cats.drop(index=["PSB-01", "GOV-05"])["状态"] == "未接入文件").all()
+    at.selectbox[0].set_value("GOV").run()
+    assert set(at.dataframe[1].value["类别代码"]) == {f"GOV-{n:02d}" for n in range(1, 10)}
+
+
+def test_a_feed_quiet_past_the_threshold_is_stale(wh, loaded):
+    run = lambda name, **p: registry.run(name, "", **p)  # noqa: E731
+    later = pd.Timestamp(dt.datetime.now() + dt.timedelta(hours=30))
+    fresh = sources.freshness(run, PortalSettings(feed_stale_hours=24), now=later).set_index("category_code")
+    assert fresh.loc["PSB-01", "state"] == "stale" and fresh.loc["GOV-05", "state"] == "stale"
+    assert fresh.loc["PSB-02", "state"] == "never"
+    assert sources.freshness(run, PortalSettings(feed_stale_hours=48), now=later).set_index(
+        "category_code").loc["PSB-01", "state"] == "fresh"
+
+
+def test_the_cockpit_warns_in_one_line_when_a_feed_is_stale(wh, loaded, monkeypatch):
+    at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=120)
+    at.session_state["identity"] = Identity("测试", "leadership", "")
+    at.run()
+    assert not at.exception and not [w for w in at.warning if "数据源提醒" in w.value]
+    monkeypatch.setenv("EPI_FEED_STALE_HOURS", "0")  # every fed category is now past the threshold
+    at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=120)
+    at.session_state["identity"] = Identity("测试", "leadership", "")
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning if "数据源提醒" in w.value]
+    assert len(warnings) == 1 and "\n" not in warnings[0]
+    assert "市公安局·常住人口" in warnings[0] and "市委社治委·特殊人群" in warnings[0]
+    assert "已超过 0 小时没有新批次" in warnings[0]
