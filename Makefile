@@ -35,8 +35,11 @@ demo: seed run
 test: system-packages setup-dev
 	$(BIN)/python -m pytest -q
 
+# every benchmark against the warehouse in EPI_WAREHOUSE_URL (seed it first: make seed SCALE=…)
 bench: setup
-	$(BIN)/python -m bench.cockpit --scale $(SCALE)
+	$(BIN)/python -m bench.cockpit
+	$(BIN)/python -m bench.tracing
+	$(BIN)/python -m bench.zones
 
 lint: setup-dev
 	$(BIN)/ruff check .
