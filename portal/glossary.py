@@ -62,3 +62,16 @@ FOUND_BY = {"household": "同住家庭", "companion": "时空伴随", "investiga
 CONTACT_KINDS = {"close_contact": "密切接触者", "secondary_contact": "次密切接触者"}
 
 ALERTS = {"not_transferred": "判定后超时未转运", "missing_test": "隔离期应检未检"}
+
+SITE_STATES = {"clear": "畅通", "busy": "繁忙", "congested": "拥堵", "closed": "关闭", "unreported": "未上报"}
+
+# what a site lead may mark; congested follows from the wait
+MARK_STATES = {"clear": "畅通", "busy": "繁忙", "closed": "关闭"}
+
+SITE_KINDS = {"fixed": "固定点", "temporary": "临时点", "mobile": "流动点"}
+
+SAMPLE_PURPOSES = {"mass": "全员核酸", "routine": "常态化自愿检测", "quarantine": "管控人员检测", "resample": "混管阳性复采"}
+
+ZONE_TIERS = {"high": "封控区", "medium": "管控区", "": "其他区域"}
+
+LAB_STAGES = {"awaiting_receipt": "已采样待送达", "in_lab": "已送达待出结果"}

@@ -34,6 +34,28 @@ class PortalSettings:
     companion_case_cap: int = 20  # most cases in one companion search
     companion_row_cap: int = 200_000  # most companion pairs listed (longest overlaps first)
     cache_ttl_s: int = 60  # EPI_CACHE_TTL_S
+    # mass testing (DOMAIN.md: Shenzhen queue states, 15-minute circle, sampler and turnaround norms)
+    busy_minutes: int = 25  # EPI_BUSY_MINUTES: a queue of this many minutes or more is busy
+    congested_minutes: int = 50  # EPI_CONGESTED_MINUTES: … and this many or more is congested
+    max_wait_minutes: int = 480  # a mark with a longer queue is refused as a typing error
+    mark_fresh_minutes: int = 120  # a site lead's mark overrides the reports for this long
+    duplicate_window_s: int = 60  # the same mark by the same operator within this is a resend
+    live_refresh_s: int = 3  # EPI_LIVE_REFRESH_S: the command view re-reads the marks this often
+    walk_circle_m: int = 1000  # 15-minute walking circle: a compound this far from a site is a gap
+    people_per_site_max: int = 3000  # one sampling site per 2,000–3,000 residents
+    people_per_sampler: int = 360  # samplers needed = population ÷ 360 (one round in 24 h)
+    swabs_per_sampler_hour: int = 40  # what one sampler swabs in an hour (sites' capacity = samplers × 40)
+    sealed_target_hours: int = 24  # first round in a sealed zone (封控区) within 24 h
+    controlled_target_hours: int = 48  # … in a controlled zone (管控区) within 48 h
+    # turnaround targets by purpose: re-samples of positive pools as urgent as a fever clinic,
+    # people under control as patients, mass and voluntary testing 24 h
+    turnaround_target_hours: dict[str, int] = field(default_factory=lambda: {
+        "resample": 6, "quarantine": 12, "mass": 24, "routine": 24})
+    dispatch_radius_m: int = 2000  # sites this close to a congested one can take its queue
+    dispatch_alternatives: int = 3  # nearby sites suggested per congested site
+    forecast_history_days: int = 7  # same-hour mean over this many past days
+    forecast_hours: int = 3  # expected arrivals for this many hours ahead
+    backtest_days: int = 7  # past days the forecast is scored on
 
 
 def load_portal_settings() -> PortalSettings:
@@ -49,4 +71,7 @@ def load_portal_settings() -> PortalSettings:
         pending_hours_b=_int("EPI_PENDING_HOURS_B", 24),
         appeal_limit_days=limits,
         cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
+        busy_minutes=_int("EPI_BUSY_MINUTES", 25),
+        congested_minutes=_int("EPI_CONGESTED_MINUTES", 50),
+        live_refresh_s=_int("EPI_LIVE_REFRESH_S", 3),
     )
