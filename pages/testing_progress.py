@@ -159,30 +159,38 @@ with lab_tab:
         ui.download_buttons(view, f"混管阳性追踪_{day}", "pools")
 
 with forecast_tab:
-    st.info(forecast.METHOD.format(days=settings.forecast_history_days))
-    start = forecast.history_start(day, settings.forecast_history_days, settings.backtest_days)
+    st.info(forecast.METHOD.format(days=settings.forecast_history_days, lookback=settings.forecast_lookback_days))
+    calendar = forecast.round_calendar(rounds)
+    start = forecast.history_start(day, settings.forecast_lookback_days, settings.backtest_days)
     arrivals = run("mass/arrivals_by_site_hour", unit=unit, day_from=start, day=day)
     sites = run("mass/site_states", unit=unit, day=day, hour=hour)
     ahead = [h for h in range(hour + 1, hour + 1 + settings.forecast_hours) if h < 24]
     if not ahead:
         st.info("所选时刻已是当日最后一小时，请选择更早的时刻查看之后几小时的预计到检。")
     else:
-        guess = forecast.expected(arrivals, sites["site_id"].tolist(), day, ahead, settings.forecast_history_days)
+        guess = forecast.expected(arrivals, sites, day, ahead, settings.forecast_history_days,
+                                  settings.forecast_lookback_days, calendar)
         wide = guess.pivot(index="site_id", columns="hour", values="expected")
         wide.columns = [f"{h:02d}时" for h in wide.columns]
         wide["合计"] = wide.sum(axis=1)
         top = sites.set_index("site_id")[["site_code", "site_name"]].join(wide).sort_values("合计", ascending=False)
-        st.markdown(f"##### {day:%m月%d日} 之后 {len(ahead)} 小时预计到检最多的采样点（人次）")
+        kind = "全员核酸日" if any(d in calendar.get(day, ()) for d in districts) or (
+            not identity.scope and day in calendar) else "平常日"
+        st.markdown(f"##### {day:%m月%d日}（{kind}）{hour:02d}:59 之后 {len(ahead)} 小时预计到检最多的采样点（人次）")
+        st.caption(f"{here}全部 {len(top):,} 个采样点合计预计 {top['合计'].sum():,.0f} 人次。")
         ui.table(top.head(30).round(1).rename(columns={"site_code": "采样点编码", "site_name": "采样点"}),
                  hide_index=True, width="stretch")
         ui.download_buttons(top.round(2).reset_index(drop=True), f"到检预测_{day}_{hour:02d}", "forecast")
-    score = forecast.backtest(arrivals, sites, day, settings.forecast_history_days, settings.backtest_days)
-    st.markdown(f"##### 回测：前 {settings.backtest_days} 天逐日误差")
+    score = forecast.backtest(arrivals, sites, day, settings.forecast_history_days, settings.forecast_lookback_days,
+                              settings.backtest_days, calendar)
+    st.markdown(f"##### 回测：前 {settings.backtest_days} 天逐日误差（开放时段）")
     fig = px.bar(score.melt(id_vars="day", value_vars=["actual", "predicted"], var_name="k", value_name="人次").assign(
         k=lambda d: d["k"].map({"actual": "实际到检", "predicted": "预测到检"})), x="day", y="人次", color="k",
         barmode="group", title="每日实际与预测到检（人次）", labels={"day": "日期", "k": ""})
+    fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
     st.plotly_chart(fig, width="stretch")
-    ui.table(score.rename(columns={"day": "日期", "actual": "实际到检（人次）", "predicted": "预测到检（人次）",
-                                   "mae": "平均绝对误差（人次/点·时）", "mape_pct": "全部采样点逐时合计的平均百分比误差（%）"}),
-             hide_index=True, width="stretch")
+    view = score.assign(round_day=score["round_day"].map({True: "全员核酸日", False: "平常日"})).rename(columns={
+        "day": "日期", "round_day": "类别", "actual": "实际到检（人次）", "predicted": "预测到检（人次）",
+        "mae": "平均绝对误差（人次/点·时）", "mape_pct": "逐时合计平均百分比误差（%）"})
+    ui.table(view, hide_index=True, width="stretch")
     ui.computed_note(run.computed_at.get("mass/arrivals_by_site_hour"))

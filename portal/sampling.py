@@ -107,7 +107,7 @@ def coverage_gaps(coverage: pd.DataFrame, person_fraction: float, settings: Port
     out["population"] = (out["residents"] / person_fraction).round().astype(int)
     out["people_per_site"] = np.where(out["sites"] > 0, out["population"] / out["sites"].clip(lower=1), np.inf)
     out["sites_needed"] = np.ceil(out["population"] / settings.people_per_site_max).astype(int)
-    out["sites_missing"] = (out["sites_needed"] - out["sites"]).clip(lower=0)
+    out["sites_missing"] = (out["sites_needed"] - out["sites"]).clip(lower=0).astype(int)
     gap = (out["sites_missing"] > 0) | (out["compounds_outside"] > 0)
     return out[gap].sort_values(["sites_missing", "compounds_outside"], ascending=False)
 

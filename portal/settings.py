@@ -53,7 +53,8 @@ class PortalSettings:
         "resample": 6, "quarantine": 12, "mass": 24, "routine": 24})
     dispatch_radius_m: int = 2000  # sites this close to a congested one can take its queue
     dispatch_alternatives: int = 3  # nearby sites suggested per congested site
-    forecast_history_days: int = 7  # same-hour mean over this many past days
+    forecast_history_days: int = 3  # same-hour mean over this many past days of the same kind
+    forecast_lookback_days: int = 28  # … found within this many days back
     forecast_hours: int = 3  # expected arrivals for this many hours ahead
     backtest_days: int = 7  # past days the forecast is scored on
 
