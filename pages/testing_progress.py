@@ -162,7 +162,9 @@ with forecast_tab:
     st.info(forecast.METHOD.format(days=settings.forecast_history_days, lookback=settings.forecast_lookback_days))
     calendar = forecast.round_calendar(rounds)
     start = forecast.history_start(day, settings.forecast_lookback_days, settings.backtest_days)
-    arrivals = run("mass/arrivals_by_site_hour", unit=unit, day_from=start, day=day)
+    arrivals = run("mass/arrivals_by_site_hour", unit=unit, day_from=start, day=day, row_cap=settings.forecast_row_cap)
+    if run.truncated["mass/arrivals_by_site_hour"]:
+        st.warning(f"到检记录超过 {settings.forecast_row_cap:,} 条，预测只用了其中一部分；请选择一个区（市）县。")
     sites = run("mass/site_states", unit=unit, day=day, hour=hour)
     ahead = [h for h in range(hour + 1, hour + 1 + settings.forecast_hours) if h < 24]
     if not ahead:

@@ -57,6 +57,7 @@ class PortalSettings:
     forecast_lookback_days: int = 28  # … found within this many days back
     forecast_hours: int = 3  # expected arrivals for this many hours ahead
     backtest_days: int = 7  # past days the forecast is scored on
+    forecast_row_cap: int = 5_000_000  # site-hours read for the forecast (every site, every hour of 35 days)
 
 
 def load_portal_settings() -> PortalSettings:

@@ -266,7 +266,7 @@ def test_forecast_and_backtest_on_the_tiny_city(tiny_warehouse, raw):
     assert sorted(calendar) == [dt.date(2022, 2, 21), dt.date(2022, 2, 24), dt.date(2022, 3, 1), dt.date(2022, 3, 2),
                                 dt.date(2022, 3, 8)]
     start = forecast.history_start(day, S.forecast_lookback_days, S.backtest_days)
-    arrivals = q("mass/arrivals_by_site_hour", unit="", day_from=start, day=day)
+    arrivals = q("mass/arrivals_by_site_hour", unit="", day_from=start, day=day, row_cap=S.forecast_row_cap)
     s = raw["samples"]
     window = s[(s["site_id"] > 0) & (s["sampled_at"].dt.date >= start) & (s["sampled_at"].dt.date <= day)]
     assert int(arrivals["arrivals"].sum()) == len(window)
