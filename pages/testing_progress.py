@@ -80,6 +80,7 @@ with round_tab:
                     help=f"首轮 {settings.controlled_target_hours} 小时内完成", border=True)
         fig = px.histogram(table, x="share_pct", nbins=20, title="各社区时限内采样覆盖率分布（社区数）",
                            labels={"share_pct": "时限内已采样居民占比（%）"})
+        fig.update_yaxes(title="社区（个）")
         st.plotly_chart(fig, width="stretch")
         view = table.sort_values(["share_pct", "community_code"]).assign(zone=table["zone_tier"].map(ZONE_TIERS))[
             ["community_name", "community_code", "zone", "target_hours", "residents", "sampled_in_target", "sampled",
@@ -98,8 +99,9 @@ with circle_tab:
     st.markdown(f"##### 15分钟采样圈缺口（{len(gaps):,} 个社区）")
     st.caption(f"每 {settings.people_per_site_max:,} 名居民至少一个采样点；小区到本街道最近采样点不超过 "
                f"{settings.walk_circle_m:,} 米（步行约 15 分钟）。")
+    gaps = gaps.assign(farthest_m=gaps["farthest_m"].round().astype(int))
     view = gaps[["community_name", "community_code", "street_name", "population", "sites", "people_per_site",
-                 "sites_missing", "farthest_m", "compounds_outside"]].round(0).rename(columns={
+                 "sites_missing", "farthest_m", "compounds_outside"]].rename(columns={
         "community_name": "社区", "community_code": "代码", "street_name": "街道", "population": "常住人口",
         "sites": "采样点", "people_per_site": "每点服务人口", "sites_missing": "缺少采样点",
         "farthest_m": "最远小区距离（米）", "compounds_outside": "圈外小区"})
@@ -125,7 +127,8 @@ with lab_tab:
         done = turnaround[turnaround["hours"].notna()]
         fig = px.histogram(done.assign(purpose=done["purpose"].map(SAMPLE_PURPOSES)), x="hours", y="samples",
                            color="purpose", nbins=48, title="采样到出结果用时分布（人份）",
-                           labels={"hours": "小时", "purpose": "检测类别"})
+                           labels={"hours": "采样到出结果（小时）", "purpose": "检测类别"})
+        fig.update_yaxes(title="人份")
         st.plotly_chart(fig, width="stretch")
     backlog = run("mass/lab_backlog", unit=unit, day=day, hour=hour)
     st.markdown(f"##### 各实验室待检（{day:%m月%d日} {hour:02d}:59，管）")

@@ -35,14 +35,15 @@ def current_states(sites: pd.DataFrame, marks: pd.DataFrame, settings: PortalSet
     out["state"] = np.where(reported == "", "unreported",
                             np.where(reported == "closed", "closed", classify(out["queue_minutes"], settings)))
     out["source"] = np.where(reported == "", "", "report")
-    out["reported_at"] = pd.to_datetime(out["reported_at"]).where(reported != "")
+    # reports carry seconds, marks milliseconds: one resolution for both
+    out["reported_at"] = pd.to_datetime(out["reported_at"]).astype("datetime64[ns]").where(reported != "")
     if marks is not None and not marks.empty:
         latest = marks.sort_values("marked_at").groupby("site_id").tail(1).set_index("site_id")
         hit = out["site_id"].isin(latest.index)
         ids = out.loc[hit, "site_id"]
         out.loc[hit, "state"] = ids.map(latest["state"]).values
         out.loc[hit, "queue_minutes"] = ids.map(latest["queue_minutes"]).astype(int).values
-        out.loc[hit, "reported_at"] = pd.to_datetime(ids.map(latest["marked_at"])).values
+        out.loc[hit, "reported_at"] = pd.to_datetime(ids.map(latest["marked_at"])).astype("datetime64[ns]").values
         out.loc[hit, "source"] = "mark"
     return out
 
@@ -105,7 +106,7 @@ def coverage_gaps(coverage: pd.DataFrame, person_fraction: float, settings: Port
     census scale), or compounds farther than a 15-minute walk from every site of their street."""
     out = coverage.copy()
     out["population"] = (out["residents"] / person_fraction).round().astype(int)
-    out["people_per_site"] = np.where(out["sites"] > 0, out["population"] / out["sites"].clip(lower=1), np.inf)
+    out["people_per_site"] = (out["population"] / out["sites"].where(out["sites"] > 0)).round().astype("Int64")
     out["sites_needed"] = np.ceil(out["population"] / settings.people_per_site_max).astype(int)
     out["sites_missing"] = (out["sites_needed"] - out["sites"]).clip(lower=0).astype(int)
     gap = (out["sites_missing"] > 0) | (out["compounds_outside"] > 0)

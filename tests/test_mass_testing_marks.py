@@ -92,7 +92,7 @@ def test_the_live_read_sees_a_new_mark_at_once_while_cached_figures_keep_their_v
     marks.submit(OPERATOR, "HS-510104-0008", "busy", 35, marks.new_key(), S)
     forget_live()  # what the page does after a write
     fresh = run.live("mass/live_marks", since=since)
-    assert len(fresh) == seen + 1 and fresh.iloc[0]["site_code"] == "HS-510104-0008"
+    assert len(fresh) == seen + 1 and fresh.iloc[0]["site_code"] == "HS-510104-0008"  # newest first
 
 
 def test_the_wuhou_operator_cannot_see_jinjiang_marks(wh):

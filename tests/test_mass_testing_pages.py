@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal import sampling
+from portal import marks, sampling
 from portal.session import Identity
 from portal.settings import PortalSettings
 from queries import registry
@@ -27,27 +27,32 @@ def page(name, identity=None, **state):
     return at.run()
 
 
+def no_errors(at) -> bool:
+    """No exception, and no error but the overrun alert (marks stored by other tests raise it)."""
+    return not at.exception and all(e.value.startswith("排队超限告警") for e in at.error)
+
+
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
 def expected_counts(scope: str, day: dt.date, hour: int) -> dict:
+    """The page's counts: reports up to the hour, overridden by the live marks (other tests store some)."""
     sites = registry.run("mass/site_states", scope, unit=scope, day=day, hour=hour)
-    return sampling.state_counts(sampling.current_states(sites, None, PortalSettings()))
+    live = registry.run("mass/live_marks", scope, since=marks.since(PortalSettings()))
+    return sampling.state_counts(sampling.current_states(sites, live, PortalSettings()))
 
 
 @pytest.mark.parametrize("role,scope", ROLES)
 def test_command_page_renders_for_every_role(tiny_warehouse, role, scope):
     at = page("mass_testing.py", Identity("测试", role, scope))
-    assert not at.exception and not at.error
+    assert no_errors(at)
     assert at.title[0].value == "核酸采样调度"
     assert at.date_input(key="mt-day").value == ROUND_4
     counts = expected_counts(scope, ROUND_4, 10)
     shown = metrics(at)
-    # live marks written by other tests may recolour a few sites of 锦江区: count from the reports only
-    if role != "district_operator":
-        assert shown["开放采样点（个）"] == f"{counts['open']:,}"
-        assert shown["拥堵采样点（个）"] == f"{counts['congested']:,}"
+    assert shown["开放采样点（个）"] == f"{counts['open']:,}"
+    assert shown["拥堵采样点（个）"] == f"{counts['congested']:,}"
     assert len(at.get("deck_gl_json_chart")) == 1
     assert (len(at.get("form")) == 1) == (role == "district_operator")
 
@@ -55,7 +60,7 @@ def test_command_page_renders_for_every_role(tiny_warehouse, role, scope):
 def test_command_page_filters_by_district_street_and_state(tiny_warehouse):
     at = page("mass_testing.py", Identity("测试", "analyst", ""), **{"mt-district": "510107", "mt-street": "510107001",
                                                                    "mt-states": ["congested"], "mt-day": dt.date(2022, 3, 1)})
-    assert not at.exception and not at.error
+    assert no_errors(at)
     sites = sampling.current_states(registry.run("mass/site_states", "", unit="510107", day=dt.date(2022, 3, 1), hour=10),
                                     None, PortalSettings())
     congested = sites[sites["community_code"].str.startswith("510107001") & (sites["state"] == "congested")]
@@ -73,7 +78,7 @@ def test_the_mark_form_refuses_a_negative_wait_then_stores_a_good_mark(tiny_ware
     assert at.error[0].value == "排队时长不能为负数（收到 -5 分钟）。"
     at.number_input[0].set_value(30)
     at.button[0].click().run()
-    assert not at.exception and not at.error
+    assert no_errors(at)
     assert at.success[0].value.startswith("已标记 HS-510104-0010")
     marks = registry.run("mass/live_marks", "510104", since="2000-01-01 00:00:00")
     assert "王站长" in set(marks.loc[marks["site_code"] == "HS-510104-0010", "operator"])

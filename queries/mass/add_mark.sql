@@ -5,7 +5,7 @@
 INSERT INTO epi.site_mark (mark_key, site_id, community_code, state, queue_minutes, operator, operator_scope,
                            marked_at, channel)
 SELECT {mark_key:String}, site_id, community_code, {state:String}, {queue_minutes:UInt16}, {operator:String},
-       {operator_scope:String}, now('Asia/Shanghai'), 'portal'
+       {operator_scope:String}, now64(3, 'Asia/Shanghai'), 'portal'
 FROM epi.sampling_site
 WHERE site_id = {site_id:UInt32} AND startsWith(community_code, {scope:String})
   AND {mark_key:String} NOT IN (SELECT mark_key FROM epi.site_mark WHERE site_id = {site_id:UInt32})

@@ -7,6 +7,6 @@ SELECT
     m.operator AS operator, m.operator_scope AS operator_scope, m.marked_at AS marked_at
 FROM epi.site_mark AS m FINAL
 INNER JOIN epi.sampling_site AS s ON s.site_id = m.site_id
-WHERE m.marked_at >= toDateTime({since:String}, 'Asia/Shanghai')
+WHERE m.marked_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai')
   AND startsWith(m.community_code, {scope:String})
 ORDER BY m.marked_at DESC, m.site_id

@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS epi.site_mark
     queue_minutes  UInt16,
     operator       String COMMENT 'name of the district operator who marked',
     operator_scope String COMMENT 'jurisdiction code of the operator at the time',
-    marked_at      DateTime('Asia/Shanghai'),
+    marked_at      DateTime64(3, 'Asia/Shanghai') COMMENT 'milliseconds: two marks in one second keep their order',
     channel        LowCardinality(String) COMMENT 'portal'
 )
 ENGINE = ReplacingMergeTree ORDER BY (site_id, mark_key);
