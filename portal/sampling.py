@@ -123,14 +123,6 @@ def sampler_shortfall(coverage: pd.DataFrame, person_fraction: float, settings: 
     return street.sort_values(["shortfall", "street_code"], ascending=[False, True]).reset_index(drop=True)
 
 
-def distances_m(lon: float, lat: float, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-    """Great-circle distances in metres from one point to many."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lons) - math.radians(lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_M * np.arcsin(np.sqrt(a))
-
-
 def samplers_to_add(queue_minutes: int, capacity: int, samplers: int, settings: PortalSettings) -> int:
     """Samplers a congested site needs to bring its queue under the busy line. The wait gives the
     arrivals: a queue of q minutes at capacity c means about c × (1 + q/60) arrivals an hour."""
@@ -143,20 +135,26 @@ def dispatch(states: pd.DataFrame, settings: PortalSettings) -> pd.DataFrame:
     """For each congested site, the nearest clear sites within the radius (people can be sent
     there) and the samplers to add; longest queues first."""
     congested = states[states["state"] == "congested"].sort_values(["queue_minutes", "site_id"], ascending=[False, True])
-    spare = states[states["state"] == "clear"]
+    spare = states[states["state"] == "clear"].sort_values("site_id")
+    lat1, lat2 = np.radians(congested["lat"].to_numpy())[:, None], np.radians(spare["lat"].to_numpy())[None, :]
+    dlon = np.radians(spare["lon"].to_numpy())[None, :] - np.radians(congested["lon"].to_numpy())[:, None]
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    dist = 2 * EARTH_M * np.arcsin(np.sqrt(a))  # [congested, spare] metres
+    k = min(settings.dispatch_alternatives, dist.shape[1])
+    part = np.argpartition(dist, k - 1, axis=1)[:, :k] if k else np.zeros((len(congested), 0), dtype=int)
+    order = np.take_along_axis(part, np.argsort(np.take_along_axis(dist, part, axis=1), axis=1, kind="stable"), axis=1)
+    codes, names, waits = (spare[c].to_numpy() for c in ("site_code", "site_name", "queue_minutes"))
     rows = []
-    for site in congested.itertuples():
-        near = spare.assign(distance_m=distances_m(site.lon, site.lat, spare["lon"].to_numpy(), spare["lat"].to_numpy()))
-        near = near[near["distance_m"] <= settings.dispatch_radius_m].sort_values(["distance_m", "site_id"])
-        near = near.head(settings.dispatch_alternatives)
+    for i, site in enumerate(congested.itertuples()):
+        near = [(j, dist[i, j]) for j in order[i] if dist[i, j] <= settings.dispatch_radius_m]
         rows.append({
             "site_id": site.site_id, "site_code": site.site_code, "site_name": site.site_name,
             "community_code": site.community_code, "queue_minutes": int(site.queue_minutes),
             "samplers": int(site.samplers), "samplers_to_add": samplers_to_add(
                 int(site.queue_minutes), int(site.capacity_per_hour), int(site.samplers), settings),
-            "alternatives": "；".join(f"{r.site_code} {r.site_name}（{r.distance_m:,.0f} 米，排队 {r.queue_minutes} 分钟）"
-                                     for r in near.itertuples()) or "半径内没有畅通的采样点",
-            "alternative_codes": list(near["site_code"]),
+            "alternatives": "；".join(f"{codes[j]} {names[j]}（{d:,.0f} 米，排队 {waits[j]} 分钟）"
+                                     for j, d in near) or "半径内没有畅通的采样点",
+            "alternative_codes": [codes[j] for j, _ in near],
         })
     return pd.DataFrame(rows, columns=["site_id", "site_code", "site_name", "community_code", "queue_minutes",
                                        "samplers", "samplers_to_add", "alternatives", "alternative_codes"])
