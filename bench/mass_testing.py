@@ -133,7 +133,14 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
     ]
 
 
-def mark_latency(n_marks: int, day: dt.date) -> dict:
+def unmarked_sites(n: int) -> list[str]:
+    """Codes of 锦江区 sites without a live mark, so each timed mark is new on the command view."""
+    sites = registry.run("mass/site_states", "510104", unit="510104", day=dt.date(2022, 3, 20), hour=23)
+    marked = set(registry.run("mass/live_marks", "510104", since=marks.since(S))["site_code"])
+    return [c for c in sorted(sites["site_code"]) if c not in marked][:n]
+
+
+def mark_latency(codes: list[str]) -> dict:
     """Start the portal on the warehouse, and in Chromium time a site lead's mark from submit to
     the overrun alert on a leader's command view; also the site map ready after navigation."""
     from playwright.sync_api import sync_playwright
@@ -170,8 +177,7 @@ def mark_latency(n_marks: int, day: dt.date) -> dict:
                 map_ready = map_ready or time.perf_counter() - started
                 page.get_by_role("tab", name="现场标记").click()
             form = operator.locator('[data-testid="stForm"]')
-            for i in range(n_marks):
-                code = f"HS-510104-{20 + i:04d}"
+            for i, code in enumerate(codes):
                 box = form.locator('[data-testid="stSelectbox"] input')
                 box.click()
                 box.fill(code)
@@ -220,7 +226,7 @@ def main(argv=None) -> int:
         print(f"{r['query']:<30}{r['fast_ms']:>9}{r['naive_ms']:>10}{r['ratio']:>7}x{r['figure']:>10}  {r['agree']}")
     result = {"scale": scale, "date": str(args.date), "hour": args.hour, "rows": rows}
     if args.marks:
-        browser = mark_latency(args.marks, args.date)
+        browser = mark_latency(unmarked_sites(args.marks))
         result.update(browser)
         print(f"site map ready after navigation: {browser['map_ready_s']} s")
         print("mark visible on the command view after submit (s): " + ", ".join(map(str, browser["mark_visible_s"]))

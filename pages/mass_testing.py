@@ -141,8 +141,8 @@ with live_tab:
     def live_marks():
         fresh = run.live("mass/live_marks", since=marks.since(settings))
         fresh = fresh[fresh["community_code"].str.startswith(unit)]
-        over = fresh.sort_values("marked_at").groupby("site_id").tail(1)
-        over = over[over["state"] == "congested"]
+        over = fresh.sort_values("marked_at").groupby("site_id").tail(1).sort_values("marked_at", ascending=False)
+        over = over[over["state"] == "congested"]  # newest first
         if not over.empty:
             st.error(f"排队超限告警：{len(over)} 个采样点排队 ≥ {settings.congested_minutes} 分钟 — " + "；".join(
                 f"{r.site_code} {r.site_name} {r.queue_minutes} 分钟" for r in over.head(5).itertuples()))

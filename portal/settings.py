@@ -40,7 +40,7 @@ class PortalSettings:
     max_wait_minutes: int = 480  # a mark with a longer queue is refused as a typing error
     mark_fresh_minutes: int = 120  # a site lead's mark overrides the reports for this long
     duplicate_window_s: int = 60  # the same mark by the same operator within this is a resend
-    live_refresh_s: int = 3  # EPI_LIVE_REFRESH_S: the command view re-reads the marks this often
+    live_refresh_s: int = 2  # EPI_LIVE_REFRESH_S: the command view re-reads the marks this often
     walk_circle_m: int = 1000  # 15-minute walking circle: a compound this far from a site is a gap
     people_per_site_max: int = 3000  # one sampling site per 2,000–3,000 residents
     people_per_sampler: int = 360  # samplers needed = population ÷ 360 (one round in 24 h)
@@ -75,5 +75,5 @@ def load_portal_settings() -> PortalSettings:
         cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
         busy_minutes=_int("EPI_BUSY_MINUTES", 25),
         congested_minutes=_int("EPI_CONGESTED_MINUTES", 50),
-        live_refresh_s=_int("EPI_LIVE_REFRESH_S", 3),
+        live_refresh_s=_int("EPI_LIVE_REFRESH_S", 2),
     )
