@@ -25,6 +25,9 @@ street = c2.selectbox("街道（镇）", [""] + list(street_names), format_func=
                       key="pq-street", disabled=not district)
 
 
+ui.phone_friendly_kpis()
+
+
 @st.fragment(run_every=settings.live_refresh_s * 5)
 def queue_board():
     sites = run("mass/site_states", unit=street or district, day=day, hour=23)
@@ -32,10 +35,11 @@ def queue_board():
     states = sampling.current_states(sites, live[live["community_code"].str.startswith(street or district)], settings)
     open_sites = states[states["state"].isin(["clear", "busy", "congested"])]
     counts = sampling.state_counts(open_sites)
-    k = st.columns(3)
-    k[0].metric("开放采样点（个）", f"{counts['open']:,}", border=True)
-    k[1].metric("畅通（个）", f"{counts['clear']:,}", border=True)
-    k[2].metric("繁忙或拥堵（个）", f"{counts['busy'] + counts['congested']:,}", border=True)
+    with st.container(key="kpis"):
+        k = st.columns(3)
+        k[0].metric("开放采样点（个）", f"{counts['open']:,}", border=True)
+        k[1].metric("畅通（个）", f"{counts['clear']:,}", border=True)
+        k[2].metric("繁忙或拥堵（个）", f"{counts['busy'] + counts['congested']:,}", border=True)
     if open_sites.empty:
         st.info("所选范围内目前没有开放的采样点。")
         return
