@@ -48,7 +48,8 @@ def queue_board():
         hours=open_sites["open_hour"].astype(str) + ":00–" + open_sites["close_hour"].astype(str) + ":00",
         updated=pd.to_datetime(open_sites["reported_at"]).dt.strftime("%m-%d %H:%M"),
         district=open_sites["community_code"].str[:6].map(districts))
-    view = board[["district", "site_code", "site_name", "kind", "hours", "state", "queue_minutes", "updated"]].rename(columns={
+    # what a person on a phone needs first: the site, its state and the wait
+    view = board[["site_name", "state", "queue_minutes", "district", "site_code", "kind", "hours", "updated"]].rename(columns={
         "district": "区（市）县", "site_code": "采样点编码", "site_name": "采样点", "kind": "类型", "hours": "开放时间", "state": "排队状态",
         "queue_minutes": "预计等候（分钟）", "updated": "更新时间"})
     st.markdown(f"##### 开放的采样点（{len(view):,} 个，等候时间短的在前）")
