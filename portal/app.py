@@ -26,12 +26,16 @@ except WarehouseError as exc:
 identity = session.current()
 if identity is None:
     pages = [st.Page(str(ROOT / "pages" / "sign_in.py"), title="登录", icon=":material/login:", default=True)]
+    pages.append(st.Page(str(ROOT / "pages" / "public_queue.py"), title="采样点排队查询", icon=":material/schedule:"))
 else:
     pages = [
         st.Page(str(ROOT / "pages" / "cockpit.py"), title="指挥总览", icon=":material/monitoring:", default=True),
         st.Page(str(ROOT / "pages" / "trajectories.py"), title="轨迹与伴随", icon=":material/route:"),
         st.Page(str(ROOT / "pages" / "contacts.py"), title="密接追踪", icon=":material/account_tree:"),
         st.Page(str(ROOT / "pages" / "zones.py"), title="风险区划定", icon=":material/pentagon:"),
+        st.Page(str(ROOT / "pages" / "mass_testing.py"), title="核酸采样调度", icon=":material/biotech:"),
+        st.Page(str(ROOT / "pages" / "testing_progress.py"), title="采样进度与检测", icon=":material/science:"),
+        st.Page(str(ROOT / "pages" / "public_queue.py"), title="采样点排队查询", icon=":material/schedule:"),
         st.Page(str(ROOT / "pages" / "sources.py"), title="数据来源", icon=":material/database:"),
     ]
     with st.sidebar:

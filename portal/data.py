@@ -25,11 +25,15 @@ def warehouse_ready() -> bool:
     return True
 
 
-@st.cache_data(ttl=load_portal_settings().cache_ttl_s, show_spinner=False, max_entries=2000)
-def _cached(name: str, scope: str, data_version: str, params: tuple) -> tuple[pd.DataFrame, str]:
+def _fetch(name: str, scope: str, params: tuple) -> tuple[pd.DataFrame, str]:
     df = registry.run(name, scope, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
     computed = dt.datetime.now(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
     return df, computed
+
+
+@st.cache_data(ttl=load_portal_settings().cache_ttl_s, show_spinner=False, max_entries=2000)
+def _cached(name: str, scope: str, data_version: str, params: tuple) -> tuple[pd.DataFrame, str]:
+    return _fetch(name, scope, params)
 
 
 def _freeze(value: Any) -> Any:
@@ -50,6 +54,18 @@ def data_range(scope: str) -> dict:
     }
 
 
+@st.cache_data(ttl=1, show_spinner=False, max_entries=200)
+def _live(name: str, scope: str, params: tuple) -> tuple[pd.DataFrame, str]:
+    """Live rows (site leads' marks): not keyed by data version; the 1 s lifetime only lets
+    sessions refreshing at the same moment share one read."""
+    return _fetch(name, scope, params)
+
+
+def forget_live() -> None:
+    """Drop live results at once (after a write), so the writer's next view reads the mark."""
+    _live.clear()
+
+
 class QueryRunner:
     """Runs registry queries for one session's jurisdiction, through the cache."""
 
@@ -65,6 +81,21 @@ class QueryRunner:
         # the row cap stops a result early; pages say so instead of showing a silent part
         self.truncated[name] = len(df) >= params.get("row_cap", registry.DEFAULT_ROW_CAP)
         return df.copy()
+
+    def live(self, name: str, **params: Any) -> pd.DataFrame:
+        """A query that must see writes made after the data version was read (live marks)."""
+        frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+        df, computed = _live(name, self.scope, frozen)
+        self.computed_at[name] = computed
+        self.truncated[name] = len(df) >= params.get("row_cap", registry.DEFAULT_ROW_CAP)
+        return df.copy()
+
+
+def public_context():
+    """What the public page starts with, without sign-in: the settings, the data span and a
+    runner over the whole city (the page itself shows no personal data)."""
+    span = data_range("")
+    return load_portal_settings(), span, QueryRunner("", span["data_version"])
 
 
 def page_context():

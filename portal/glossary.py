@@ -82,9 +82,8 @@ ZONE_COUNTS = {
     "under_control": "在管人员",
 }
 
-SITE_STATES = {"clear": "畅通", "busy": "繁忙", "congested": "拥堵", "closed": "关闭"}
-
 DEPOT_KINDS = {"food": "生活物资", "medical": "医疗物资", "ppe": "防护物资"}
+
 BATCH_STATUS = {"complete": "已完成", "loading": "载入中或已中断", "failed": "读取失败", "refused": "已拒收"}
 
 FEED_STATES = {"fresh": "正常", "stale": "超时未更新", "never": "未接入文件"}
@@ -97,3 +96,16 @@ THEME_TABLES = {
     "place": "场所", "sampling_site": "采样点", "quarantine_hotel": "集中隔离点", "supply_depot": "物资保障点",
     "community": "社区", "lab": "实验室", "ingest_batch": "数据批次",
 }
+SITE_STATES = {"clear": "畅通", "busy": "繁忙", "congested": "拥堵", "closed": "关闭", "unreported": "未上报"}
+
+# what a site lead may mark; congested follows from the wait
+MARK_STATES = {"clear": "畅通", "busy": "繁忙", "closed": "关闭"}
+
+SITE_KINDS = {"fixed": "固定点", "temporary": "临时点", "mobile": "流动点"}
+
+SAMPLE_PURPOSES = {"mass": "全员核酸", "routine": "常态化自愿检测", "quarantine": "管控人员检测", "resample": "混管阳性复采"}
+
+# the zone a community's residents were in during a testing round (its first-round target)
+ROUND_ZONES = {"high": "封控区", "medium": "管控区", "": "其他区域"}
+
+LAB_STAGES = {"awaiting_receipt": "已采样待送达", "in_lab": "已送达待出结果"}

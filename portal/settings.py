@@ -37,6 +37,30 @@ class PortalSettings:
     # risk zones: days without a new infection before a zone is lifted (9th edition 7; Nov 2022 5)
     zone_lift_days: int = 7  # EPI_ZONE_LIFT_DAYS
     feed_stale_hours: int = 24  # EPI_FEED_STALE_HOURS: a fed category with no new batch for this long is stale
+    # mass testing (DOMAIN.md: Shenzhen queue states, 15-minute circle, sampler and turnaround norms)
+    busy_minutes: int = 25  # EPI_BUSY_MINUTES: a queue of this many minutes or more is busy
+    congested_minutes: int = 50  # EPI_CONGESTED_MINUTES: … and this many or more is congested
+    max_wait_minutes: int = 480  # a mark with a longer queue is refused as a typing error
+    mark_fresh_minutes: int = 120  # a site lead's mark overrides the reports for this long
+    duplicate_window_s: int = 60  # the same mark by the same operator within this is a resend
+    live_refresh_s: int = 2  # EPI_LIVE_REFRESH_S: the command view re-reads the marks this often
+    walk_circle_m: int = 1000  # 15-minute walking circle: a compound this far from a site is a gap
+    people_per_site_max: int = 3000  # one sampling site per 2,000–3,000 residents
+    people_per_sampler: int = 360  # samplers needed = population ÷ 360 (one round in 24 h)
+    swabs_per_sampler_hour: int = 40  # what one sampler swabs in an hour (sites' capacity = samplers × 40)
+    sealed_target_hours: int = 24  # first round in a sealed zone (封控区) within 24 h
+    controlled_target_hours: int = 48  # … in a controlled zone (管控区) within 48 h
+    # turnaround targets by purpose: re-samples of positive pools as urgent as a fever clinic,
+    # people under control as patients, mass and voluntary testing 24 h
+    turnaround_target_hours: dict[str, int] = field(default_factory=lambda: {
+        "resample": 6, "quarantine": 12, "mass": 24, "routine": 24})
+    dispatch_radius_m: int = 2000  # sites this close to a congested one can take its queue
+    dispatch_alternatives: int = 3  # nearby sites suggested per congested site
+    forecast_history_days: int = 3  # same-hour mean over this many past days of the same kind
+    forecast_lookback_days: int = 28  # … found within this many days back
+    forecast_hours: int = 3  # expected arrivals for this many hours ahead
+    backtest_days: int = 7  # past days the forecast is scored on
+    forecast_row_cap: int = 5_000_000  # site-hours read for the forecast (every site, every hour of 35 days)
 
 
 def load_portal_settings() -> PortalSettings:
@@ -54,4 +78,7 @@ def load_portal_settings() -> PortalSettings:
         cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
         zone_lift_days=_int("EPI_ZONE_LIFT_DAYS", 7),
         feed_stale_hours=_int("EPI_FEED_STALE_HOURS", 24),
+        busy_minutes=_int("EPI_BUSY_MINUTES", 25),
+        congested_minutes=_int("EPI_CONGESTED_MINUTES", 50),
+        live_refresh_s=_int("EPI_LIVE_REFRESH_S", 2),
     )

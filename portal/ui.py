@@ -141,3 +141,34 @@ def table(df: pd.DataFrame, **kwargs) -> None:
 def fit_height(df: pd.DataFrame, most: int = 320) -> int:
     """A table height that shows every row up to `most` pixels (35 px a row, plus the header)."""
     return min(most, 35 * (len(df) + 1) + 3)
+
+
+def point_map(points: pd.DataFrame, cells: pd.DataFrame, labels: pd.DataFrame, zoom: float,
+              tooltip: str) -> pdk.Deck:
+    """Points (lon, lat, fill) over their units drawn as pale H3 cells with names; no basemap."""
+    cells = cells.assign(outline=cells["outline"].map(lambda ring: [[float(x), float(y)] for x, y in ring]))
+    layers = [
+        pdk.Layer("PolygonLayer", cells, get_polygon="outline", get_fill_color=[236, 239, 243, 255],
+                  get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, stroked=True, filled=True,
+                  pickable=False),
+        pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_fill_color="fill",
+                  get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.5, stroked=True,
+                  get_radius=90, radius_min_pixels=2.5, radius_max_pixels=14, pickable=True, auto_highlight=True),
+        pdk.Layer("TextLayer", labels, get_position=["lon", "lat"], get_text="name", get_size=13,
+                  get_color=[40, 40, 40, 255], pickable=False, character_set=pdk.types.String("auto"),
+                  font_family=pdk.types.String('"Noto Sans CJK SC", "Noto Sans SC", sans-serif'),
+                  get_text_anchor=pdk.types.String("middle"), get_alignment_baseline=pdk.types.String("center"),
+                  background=True, get_background_color=[255, 255, 255, 170], background_padding=[3, 1, 3, 1]),
+    ]
+    view = pdk.ViewState(longitude=float(labels["lon"].mean()), latitude=float(labels["lat"].mean()),
+                         zoom=zoom, pitch=0)
+    return pdk.Deck(layers=layers, initial_view_state=view, map_style=None, tooltip={"text": tooltip})
+
+
+def swatch_legend(items: list[tuple[str, tuple[int, int, int], int]]) -> None:
+    """A key of coloured dots with their labels and counts, under a map."""
+    parts = "".join(
+        f'<span style="margin-right:14px;white-space:nowrap"><span style="display:inline-block;width:11px;height:11px;'
+        f'border-radius:6px;background:rgb{c};vertical-align:middle"></span> {label} {n:,}</span>'
+        for label, c, n in items)
+    st.markdown(f'<div style="font-size:0.85rem;line-height:1.8">{parts}</div>', unsafe_allow_html=True)

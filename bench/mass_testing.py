@@ -1,0 +1,242 @@
+"""Mass-testing pages: each query timed beside a naive raw-table equivalent in the same run, the
+site map + KPIs as the page computes them, and a site lead's mark timed in Debian's Chromium from
+pressing submit to the alert on the command view.
+
+`python -m bench.mass_testing --scale demo [--date 2022-03-08] [--hour 10] [--runs 5] [--marks 3]`
+against EPI_WAREHOUSE_URL (the folder must not be open elsewhere: the browser part starts its own
+`streamlit run` on it after the queries, and its marks stay in the warehouse like any other).
+Prints a table and writes bench/results/mass_testing-<scale>.json. Read the ratios, not the
+milliseconds: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+
+from bench.timing import timed
+from portal import forecast, marks, sampling
+from portal.settings import PortalSettings
+from queries import registry
+from warehouse import get_warehouse, reset_warehouse
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+S = PortalSettings()
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def naive(name: str, **params) -> pd.DataFrame:
+    sql = (HERE / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+    return get_warehouse().query_df(sql, {k: v for k, v in params.items() if "{" + k + ":" in sql})
+
+
+def map_and_kpis(day: dt.date, hour: int) -> dict:
+    """What the command page computes before drawing: site states with live marks, KPIs."""
+    sites = registry.run("mass/site_states", "", unit="", day=day, hour=hour)
+    live = registry.run("mass/live_marks", "", since=marks.since(S))
+    states = sampling.current_states(sites, live, S)
+    hourly = registry.run("mass/samples_by_hour", "", unit="", day=day)
+    return {**sampling.state_counts(states), "taken": int(hourly.loc[hourly["hour"] <= hour, "samples"].sum())}
+
+
+def map_and_kpis_naive(day: dt.date, hour: int) -> dict:
+    sites = naive("mass_site_states", day=day, hour=hour)
+    marks_all = naive("mass_all_marks")
+    live = marks_all[marks_all["marked_at"] >= pd.Timestamp(marks.since(S))]
+    counts = sampling.state_counts(sampling.current_states(
+        sites, live, S))
+    hourly = naive("mass_samples_by_hour", day=day)
+    return {**counts, "taken": int(hourly.loc[hourly["hour"] <= hour, "samples"].sum())}
+
+
+def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
+    """(label, fast, naive, figure) for every query of the two pages that has a raw equivalent."""
+    start = forecast.history_start(day, S.forecast_lookback_days, S.backtest_days)
+    site_id = int(registry.run("mass/site_states", "", unit="", day=day, hour=hour)
+                  .sort_values("queue_minutes", ascending=False)["site_id"].iloc[0])
+
+    def pandas_site_week():
+        raw = naive("mass_raw_samples", day_from=day - dt.timedelta(days=6), day_to=day)
+        mine = raw[raw["site_id"] == site_id]
+        return mine.groupby([mine["sampled_at"].dt.date, mine["sampled_at"].dt.hour]).size()
+
+    def pandas_arrivals():
+        raw = naive("mass_raw_samples", day_from=start, day_to=day)
+        raw = raw[raw["site_id"] > 0]
+        return raw.groupby(["site_id", raw["sampled_at"].dt.date, raw["sampled_at"].dt.hour]).size()
+
+    def pandas_progress():
+        raw = naive("mass_raw_samples", day_from=round_start, day_to=round_start + dt.timedelta(days=2))
+        mass = raw[(raw["purpose"] == "mass") & (raw["round_id"] == round_id)]
+        people = naive("mass_residents").groupby("community_code").size()
+        sampled = mass[mass["sampled_at"] < pd.Timestamp(round_start) + pd.Timedelta(hours=24)]
+        return people, sampled.groupby("community_code")["person_id"].nunique()
+
+    def pandas_turnaround():
+        raw = naive("mass_raw_samples", day_from=day, day_to=day)
+        return ((raw["result_at"] - raw["sampled_at"]).dt.total_seconds() // 3600).value_counts(dropna=False)
+
+    def pandas_backlog():
+        moment = pd.Timestamp(day) + pd.Timedelta(hours=hour + 1)
+        raw = naive("mass_raw_samples", day_from=day - dt.timedelta(days=7), day_to=day)
+        raw = raw[(raw["sampled_at"] < moment) & (raw["result_at"].isna() | (raw["result_at"] >= moment))]
+        return raw.groupby(["lab_id", "tube_id"]).size()
+
+    def pandas_pools():
+        raw = naive("mass_raw_samples", day_from=dt.date(2022, 2, 10), day_to=day + dt.timedelta(days=3))
+        pos = raw[(raw["pool_size"] > 1) & (raw["result"] == "positive") & (raw["sampled_at"] < pd.Timestamp(day)
+                                                                            + pd.Timedelta(days=1))]
+        re = raw[raw["purpose"] == "resample"]
+        return pos.merge(re, on=["person_id", "round_id"], how="left", suffixes=("", "_re"))
+
+    return [
+        ("site map + KPIs (page path)", lambda: map_and_kpis(day, hour), lambda: map_and_kpis_naive(day, hour),
+         lambda f: f["congested"], lambda n: n["congested"]),
+        ("site_states", lambda: registry.run("mass/site_states", "", unit="", day=day, hour=hour),
+         lambda: naive("mass_site_states", day=day, hour=hour),
+         lambda f: int((f["state"] == "congested").sum()), lambda n: int((n["state"] == "congested").sum())),
+        ("samples_by_hour", lambda: registry.run("mass/samples_by_hour", "", unit="", day=day),
+         lambda: naive("mass_samples_by_hour", day=day), lambda f: int(f["samples"].sum()),
+         lambda n: int(n["samples"].sum())),
+        ("live_marks", lambda: registry.run("mass/live_marks", "", since=marks.since(S)),
+         lambda: (lambda a: a[a["marked_at"] >= pd.Timestamp(marks.since(S))])(naive("mass_all_marks")),
+         len, len),
+        ("site_samples_by_hour (card)", lambda: registry.run("mass/site_samples_by_hour", "", site_id=site_id,
+                                                             day_from=day - dt.timedelta(days=6), day=day),
+         pandas_site_week, lambda f: int(f["samples"].sum()), lambda n: int(n.sum())),
+        ("arrivals_by_site_hour", lambda: registry.run("mass/arrivals_by_site_hour", "", unit="", day_from=start, day=day,
+                                                       row_cap=S.forecast_row_cap),
+         pandas_arrivals, lambda f: int(f["arrivals"].sum()), lambda n: int(n.sum())),
+        ("round_progress_by_community", lambda: registry.run("mass/round_progress_by_community", "", unit="",
+                                                             round_id=round_id, start_day=round_start),
+         pandas_progress, lambda f: int(f["sampled_24h"].sum()), lambda n: int(n[1].sum())),
+        ("turnaround", lambda: registry.run("mass/turnaround", "", unit="", day=day), pandas_turnaround,
+         lambda f: int(f["samples"].sum()), lambda n: int(n.sum())),
+        ("lab_backlog", lambda: registry.run("mass/lab_backlog", "", unit="", day=day, hour=hour), pandas_backlog,
+         lambda f: int(f["tubes"].sum()), len),
+        ("positive_pools", lambda: registry.run("mass/positive_pools", "", unit="", day_from=dt.date(2022, 2, 10), day=day),
+         pandas_pools, len, len),
+    ]
+
+
+def unmarked_sites(n: int) -> list[str]:
+    """Codes of 锦江区 sites without a live mark, so each timed mark is new on the command view."""
+    sites = registry.run("mass/site_states", "510104", unit="510104", day=dt.date(2022, 3, 20), hour=23)
+    marked = set(registry.run("mass/live_marks", "510104", since=marks.since(S))["site_code"])
+    return [c for c in sorted(sites["site_code"]) if c not in marked][:n]
+
+
+def mark_latency(codes: list[str]) -> dict:
+    """Start the portal on the warehouse, and in Chromium time a site lead's mark from submit to
+    the overrun alert on a leader's command view; also the site map ready after navigation."""
+    from playwright.sync_api import sync_playwright
+
+    reset_warehouse()  # the server takes the data folder
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
+                               "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                              cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    seen, map_ready = [], None
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
+            lead, operator = (browser.new_page(viewport={"width": 1440, "height": 1000}) for _ in range(2))
+            for page, role in ((lead, None), (operator, "区县工作人员")):
+                page.goto(url)
+                if role:
+                    page.locator('[data-testid="stSelectbox"]').filter(has_text="角色").locator("input").click()
+                    page.get_by_role("option", name=role).click()
+                page.get_by_role("button", name="进入平台").click()
+                page.get_by_role("heading", name="指挥总览").wait_for(timeout=120_000)
+                started = time.perf_counter()
+                page.get_by_role("link", name="核酸采样调度").click()
+                page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=120_000)
+                map_ready = map_ready or time.perf_counter() - started
+                page.get_by_role("tab", name="现场标记").click()
+            form = operator.locator('[data-testid="stForm"]')
+            for i, code in enumerate(codes):
+                box = form.locator('[data-testid="stSelectbox"] input')
+                box.click()
+                box.fill(code)
+                operator.keyboard.press("Enter")
+                form.get_by_text("繁忙", exact=True).click()
+                form.locator('input[type="number"]').fill(str(60 + i))
+                form.get_by_role("button", name="提交标记").click()
+                sent = time.perf_counter()
+                lead.locator('[data-testid="stAlert"]').filter(has_text=code).wait_for(timeout=60_000)
+                seen.append(time.perf_counter() - sent)
+                operator.get_by_text(f"已标记 {code}").wait_for(timeout=60_000)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {"mark_visible_s": [round(t, 2) for t in seen], "map_ready_s": round(map_ready, 2) if map_ready else None}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.mass_testing")
+    ap.add_argument("--scale", required=True, help="the scale the warehouse must hold (tiny, demo, city, full)")
+    ap.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2022, 3, 8))
+    ap.add_argument("--hour", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--marks", type=int, default=3, help="marks timed in the browser (0: skip the browser)")
+    args = ap.parse_args(argv)
+    wh = get_warehouse()
+    scale = dict(wh.rows("SELECT key, argMax(value, updated_at) FROM epi.dataset_info GROUP BY key")).get("scale", "?")
+    if scale != args.scale:
+        print(f"the warehouse at EPI_WAREHOUSE_URL holds scale {scale!r}, not {args.scale!r}: "
+              f"point EPI_WAREHOUSE_URL at a {args.scale} warehouse or seed one (python -m seed --scale {args.scale}).")
+        return 2
+    rounds = registry.run("mass/rounds", "")
+    current = rounds[pd.to_datetime(rounds["first_day"]).dt.date <= args.date].iloc[-1]
+    rows = []
+    for label, fast_fn, naive_fn, fast_fig, naive_fig in cases(args.date, args.hour, int(current["round_id"]),
+                                                                pd.Timestamp(current["first_day"]).date()):
+        fast_ms, fast = timed(fast_fn, args.runs)
+        naive_ms, slow = timed(naive_fn, args.runs)
+        rows.append({"query": label, "fast_ms": round(fast_ms, 1), "naive_ms": round(naive_ms, 1),
+                     "ratio": round(naive_ms / fast_ms, 1), "figure": fast_fig(fast),
+                     "agree": fast_fig(fast) == naive_fig(slow)})
+    print(f"scale={scale}  date={args.date} {args.hour:02d}:59  round {int(current['round_id'])}  median of {args.runs} runs")
+    print(f"{'query':<30}{'ms':>9}{'naive ms':>10}{'ratio':>8}{'figure':>10}  agree")
+    for r in rows:
+        print(f"{r['query']:<30}{r['fast_ms']:>9}{r['naive_ms']:>10}{r['ratio']:>7}x{r['figure']:>10}  {r['agree']}")
+    result = {"scale": scale, "date": str(args.date), "hour": args.hour, "rows": rows}
+    if args.marks:
+        browser = mark_latency(unmarked_sites(args.marks))
+        result.update(browser)
+        print(f"site map ready after navigation: {browser['map_ready_s']} s")
+        print("mark visible on the command view after submit (s): " + ", ".join(map(str, browser["mark_visible_s"]))
+              + f"; median {statistics.median(browser['mark_visible_s']):.2f} s (refresh every {S.live_refresh_s} s)")
+    out = HERE / "results" / f"mass_testing-{scale}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    print(f"written {out}")
+    return 0 if all(r["agree"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

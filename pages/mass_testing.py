@@ -1,0 +1,187 @@
+"""核酸采样调度: every coded sampling site on the map by queue state, a site's card, the site
+leads' live marks with an overrun alert, and dispatch suggestions for congested sites."""
+
+import datetime as dt
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from portal import marks, sampling, ui
+from portal.data import forget_live, page_context
+from portal.glossary import MARK_STATES, SITE_KINDS, SITE_STATES
+from portal.skeleton import district_choices
+
+identity, settings, span, run = page_context()
+st.title("核酸采样调度")
+
+rounds = run("mass/rounds")
+started = [d for d in pd.to_datetime(rounds["first_day"]).dt.date if d <= span["last_day"]]
+c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
+day = c1.date_input("日期", value=started[-1] if started else span["last_day"], min_value=span["first_day"],
+                    max_value=span["last_day"], key="mt-day")
+hour = c2.selectbox("时刻（截至该小时末）", list(range(24)), index=10, format_func=lambda h: f"{h:02d}:59", key="mt-hour")
+districts = {c: n for c, n in district_choices().items() if c.startswith(identity.scope[:6])}
+district = c3.selectbox("区（市）县", ([""] if not identity.scope else []) + list(districts),
+                        format_func=lambda c: districts.get(c, "全市"), key="mt-district")
+unit = identity.scope if len(identity.scope) > len(district) else district
+streets = run("geo/units", unit=district, grain=9) if district else pd.DataFrame(columns=["unit_code", "name"])
+street_names = dict(zip(streets["unit_code"], streets["name"]))
+street = c4.selectbox("街道（镇）", [""] + list(street_names), format_func=lambda c: street_names.get(c, "全部街道"),
+                      key="mt-street", disabled=not district)
+c5, c6 = st.columns(2)
+kinds = c5.multiselect("类型", list(SITE_KINDS), format_func=SITE_KINDS.get, key="mt-kinds", placeholder="全部类型")
+wanted = c6.multiselect("状态", sampling.STATE_ORDER, format_func=SITE_STATES.get, key="mt-states", placeholder="全部状态")
+
+sites = run("mass/site_states", unit=unit, day=day, hour=hour)
+live = run.live("mass/live_marks", since=marks.since(settings))
+states = sampling.current_states(sites, live[live["community_code"].str.startswith(unit)], settings)
+shown = sampling.filter_sites(states, street, kinds, wanted)
+counts = sampling.state_counts(shown)
+mean_wait, max_wait = sampling.open_wait(shown)
+hourly = run("mass/samples_by_hour", unit=street or unit, day=day)
+taken = int(hourly.loc[hourly["hour"] <= hour, "samples"].sum())
+
+st.subheader(f"{districts.get(district, '全市') if district else '全市'}{street_names.get(street, '')} · "
+             f"{day:%m月%d日} {hour:02d}:59")
+ui.phone_friendly_kpis()
+with st.container(key="kpis"):
+    k = st.columns(4)
+    k[0].metric("开放采样点（个）", f"{counts['open']:,}", help=f"共 {counts['all']:,} 个编码采样点", border=True)
+    k[1].metric("拥堵采样点（个）", f"{counts['congested']:,}", help=f"排队 ≥ {settings.congested_minutes} 分钟", border=True)
+    k[2].metric("繁忙采样点（个）", f"{counts['busy']:,}",
+                help=f"排队 {settings.busy_minutes}–{settings.congested_minutes} 分钟", border=True)
+    k[3].metric("当日已采样（人次）", f"{taken:,}", help=f"截至 {hour:02d}:59，采样点采集", border=True)
+st.caption(f"关闭 {counts['closed']:,} 个 · 未上报 {counts['unreported']:,} 个 · 开放点平均排队 "
+           f"{ui.fmt(mean_wait) if mean_wait is None else f'{mean_wait:.0f}'} 分钟，最长 {ui.fmt(max_wait)} 分钟 · "
+           f"{settings.mark_fresh_minutes} 分钟内的现场标记优先于上报记录")
+
+map_tab, live_tab, dispatch_tab = st.tabs(["采样点地图", "现场标记", "调度建议"])
+
+with map_tab:
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**采样点排队状态 · {len(shown):,} 个（{day:%m月%d日} {hour:02d}:59）**")
+        if shown.empty:
+            st.info("没有符合筛选条件的采样点。")
+        else:
+            grain = 9 if unit else 6
+            units = run("geo/units", unit=unit, grain=grain)
+            resolution, ring, zoom = ui.map_frame(units)
+            cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
+            points = shown.assign(
+                fill=[[*sampling.STATE_COLOURS[s], 230] for s in shown["state"]],
+                state_text=shown["state"].map(SITE_STATES), kind_text=shown["kind"].map(SITE_KINDS))
+            st.pydeck_chart(ui.point_map(points, cells, units, zoom,
+                                         "{site_code} {site_name}\n{kind_text} · {state_text} · 排队 {queue_minutes} 分钟"),
+                            height=480)
+            ui.swatch_legend([(SITE_STATES[s], sampling.STATE_COLOURS[s], counts[s]) for s in sampling.STATE_ORDER])
+            ui.computed_note(run.computed_at.get("mass/site_states"))
+    with right:
+        ranked = shown.assign(rank=shown["state"].map({s: i for i, s in enumerate(sampling.STATE_ORDER)}))
+        ranked = ranked.sort_values(["rank", "queue_minutes"], ascending=[True, False])
+        labels = dict(zip(ranked["site_id"], ranked["site_code"] + " " + ranked["site_name"] + " · "
+                          + ranked["state"].map(SITE_STATES)))
+        site_id = st.selectbox("采样点卡片", list(labels), format_func=labels.get, key="mt-site",
+                               placeholder="选择采样点…") if labels else None
+        if site_id is not None:
+            site = states.set_index("site_id").loc[site_id]
+            a, b, c = st.columns(3)
+            a.metric("状态", SITE_STATES[site["state"]], border=True)
+            b.metric("排队（分钟）", f"{int(site['queue_minutes']):,}", border=True)
+            c.metric("采样员（人）", f"{int(site['samplers']):,}", border=True)
+            source = {"mark": "现场标记", "report": "上报记录", "": "当日尚未上报"}[site["source"]]
+            st.caption(f"{SITE_KINDS.get(site['kind'], site['kind'])} · 开放 {site['open_hour']}:00–{site['close_hour']}:00 · "
+                       f"产能 {int(site['capacity_per_hour']):,} 人/时 · 状态来自{source}")
+            week = run("mass/site_samples_by_hour", site_id=int(site_id), day_from=day - dt.timedelta(days=6), day=day)
+            if week.empty:
+                st.info("该采样点近 7 天没有采样记录。")
+            else:
+                fig = px.bar(week.assign(日期=week["day"].astype(str)), x="hour", y="samples", color="日期",
+                             title="近 7 天每小时采样（人次）", labels={"hour": "时", "samples": "人次"})
+                fig.update_layout(legend={"orientation": "h", "y": -0.3})
+                st.plotly_chart(fig, width="stretch")
+            reports = run("mass/site_reports", site_id=int(site_id), day=day)
+            mine = live[live["site_id"] == site_id]
+            rows = pd.concat([
+                reports.assign(来源="上报")[["ts", "state", "queue_minutes", "来源"]],
+                mine.assign(ts=mine["marked_at"], 来源="现场标记")[["ts", "state", "queue_minutes", "来源"]],
+            ])
+            rows = rows.assign(state=rows["state"].map(SITE_STATES)).rename(
+                columns={"ts": "时间", "state": "状态", "queue_minutes": "排队（分钟）"})
+            st.markdown("**当日上报与现场标记**")
+            ui.table(rows, hide_index=True, width="stretch")
+
+with live_tab:
+    if identity.role == "district_operator":
+        st.markdown("##### 标记采样点状态")
+        codes = sites.sort_values("site_code")
+        names = dict(zip(codes["site_code"], codes["site_name"]))
+        st.session_state.setdefault("mark_key", marks.new_key())
+        with st.form("mark"):
+            f1, f2, f3 = st.columns([3, 2, 2])
+            code = f1.selectbox("采样点", list(names), format_func=lambda c: f"{c} {names[c]}", index=None,
+                                placeholder="输入编码或名称…", accept_new_options=True)
+            state = f2.radio("状态", list(MARK_STATES), format_func=MARK_STATES.get, horizontal=True)
+            wait = f3.number_input("排队时长（分钟）", value=0, step=5)
+            sent = st.form_submit_button("提交标记", type="primary")
+        if sent:
+            try:
+                result = marks.submit(identity, code or "", state, wait, st.session_state["mark_key"], settings)
+            except marks.MarkRefused as exc:
+                st.error(str(exc))
+            else:
+                forget_live()
+                (st.success if result.stored else st.info)(result.message)
+                st.session_state["mark_key"] = marks.new_key()
+    else:
+        st.caption("现场标记由区县工作人员（采样点负责人）提交；指挥中心在此实时查看。")
+
+    @st.fragment(run_every=settings.live_refresh_s)
+    def live_marks():
+        fresh = run.live("mass/live_marks", since=marks.since(settings))
+        fresh = fresh[fresh["community_code"].str.startswith(unit)]
+        over = fresh.sort_values("marked_at").groupby("site_id").tail(1).sort_values("marked_at", ascending=False)
+        over = over[over["state"] == "congested"]  # newest first
+        if not over.empty:
+            st.error(f"排队超限告警：{len(over)} 个采样点排队 ≥ {settings.congested_minutes} 分钟 — " + "；".join(
+                f"{r.site_code} {r.site_name} {r.queue_minutes} 分钟" for r in over.head(5).itertuples()))
+        st.markdown(f"##### 最近 {settings.mark_fresh_minutes} 分钟的现场标记（{len(fresh):,} 条）")
+        if fresh.empty:
+            st.info("暂无现场标记。")
+        else:
+            view = fresh.assign(state=fresh["state"].map(SITE_STATES))[
+                ["marked_at", "site_code", "site_name", "state", "queue_minutes", "operator"]].rename(columns={
+                    "marked_at": "标记时间", "site_code": "采样点编码", "site_name": "采样点", "state": "状态",
+                    "queue_minutes": "排队（分钟）", "operator": "标记人"})
+            ui.table(view, hide_index=True, width="stretch", key="live-marks")
+        st.caption(f"每 {settings.live_refresh_s} 秒刷新 · 读取于 {run.computed_at.get('mass/live_marks')}（北京时间）")
+
+    live_marks()
+
+with dispatch_tab:
+    plan = sampling.dispatch(shown, settings)
+    st.markdown(f"##### 拥堵采样点分流与增援（{len(plan):,} 个）")
+    st.caption(f"分流：半径 {settings.dispatch_radius_m:,} 米内最近的畅通采样点；增援：按排队时长反推每小时到检人数"
+               f"（产能 ×（1 + 排队分钟 ÷ 60）），使排队降到 {settings.busy_minutes} 分钟以下所需的采样员"
+               f"（每人每小时 {settings.swabs_per_sampler_hour} 人份）。")
+    if plan.empty:
+        st.success("当前没有拥堵的采样点。")
+    else:
+        view = plan[["site_code", "site_name", "queue_minutes", "samplers", "samplers_to_add", "alternatives"]].rename(
+            columns={"site_code": "采样点编码", "site_name": "采样点", "queue_minutes": "排队（分钟）",
+                     "samplers": "现有采样员", "samplers_to_add": "建议增派采样员", "alternatives": "可分流至"})
+        ui.table(view, hide_index=True, width="stretch")
+        ui.download_buttons(view, f"调度建议_{day}_{hour:02d}", "dispatch")
+    coverage = run("mass/coverage_by_community", unit=unit, walk_m=settings.walk_circle_m)
+    short = sampling.sampler_shortfall(coverage, span["person_fraction"] or 1.0, settings)
+    short = short[short["shortfall"] > 0]
+    st.markdown(f"##### 采样员缺口：按常住人口 ÷ {settings.people_per_sampler} 配置（{len(short):,} 个街道不足）")
+    if short.empty:
+        st.success("各街道采样员均已达到配置标准。")
+    else:
+        view = short[["street_name", "street_code", "population", "sites", "samplers", "samplers_needed", "shortfall"]].rename(
+            columns={"street_name": "街道（镇）", "street_code": "代码", "population": "常住人口", "sites": "采样点",
+                     "samplers": "现有采样员", "samplers_needed": "应配采样员", "shortfall": "缺口（人）"})
+        ui.table(view, hide_index=True, width="stretch", height=300)
+        ui.download_buttons(view, f"采样员缺口_{unit or '全市'}", "shortfall")

@@ -1,0 +1,201 @@
+"""采样进度与检测: samples per hour against capacity, the round's progress against the 24 h /
+48 h targets, 15-minute-circle gaps, the lab pipeline (turnaround, backlog, positive pools) and
+the near-term arrivals forecast with its backtest."""
+
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from portal import forecast, sampling, tracing, ui
+from portal.data import page_context
+from portal.glossary import LAB_STAGES, ROUND_ZONES, SAMPLE_PURPOSES
+from portal.skeleton import district_choices
+
+identity, settings, span, run = page_context()
+fraction = span["person_fraction"] or 1.0
+st.title("采样进度与检测")
+
+rounds = run("mass/rounds")
+started = [d for d in pd.to_datetime(rounds["first_day"]).dt.date if d <= span["last_day"]]
+c1, c2, c3 = st.columns(3)
+day = c1.date_input("日期", value=started[-1] if started else span["last_day"], min_value=span["first_day"],
+                    max_value=span["last_day"], key="tp-day")
+hour = c2.selectbox("时刻（截至该小时末）", list(range(24)), index=12, format_func=lambda h: f"{h:02d}:59", key="tp-hour")
+districts = {c: n for c, n in district_choices().items() if c.startswith(identity.scope[:6])}
+district = c3.selectbox("区（市）县", ([""] if not identity.scope else []) + list(districts),
+                        format_func=lambda c: districts.get(c, "全市"), key="tp-district")
+unit = identity.scope if len(identity.scope) > len(district) else district
+here = districts.get(district, "全市") if district else "全市"
+if fraction < 1:
+    st.caption(f"演示数据按常住人口的 {fraction:.1%} 生成：采样点产能按同一比例折算后与采样人次比较；"
+               "人口与采样员按全量人口计算。")
+
+flow_tab, round_tab, circle_tab, lab_tab, forecast_tab = st.tabs(["采样通量", "本轮进度", "15分钟采样圈", "实验室检测", "到检预测"])
+
+with flow_tab:
+    hourly = run("mass/samples_by_hour", unit=unit, day=day)
+    sites = sampling.current_states(run("mass/site_states", unit=unit, day=day, hour=23), None, settings)
+    capacity = sampling.capacity_by_hour(sites, fraction)
+    both = (hourly.groupby("hour")["samples"].sum().reindex(range(24), fill_value=0).to_frame()
+            .join(capacity.groupby("hour")["capacity"].sum().reindex(range(24), fill_value=0)))
+    both = both.rename(columns={"samples": "采样（人次）", "capacity": "产能（人次，折算）"}).rename_axis("时").reset_index()
+    fig = px.line(both.melt(id_vars="时", var_name="指标", value_name="人次/时"), x="时", y="人次/时", color="指标",
+                  markers=True, title=f"{here} {day:%m月%d日} 每小时采样与产能（人次/时）")
+    fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
+    st.plotly_chart(fig, width="stretch")
+    per = hourly.groupby("district_code")["samples"].agg(["sum", "max"]).reset_index()
+    peak = capacity.groupby("district_code")["capacity"].max().rename("peak_capacity").reset_index()
+    per = per.merge(peak, on="district_code", how="left").fillna(0)
+    per["peak_capacity"] = per["peak_capacity"].round().astype(int)
+    per["use_pct"] = (100 * per["max"] / per["peak_capacity"].where(per["peak_capacity"] > 0)).round(1)
+    view = per.assign(name=per["district_code"].map(district_choices()))[
+        ["name", "district_code", "sum", "max", "peak_capacity", "use_pct"]].rename(columns={
+            "name": "区（市）县", "district_code": "代码", "sum": "当日采样（人次）", "max": "高峰小时采样（人次）",
+            "peak_capacity": "高峰小时产能（人次，折算）", "use_pct": "高峰负荷（%）"})
+    ui.table(view, hide_index=True, width="stretch")
+    ui.download_buttons(view, f"采样通量_{here}_{day}", "flow")
+    ui.computed_note(run.computed_at.get("mass/samples_by_hour"))
+
+with round_tab:
+    if rounds.empty:
+        st.info("没有全员核酸轮次。")
+    else:
+        labels = {int(r.round_id): f"第 {r.round_id} 轮（{r.first_day:%m月%d日}起，{(r.last_day - r.first_day).days + 1} 天）"
+                  for r in rounds.assign(first_day=pd.to_datetime(rounds["first_day"]),
+                                         last_day=pd.to_datetime(rounds["last_day"])).itertuples()}
+        round_id = st.selectbox("全员核酸轮次", list(labels), index=len(labels) - 1, format_func=labels.get, key="tp-round")
+        chosen = rounds.set_index("round_id").loc[round_id]
+        first, last = pd.Timestamp(chosen["first_day"]).date(), pd.Timestamp(chosen["last_day"]).date()
+        progress = run("mass/round_progress_by_community", unit=unit, round_id=round_id, start_day=first)
+        progress = progress[progress["community_code"].str[:6].isin(chosen["districts"])]
+        table = sampling.round_progress(progress, (last - first).days + 1, settings)
+        k = st.columns(4)
+        k[0].metric("参与社区（个）", f"{len(table):,}", border=True)
+        share = 100 * table["sampled_in_target"].sum() / max(1, table["residents"].sum())
+        k[1].metric("时限内完成采样（%）", f"{share:,.1f}%", border=True)
+        k[2].metric("封控区社区（个）", f"{int((table['zone_tier'] == 'high').sum()):,}",
+                    help=f"首轮 {settings.sealed_target_hours} 小时内完成", border=True)
+        k[3].metric("管控区社区（个）", f"{int((table['zone_tier'] == 'medium').sum()):,}",
+                    help=f"首轮 {settings.controlled_target_hours} 小时内完成", border=True)
+        fig = px.histogram(table, x="share_pct", nbins=20, title="各社区时限内采样覆盖率分布（社区数）",
+                           labels={"share_pct": "时限内已采样居民占比（%）"})
+        fig.update_yaxes(title="社区（个）")
+        st.plotly_chart(fig, width="stretch")
+        view = table.sort_values(["share_pct", "community_code"]).assign(zone=table["zone_tier"].map(ROUND_ZONES))[
+            ["community_name", "community_code", "zone", "target_hours", "residents", "sampled_in_target", "sampled",
+             "share_pct"]].rename(columns={
+                "community_name": "社区", "community_code": "代码", "zone": "区域", "target_hours": "时限（小时）",
+                "residents": "居民（人）", "sampled_in_target": "时限内已采样（人）", "sampled": "本轮已采样（人）",
+                "share_pct": "时限内覆盖率（%）"})
+        st.markdown("##### 覆盖率最低的社区在前")
+        ui.table(view, hide_index=True, width="stretch", height=360)
+        ui.download_buttons(view, f"本轮进度_{round_id}_{here}", "round")
+        ui.computed_note(run.computed_at.get("mass/round_progress_by_community"))
+
+with circle_tab:
+    coverage = run("mass/coverage_by_community", unit=unit, walk_m=settings.walk_circle_m)
+    gaps = sampling.coverage_gaps(coverage, fraction, settings)
+    st.markdown(f"##### 15分钟采样圈缺口（{len(gaps):,} 个社区）")
+    st.caption(f"每 {settings.people_per_site_max:,} 名居民至少一个采样点；小区到本街道最近采样点不超过 "
+               f"{settings.walk_circle_m:,} 米（步行约 15 分钟）。")
+    gaps = gaps.assign(farthest_m=gaps["farthest_m"].round().astype(int))
+    view = gaps[["community_name", "community_code", "street_name", "population", "sites", "people_per_site",
+                 "sites_missing", "farthest_m", "compounds_outside"]].rename(columns={
+        "community_name": "社区", "community_code": "代码", "street_name": "街道", "population": "常住人口",
+        "sites": "采样点", "people_per_site": "每点服务人口", "sites_missing": "缺少采样点",
+        "farthest_m": "最远小区距离（米）", "compounds_outside": "圈外小区"})
+    ui.table(view, hide_index=True, width="stretch", height=360)
+    ui.download_buttons(view, f"采样圈缺口_{here}", "gaps")
+    ui.computed_note(run.computed_at.get("mass/coverage_by_community"))
+
+with lab_tab:
+    turnaround = run("mass/turnaround", unit=unit, day=day)
+    shares = sampling.turnaround_shares(turnaround, settings)
+    if shares.empty:
+        st.info("当日没有采样。")
+    else:
+        bars = shares.assign(purpose=shares["purpose"].map(SAMPLE_PURPOSES)).melt(
+            id_vars=["purpose"], value_vars=["within", "late", "pending"], var_name="结果", value_name="人份")
+        bars["结果"] = bars["结果"].map({"within": "时限内出结果", "late": "超时出结果", "pending": "尚未出结果"})
+        fig = px.bar(bars, x="人份", y="purpose", color="结果", orientation="h",
+                     title=f"{day:%m月%d日}采样的检测用时（人份），时限：" + "、".join(
+                         f"{SAMPLE_PURPOSES[p]} {h} 小时" for p, h in settings.turnaround_target_hours.items()),
+                     labels={"purpose": "检测类别"},
+                     color_discrete_map={"时限内出结果": "#1a9850", "超时出结果": "#d7191c", "尚未出结果": "#999999"})
+        st.plotly_chart(fig, width="stretch")
+        done = turnaround[turnaround["hours"].notna()]
+        fig = px.histogram(done.assign(purpose=done["purpose"].map(SAMPLE_PURPOSES)), x="hours", y="samples",
+                           color="purpose", nbins=48, title="采样到出结果用时分布（人份）",
+                           labels={"hours": "采样到出结果（小时）", "purpose": "检测类别"})
+        fig.update_yaxes(title="人份")
+        st.plotly_chart(fig, width="stretch")
+    backlog = run("mass/lab_backlog", unit=unit, day=day, hour=hour)
+    st.markdown(f"##### 各实验室待检（{day:%m月%d日} {hour:02d}:59，管）")
+    if backlog.empty:
+        st.success("没有待检的样本管。")
+    else:
+        view = backlog.assign(stage=backlog["stage"].map(LAB_STAGES))[
+            ["lab_name", "capacity_per_day", "stage", "tubes", "under_6h", "h6_12", "h12_24", "over_24h"]].rename(columns={
+                "lab_name": "实验室", "capacity_per_day": "日检测能力（管）", "stage": "环节", "tubes": "待检（管）",
+                "under_6h": "采样不足6小时", "h6_12": "6–12小时", "h12_24": "12–24小时", "over_24h": "超过24小时"})
+        ui.table(view, hide_index=True, width="stretch", height=300)
+        ui.download_buttons(view, f"实验室待检_{day}_{hour:02d}", "backlog")
+    pools = run("mass/positive_pools", unit=unit, day_from=span["first_day"], day=day)
+    st.markdown("##### 混管阳性追踪（截至当日）")
+    if pools.empty:
+        st.info("没有阳性混管。")
+    else:
+        k = st.columns(3)
+        k[0].metric("阳性混管（管）", f"{pools['tube_id'].nunique():,}", border=True)
+        k[1].metric("需复采人员（人）", f"{pools['person_id'].nunique():,}", border=True)
+        k[2].metric("已复采（人）", f"{int(pools['resample_result'].ne('').sum()):,}", border=True)
+        status = pools["resample_result"].map({"positive": "复采阳性", "negative": "复采阴性", "pending": "复采待出结果",
+                                               "": "待复采"})
+        view = pools.assign(name=pools["name"].map(tracing.mask_name), status=status)[
+            ["tube_id", "round_id", "site_code", "sampled_at", "pool_result_at", "name", "person_id", "community_code",
+             "resampled_at", "status"]].rename(columns={
+                "tube_id": "混管编号", "round_id": "轮次", "site_code": "采样点编码", "sampled_at": "采样时间",
+                "pool_result_at": "混管阳性时间", "name": "姓名", "person_id": "人员编号", "community_code": "居住社区",
+                "resampled_at": "复采时间", "status": "复采状态"})
+        ui.table(view, hide_index=True, width="stretch", height=300)
+        ui.download_buttons(view, f"混管阳性追踪_{day}", "pools")
+
+with forecast_tab:
+    st.info(forecast.METHOD.format(days=settings.forecast_history_days, lookback=settings.forecast_lookback_days))
+    calendar = forecast.round_calendar(rounds)
+    start = forecast.history_start(day, settings.forecast_lookback_days, settings.backtest_days)
+    arrivals = run("mass/arrivals_by_site_hour", unit=unit, day_from=start, day=day, row_cap=settings.forecast_row_cap)
+    if run.truncated["mass/arrivals_by_site_hour"]:
+        st.warning(f"到检记录超过 {settings.forecast_row_cap:,} 条，预测只用了其中一部分；请选择一个区（市）县。")
+    sites = run("mass/site_states", unit=unit, day=day, hour=hour)
+    ahead = [h for h in range(hour + 1, hour + 1 + settings.forecast_hours) if h < 24]
+    if not ahead:
+        st.info("所选时刻已是当日最后一小时，请选择更早的时刻查看之后几小时的预计到检。")
+    else:
+        guess = forecast.expected(arrivals, sites, day, ahead, settings.forecast_history_days,
+                                  settings.forecast_lookback_days, calendar)
+        wide = guess.pivot(index="site_id", columns="hour", values="expected")
+        wide.columns = [f"{h:02d}时" for h in wide.columns]
+        wide["合计"] = wide.sum(axis=1)
+        top = sites.set_index("site_id")[["site_code", "site_name"]].join(wide).sort_values("合计", ascending=False)
+        kind = "全员核酸日" if any(d in calendar.get(day, ()) for d in districts) or (
+            not identity.scope and day in calendar) else "平常日"
+        st.markdown(f"##### {day:%m月%d日}（{kind}）{hour:02d}:59 之后 {len(ahead)} 小时预计到检最多的采样点（人次）")
+        st.caption(f"{here}全部 {len(top):,} 个采样点合计预计 {top['合计'].sum():,.0f} 人次。")
+        ui.table(top.head(30).round(1).rename(columns={"site_code": "采样点编码", "site_name": "采样点"}),
+                 hide_index=True, width="stretch")
+        ui.download_buttons(top.round(2).reset_index(drop=True), f"到检预测_{day}_{hour:02d}", "forecast")
+    score = forecast.backtest(arrivals, sites, day, settings.forecast_history_days, settings.forecast_lookback_days,
+                              settings.backtest_days, calendar)
+    st.markdown(f"##### 回测：前 {settings.backtest_days} 天逐日误差（开放时段）")
+    fig = px.bar(score.melt(id_vars="day", value_vars=["actual", "predicted"], var_name="k", value_name="人次").assign(
+        k=lambda d: d["k"].map({"actual": "实际到检", "predicted": "预测到检"})), x="day", y="人次", color="k",
+        barmode="group", title="每日实际与预测到检（人次）", labels={"day": "日期", "k": ""})
+    fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
+    st.plotly_chart(fig, width="stretch")
+    view = score.assign(round_day=score["round_day"].map({True: "全员核酸日", False: "平常日"})).rename(columns={
+        "day": "日期", "round_day": "类别", "actual": "实际到检（人次）", "predicted": "预测到检（人次）",
+        "mae": "平均绝对误差（人次/点·时）", "mape_pct": "逐时合计平均百分比误差（%）"})
+    ui.table(view, hide_index=True, width="stretch")
+    ui.computed_note(run.computed_at.get("mass/arrivals_by_site_hour"))

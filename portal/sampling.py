@@ -1,0 +1,174 @@
+"""Mass testing by the rules in DOMAIN.md: site states from reports and live marks, throughput
+against capacity, round progress against the 24 h / 48 h targets, 15-minute-circle gaps,
+sampler shortfall (population ÷ 360) and dispatch suggestions for congested sites."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from portal.settings import PortalSettings
+
+STATE_ORDER = ["congested", "busy", "clear", "closed", "unreported"]
+STATE_COLOURS = {
+    "clear": (26, 152, 80), "busy": (245, 166, 35), "congested": (215, 25, 28),
+    "closed": (110, 110, 110), "unreported": (190, 190, 200),
+}
+EARTH_M = 6_371_000.0
+
+
+def classify(queue: pd.Series, settings: PortalSettings) -> pd.Series:
+    """Queue state from the wait in minutes, with the thresholds of the settings."""
+    q = queue.astype(float)
+    return pd.Series(np.where(q >= settings.congested_minutes, "congested",
+                              np.where(q >= settings.busy_minutes, "busy", "clear")), index=queue.index)
+
+
+def current_states(sites: pd.DataFrame, marks: pd.DataFrame, settings: PortalSettings) -> pd.DataFrame:
+    """Each site's state: its last report (re-read against the wait thresholds; closed stays
+    closed, no report is unreported), replaced by a site lead's live mark where there is one."""
+    out = sites.copy()
+    reported = out["state"].fillna("").astype(str)
+    out["queue_minutes"] = out["queue_minutes"].fillna(0).astype(int)
+    out["state"] = np.where(reported == "", "unreported",
+                            np.where(reported == "closed", "closed", classify(out["queue_minutes"], settings)))
+    out["source"] = np.where(reported == "", "", "report")
+    # reports carry seconds, marks milliseconds: one resolution for both
+    out["reported_at"] = pd.to_datetime(out["reported_at"]).astype("datetime64[ns]").where(reported != "")
+    if marks is not None and not marks.empty:
+        latest = marks.sort_values("marked_at").groupby("site_id").tail(1).set_index("site_id")
+        hit = out["site_id"].isin(latest.index)
+        ids = out.loc[hit, "site_id"]
+        out.loc[hit, "state"] = ids.map(latest["state"]).values
+        out.loc[hit, "queue_minutes"] = ids.map(latest["queue_minutes"]).astype(int).values
+        out.loc[hit, "reported_at"] = pd.to_datetime(ids.map(latest["marked_at"])).astype("datetime64[ns]").values
+        out.loc[hit, "source"] = "mark"
+    return out
+
+
+def state_counts(states: pd.DataFrame) -> dict[str, int]:
+    """Sites per state, plus open (clear + busy + congested) and all."""
+    counts = {s: int((states["state"] == s).sum()) for s in STATE_ORDER}
+    counts["open"] = counts["clear"] + counts["busy"] + counts["congested"]
+    counts["all"] = len(states)
+    return counts
+
+
+def open_wait(states: pd.DataFrame) -> tuple[float | None, int | None]:
+    """Mean and longest queue (minutes) over open sites."""
+    waits = states.loc[states["state"].isin(["clear", "busy", "congested"]), "queue_minutes"]
+    if waits.empty:
+        return None, None
+    return round(float(waits.mean()), 1), int(waits.max())
+
+
+def filter_sites(states: pd.DataFrame, street: str = "", kinds: list | None = None,
+                 wanted: list | None = None) -> pd.DataFrame:
+    shown = states
+    if street:
+        shown = shown[shown["community_code"].str.startswith(street)]
+    if kinds:
+        shown = shown[shown["kind"].isin(kinds)]
+    if wanted:
+        shown = shown[shown["state"].isin(wanted)]
+    return shown
+
+
+def capacity_by_hour(states: pd.DataFrame, person_fraction: float) -> pd.DataFrame:
+    """Swabs per hour the sites not closed can take at each hour of their opening times, by
+    district, scaled to the data (the synthetic city holds person_fraction of the residents)."""
+    live = states[states["state"] != "closed"]
+    rows = []
+    for hour in range(24):
+        at = live[(live["open_hour"] <= hour) & (live["close_hour"] > hour)]
+        per = at.groupby(at["community_code"].str[:6])["capacity_per_hour"].sum()
+        rows += [(d, hour, float(c) * person_fraction) for d, c in per.items()]
+    return pd.DataFrame(rows, columns=["district_code", "hour", "capacity"])
+
+
+def round_progress(progress: pd.DataFrame, round_days: int, settings: PortalSettings) -> pd.DataFrame:
+    """Share of residents sampled within each community's target: 24 h in a sealed zone,
+    48 h in a controlled zone, the round's own length elsewhere."""
+    out = progress.copy()
+    default = 24 * max(1, round_days)
+    out["target_hours"] = np.where(out["zone_tier"] == "high", settings.sealed_target_hours,
+                                   np.where(out["zone_tier"] == "medium", settings.controlled_target_hours, default))
+    within = np.where(out["target_hours"] <= 24, out["sampled_24h"], out["sampled_48h"])
+    out["sampled_in_target"] = within
+    out["share_pct"] = np.where(out["residents"] > 0, (100.0 * within / out["residents"].clip(lower=1)).round(1), 0.0)
+    return out
+
+
+def coverage_gaps(coverage: pd.DataFrame, person_fraction: float, settings: PortalSettings) -> pd.DataFrame:
+    """Communities outside the 15-minute circle: more residents per site than the norm (at
+    census scale), or compounds farther than a 15-minute walk from every site of their street."""
+    out = coverage.copy()
+    out["population"] = (out["residents"] / person_fraction).round().astype(int)
+    out["people_per_site"] = (out["population"] / out["sites"].where(out["sites"] > 0)).round().astype("Int64")
+    out["sites_needed"] = np.ceil(out["population"] / settings.people_per_site_max).astype(int)
+    out["sites_missing"] = (out["sites_needed"] - out["sites"]).clip(lower=0).astype(int)
+    gap = (out["sites_missing"] > 0) | (out["compounds_outside"] > 0)
+    return out[gap].sort_values(["sites_missing", "compounds_outside"], ascending=False)
+
+
+def sampler_shortfall(coverage: pd.DataFrame, person_fraction: float, settings: PortalSettings) -> pd.DataFrame:
+    """Samplers needed by street (census population ÷ 360, one round in 24 h) against the
+    samplers of its sites; streets short of samplers first."""
+    street = coverage.groupby(["street_code", "street_name"], as_index=False)[["residents", "samplers", "sites"]].sum()
+    street["population"] = (street["residents"] / person_fraction).round().astype(int)
+    street["samplers_needed"] = np.ceil(street["population"] / settings.people_per_sampler).astype(int)
+    street["shortfall"] = street["samplers_needed"] - street["samplers"]
+    return street.sort_values(["shortfall", "street_code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def samplers_to_add(queue_minutes: int, capacity: int, samplers: int, settings: PortalSettings) -> int:
+    """Samplers a congested site needs to bring its queue under the busy line. The wait gives the
+    arrivals: a queue of q minutes at capacity c means about c × (1 + q/60) arrivals an hour."""
+    arrivals = capacity * (1 + queue_minutes / 60)
+    needed = math.ceil(arrivals / (1 + settings.busy_minutes / 60) / settings.swabs_per_sampler_hour)
+    return max(0, needed - int(samplers))
+
+
+def dispatch(states: pd.DataFrame, settings: PortalSettings) -> pd.DataFrame:
+    """For each congested site, the nearest clear sites within the radius (people can be sent
+    there) and the samplers to add; longest queues first."""
+    congested = states[states["state"] == "congested"].sort_values(["queue_minutes", "site_id"], ascending=[False, True])
+    spare = states[states["state"] == "clear"].sort_values("site_id")
+    lat1, lat2 = np.radians(congested["lat"].to_numpy())[:, None], np.radians(spare["lat"].to_numpy())[None, :]
+    dlon = np.radians(spare["lon"].to_numpy())[None, :] - np.radians(congested["lon"].to_numpy())[:, None]
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    dist = 2 * EARTH_M * np.arcsin(np.sqrt(a))  # [congested, spare] metres
+    k = min(settings.dispatch_alternatives, dist.shape[1])
+    part = np.argpartition(dist, k - 1, axis=1)[:, :k] if k else np.zeros((len(congested), 0), dtype=int)
+    order = np.take_along_axis(part, np.argsort(np.take_along_axis(dist, part, axis=1), axis=1, kind="stable"), axis=1)
+    codes, names, waits = (spare[c].to_numpy() for c in ("site_code", "site_name", "queue_minutes"))
+    rows = []
+    for i, site in enumerate(congested.itertuples()):
+        near = [(j, dist[i, j]) for j in order[i] if dist[i, j] <= settings.dispatch_radius_m]
+        rows.append({
+            "site_id": site.site_id, "site_code": site.site_code, "site_name": site.site_name,
+            "community_code": site.community_code, "queue_minutes": int(site.queue_minutes),
+            "samplers": int(site.samplers), "samplers_to_add": samplers_to_add(
+                int(site.queue_minutes), int(site.capacity_per_hour), int(site.samplers), settings),
+            "alternatives": "；".join(f"{codes[j]} {names[j]}（{d:,.0f} 米，排队 {waits[j]} 分钟）"
+                                     for j, d in near) or "半径内没有畅通的采样点",
+            "alternative_codes": [codes[j] for j, _ in near],
+        })
+    return pd.DataFrame(rows, columns=["site_id", "site_code", "site_name", "community_code", "queue_minutes",
+                                       "samplers", "samplers_to_add", "alternatives", "alternative_codes"])
+
+
+def turnaround_shares(turnaround: pd.DataFrame, settings: PortalSettings) -> pd.DataFrame:
+    """Per purpose: samples, results within the purpose's target, later, still pending."""
+    rows = []
+    for purpose, part in turnaround.groupby("purpose"):
+        target = settings.turnaround_target_hours.get(purpose, 24)
+        done = part[part["hours"].notna()]
+        within = int(done.loc[done["hours"] < target, "samples"].sum())
+        total = int(part["samples"].sum())
+        rows.append({"purpose": purpose, "target_hours": target, "samples": total, "within": within,
+                     "late": int(done["samples"].sum()) - within, "pending": total - int(done["samples"].sum()),
+                     "within_pct": round(100.0 * within / total, 1) if total else None})
+    return pd.DataFrame(rows, columns=["purpose", "target_hours", "samples", "within", "late", "pending", "within_pct"])
