@@ -47,7 +47,10 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
     today["cases"], prev["cases"] = _pivot(cases, "today"), _pivot(cases, "prev")
     to_date = _pivot(cases, "to_date")
     cumulative = pd.DataFrame({"cases_to_date": to_date.sum(axis=1)}) if not to_date.empty else pd.DataFrame()
-    today["cum"], prev["cum"] = cumulative, cumulative
+    today["cum"] = cumulative
+    # a day earlier the cumulative count lacked that day's new cases
+    new = today["cases"].sum(axis=1) if not today["cases"].empty else 0
+    prev["cum"] = cumulative.sub(new, axis=0, fill_value=0) if not cumulative.empty else cumulative
 
     contacts = run("cockpit/contacts_by_unit", **common)
     for frame, col, col24 in ((today, "today", "today_24h"), (prev, "prev", "prev_24h")):

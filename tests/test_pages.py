@@ -182,3 +182,15 @@ def test_zone_plans_tab_compares_and_publishes(tiny_warehouse):
     finally:
         wh.command("DELETE FROM epi.risk_zone WHERE plan_id > 0")
         wh.command("DELETE FROM epi.zone_plan WHERE plan_id > 0")
+
+
+@pytest.mark.parametrize("role,scope", ROLES)
+def test_briefing_page_shows_the_cockpit_figures_for_every_role(tiny_warehouse, role, scope):
+    at = page_for("briefing.py", Identity("测试", role, scope), **{"briefing-day": dt.date(2022, 3, 1)})
+    assert not at.exception and not at.error
+    run = lambda name, **p: registry.run(name, scope, **p)  # noqa: E731
+    total = cockpit.compute(run, PortalSettings(), scope, dt.date(2022, 3, 1)).total()
+    shown = metrics(at)
+    assert shown["在管人员（人）"] == f"{int(total['under_control']):,}"
+    assert shown["新增密接（人）"] == f"{int(total['close_identified']):,}"
+    assert [b.label for b in at.get("download_button")] == ["下载 XLSX", "下载 Word"]

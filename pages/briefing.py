@@ -1,0 +1,37 @@
+"""每日简报: the day's figures for the leadership, each against the day before, with the
+districts and a 14-day trend, downloadable as XLSX and Word."""
+
+import streamlit as st
+
+from portal import briefing, ui
+from portal.data import page_context
+
+identity, settings, span, run = page_context()
+
+st.title("每日简报")
+day = st.date_input("统计日期（截至当日24时，北京时间）", value=span["last_day"], min_value=span["first_day"],
+                    max_value=span["last_day"], key="briefing-day")
+try:
+    b = briefing.for_scope(run, settings, day, span, identity.scope)
+except briefing.BriefingError as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.markdown(f"#### {b.title}")
+for section, group in b.figures.groupby("section", sort=False):
+    st.markdown(f"**{section}**")
+    cols = st.columns(len(group))
+    for col, r in zip(cols, group.itertuples()):
+        delta = None if r.change is None else (f"{r.change:+,.1f}" if isinstance(r.change, float) else f"{r.change:+,}")
+        col.metric(f"{r.label}（{r.unit}）", briefing.fmt(r.today), delta, delta_color="off", border=True)
+ui.phone_friendly_kpis()
+st.image(briefing.trend_png(b), caption="近14天新增感染者与在管人员")
+st.markdown("##### 分区县情况" if not identity.scope else "##### 下辖情况")
+ui.table(briefing.district_table(b), hide_index=True, width="stretch")
+stem = f"每日简报_{b.place}_{day:%Y%m%d}"
+c1, c2 = st.columns(2)
+c1.download_button("下载 XLSX", lambda: briefing.xlsx_bytes(b), f"{stem}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="briefing-xlsx")
+c2.download_button("下载 Word", lambda: briefing.docx_bytes(b), f"{stem}.docx",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="briefing-docx")
+st.caption("数字与“指挥总览”同一口径（同一组查询）。定时导出：python -m portal.briefing --date YYYY-MM-DD --out 目录")
