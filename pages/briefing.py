@@ -22,7 +22,7 @@ for section, group in b.figures.groupby("section", sort=False):
     st.markdown(f"**{section}**")
     cols = st.columns(len(group))
     for col, r in zip(cols, group.itertuples()):
-        delta = None if r.change is None else (f"{r.change:+,.1f}" if isinstance(r.change, float) else f"{r.change:+,}")
+        delta = None if not r.change else (f"{r.change:+,.1f}" if isinstance(r.change, float) else f"{r.change:+,}")
         col.metric(f"{r.label}（{r.unit}）", briefing.fmt(r.today), delta, delta_color="off", border=True)
 ui.phone_friendly_kpis()
 st.image(briefing.trend_png(b), caption="近14天新增感染者与在管人员")
