@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from portal import cockpit
+from portal import cockpit, workdays
 from portal.settings import PortalSettings
 from queries import registry
 
@@ -55,8 +55,9 @@ def expected(raw, d: dt.date, prefix: str = "") -> dict:
     sites = raw["sites"][raw["sites"]["community_code"].str.startswith(prefix)]
     states = rep.reindex(sites["site_id"])["state"]
     ap = raw["appeals"][raw["appeals"]["community_code"].str.startswith(prefix)]
-    limit = ap["type"].map(SETTINGS.appeal_limit_days)
-    due_passed = (ap["received_at"].dt.normalize() + pd.to_timedelta(limit, unit="D")) < pd.Timestamp(d)
+    # overdue: still open at 24:00 and the type's limit in working days ended before day d
+    deadline = [workdays.deadline(r.date(), SETTINGS.appeal_limit_days[t]) for r, t in zip(ap["received_at"], ap["type"])]
+    due_passed = pd.Series([x < d for x in deadline], index=ap.index, dtype=bool)
     still_open = ap["closed_at"].isna() | (ap["closed_at"] >= end)
     sc = raw["screening"][raw["screening"]["community_code"].str.startswith(prefix)]
     return {
