@@ -51,8 +51,8 @@ with st.container(key="kpis"):
     c[1].metric("已办结（件）", ui.fmt(total["closed"]), border=True)
     c[2].metric("超期未办结（件）", ui.fmt(total["overdue"]), border=True,
                 help="截至当日24时仍未办结、已过类型时限（按工作日计）的诉求，不限受理日期")
-    c[3].metric(f"紧急诉求超{settings.appeal_emergency_hours}小时未处置（件）", ui.fmt(total["emergencies_late"]),
-                border=True, help=f"区间内紧急诉求 {ui.fmt(total['emergencies'])} 件")
+    c[3].metric("紧急超时（件）", ui.fmt(total["emergencies_late"]), border=True,
+                help=f"{settings.appeal_emergency_hours}小时内未处置的紧急诉求；区间内紧急诉求 {ui.fmt(total['emergencies'])} 件")
     c[4].metric("满意率（%）", ui.fmt(share, "%"), border=True, help="评价4星及以上的占比")
 ui.computed_note(run.computed_at.get("appeals/handling_by_unit"))
 
@@ -112,7 +112,7 @@ if len(unit) < 12:
     names = dict(zip(kids["unit_code"], kids["name"]))
     st.markdown(f"#### 下辖{LEVELS[grain]}")
     table = appeals.by_unit(rows, names)
-    ui.table(table, hide_index=True, width="stretch", height=ui.fit_height(table, 420))
+    ui.table(table, hide_index=True, width="stretch", height=ui.fit_height(table, 740))
     ui.download_buttons(table, f"涉疫诉求_{here}_{as_of}", "units")
     target = st.selectbox(f"下钻到{LEVELS[grain]}", list(names), index=None, placeholder="请选择…",
                           format_func=names.get, key=f"appeals-drill-{unit}")

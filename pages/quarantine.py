@@ -38,12 +38,13 @@ with st.container(key="kpis"):
     c[0].metric("隔离点（个）", ui.fmt(total["hotels"]), border=True, help=f"房间 {ui.fmt(total['rooms'])} 间")
     c[1].metric("在住（人）", ui.fmt(total["staying"]), border=True)
     c[2].metric("入住率（%）", ui.fmt(total["occupancy_pct"], "%"), border=True, help="单人单间：在住人数 ÷ 房间数")
-    c[3].metric("未来24小时入住 / 解除（人）", f"{total['arrivals_24h']:,} / {total['releases_24h']:,}", border=True)
-    w = st.columns(3)
-    w[0].metric(f"入住率超{settings.hotel_occupancy_warn_pct}%（个）", ui.fmt(total["over_threshold"]), border=True)
-    w[1].metric("超期未解除（人）", ui.fmt(total["past_release"]), border=True,
+    c[3].metric("24小时内入住（人）", ui.fmt(total["arrivals_24h"]), border=True, help="已判定、将在24小时内入住")
+    w = st.columns(4)
+    w[0].metric("24小时内解除（人）", ui.fmt(total["releases_24h"]), border=True)
+    w[1].metric(f"入住率超{settings.hotel_occupancy_warn_pct}%（个）", ui.fmt(total["over_threshold"]), border=True)
+    w[2].metric("超期未解除（人）", ui.fmt(total["past_release"]), border=True,
                 help=f"集中隔离满{settings.centralized_days}天仍在住")
-    w[2].metric("应检未检（人）", ui.fmt(total["missing_test_people"]), border=True,
+    w[3].metric("应检未检（人）", ui.fmt(total["missing_test_people"]), border=True,
                 help=f"隔离第{'、'.join(map(str, settings.close_test_days))}天应检，缺 {total['missing_tests']:,} 次")
 ui.computed_note(run.computed_at.get("quarantine/hotels"))
 if total["staying"] == 0:

@@ -43,7 +43,7 @@ def funnel(total: pd.Series) -> pd.DataFrame:
             "环节": APPEAL_STEPS[step],
             "件数": n,
             "占受理（%）": round(100.0 * n / received, 1) if received else None,
-            "本环节平均用时（小时）": round(minutes / n / 60, 1) if step != "received" and n else None,
+            "本环节平均用时（小时）": f"{minutes / n / 60:.1f}" if step != "received" and n else "—",
         })
     return pd.DataFrame(rows)
 
