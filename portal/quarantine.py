@@ -28,7 +28,7 @@ def hotels(run, settings: PortalSettings, unit: str, as_of: dt.date) -> pd.DataF
     """One row per hotel with occupancy in % (one person a room, 单人单间) and its warning flag."""
     df = run("quarantine/hotels", **_params(settings, unit, as_of))
     df["occupancy_pct"] = [round(100.0 * s / r, 1) if r else None for s, r in zip(df["staying"], df["rooms"])]
-    df["over_threshold"] = df["occupancy_pct"].fillna(0) > settings.hotel_occupancy_warn_pct
+    df["over_threshold"] = df["staying"] * 100 > df["rooms"] * settings.hotel_occupancy_warn_pct
     return df.sort_values(["occupancy_pct", "hotel_id"], ascending=[False, True]).reset_index(drop=True)
 
 
