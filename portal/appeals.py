@@ -72,7 +72,7 @@ def by_unit(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         "受理": u["received"].astype(int).values, "办结": u["closed"].astype(int).values,
         "在办": u["open_now"].astype(int).values, "超期未办结": u["overdue"].astype(int).values,
         "紧急超时": u["emergencies_late"].astype(int).values,
-        "满意率（%）": [round(100.0 * s / r, 1) if r else None for s, r in zip(u["satisfied"], u["rated"])],
+        "满意率（%）": [f"{100.0 * s / r:.1f}" if r else "—" for s, r in zip(u["satisfied"], u["rated"])],
     })
 
 
