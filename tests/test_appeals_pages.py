@@ -122,3 +122,10 @@ def test_quarantine_page_on_a_chosen_day_and_a_date_outside_the_data(tiny_wareho
     at = page("quarantine.py", Identity("测试", "leadership", ""), query={"date": "2023-01-01"})
     assert not at.exception
     assert len(at.warning) == 1 and "不在数据范围" in at.warning[0].value
+
+
+def test_cockpit_names_limits_that_cannot_be_parsed(tiny_warehouse, monkeypatch):
+    monkeypatch.setenv("EPI_APPEAL_LIMITS", "complaint=")
+    at = page("cockpit.py", Identity("测试", "leadership", ""))
+    assert not at.exception and not at.error
+    assert any("EPI_APPEAL_LIMITS" in w.value and "默认时限" in w.value for w in at.warning)
