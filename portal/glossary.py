@@ -112,7 +112,7 @@ LAB_STAGES = {"awaiting_receipt": "已采样待送达", "in_lab": "已送达待�
 
 APPEAL_TYPES = {"consultation": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议"}
 APPEAL_CHANNELS = {"hotline": "12345热线", "web": "网站", "wechat": "微信", "mayor_mailbox": "市长信箱"}
-# the closed loop of an appeal: step → (label, the step's time column in handling_by_unit)
+# the closed loop of an appeal, step by step
 APPEAL_STEPS = {"received": "受理", "dispatched": "派单", "handled": "办理", "replied": "答复", "closed": "办结",
                 "rated": "评价"}
 APPEAL_STAGES = {"received": "已受理待派单", "dispatched": "已派单待办理", "handled": "已办理待答复",
