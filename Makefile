@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python -m bench.cockpit
 	$(BIN)/python -m bench.tracing
 	$(BIN)/python -m bench.zones
+	$(BIN)/python -m bench.appeals
 
 lint: setup-dev
 	$(BIN)/ruff check .

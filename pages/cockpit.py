@@ -19,6 +19,8 @@ if span["person_fraction"] and span["person_fraction"] < 1:
                f"数据范围 {span['first_day']} 至 {span['last_day']}。")
 if stale_feeds := sources.stale_line(run, settings):
     st.warning(stale_feeds)
+if settings.appeal_limits_error:
+    st.warning(f"{settings.appeal_limits_error} 超期诉求暂按默认时限计算。")
 
 # -- as-of date and unit, from the widgets or a shared link --------------------------------
 params = st.query_params

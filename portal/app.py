@@ -36,6 +36,8 @@ else:
         st.Page(str(ROOT / "pages" / "mass_testing.py"), title="核酸采样调度", icon=":material/biotech:"),
         st.Page(str(ROOT / "pages" / "testing_progress.py"), title="采样进度与检测", icon=":material/science:"),
         st.Page(str(ROOT / "pages" / "public_queue.py"), title="采样点排队查询", icon=":material/schedule:"),
+        st.Page(str(ROOT / "pages" / "appeals.py"), title="涉疫诉求", icon=":material/support_agent:"),
+        st.Page(str(ROOT / "pages" / "quarantine.py"), title="集中隔离点", icon=":material/hotel:"),
         st.Page(str(ROOT / "pages" / "briefing.py"), title="每日简报", icon=":material/summarize:"),
         st.Page(str(ROOT / "pages" / "sources.py"), title="数据来源", icon=":material/database:"),
     ]

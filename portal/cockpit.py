@@ -9,6 +9,7 @@ from typing import Callable
 
 import pandas as pd
 
+from portal import workdays
 from portal.settings import PortalSettings
 
 CHILD_GRAIN = {0: 6, 6: 9, 9: 12, 12: 12}
@@ -81,8 +82,8 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
         ["samples_taken", "pending_a", "pending_b"], axis=1)
 
     limits = settings.appeal_limit_days
-    appeals = run("cockpit/appeals_by_unit", **common, types=list(limits),
-                  limit_days=list(limits.values())).set_index("unit_code")
+    appeals = run("cockpit/appeals_by_unit", **common, types=list(limits), limit_days=list(limits.values()),
+                  **workdays.calendar_params(as_of)).set_index("unit_code")
     today["appeals"] = appeals[["received", "closed", "overdue"]].add_prefix("appeals_")
     prev["appeals"] = appeals[["received_prev", "closed_prev", "overdue_prev"]].set_axis(
         ["appeals_received", "appeals_closed", "appeals_overdue"], axis=1)

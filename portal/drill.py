@@ -3,6 +3,7 @@ and the user's jurisdiction, with the breadcrumb of its ancestors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
@@ -46,3 +47,32 @@ def names_of(run: QueryRunner, unit: str) -> list[tuple[str, str]]:
 
 def children(run: QueryRunner, unit: str, grain: int) -> pd.DataFrame:
     return run("geo/units", unit=unit, grain=grain)
+
+
+def breadcrumb(st, run: QueryRunner, unit: str, scope: str, state_key: str) -> list[tuple[str, str]]:
+    """Buttons city → … → unit; a click on an ancestor inside the jurisdiction goes back up."""
+    crumbs = names_of(run, unit)
+    st.caption("当前层级")
+    cols = st.columns(len(crumbs))
+    for i, (code, label) in enumerate(crumbs):
+        allowed = code.startswith(scope) or not scope
+        if cols[i].button(label, key=f"{state_key}-crumb-{code}", disabled=(code == unit or not allowed),
+                          width="stretch"):
+            st.session_state[state_key] = code
+            st.rerun()
+    return crumbs
+
+
+def as_of_from_link(st, span: dict, wanted: str | None) -> dt.date:
+    """The as-of date a link asks for, or the last day with data and a warning why not."""
+    if not wanted:
+        return span["last_day"]
+    try:
+        chosen = dt.date.fromisoformat(wanted)
+    except ValueError:
+        st.warning(f"日期“{wanted}”无法识别，已显示最近一天 {span['last_day']}。")
+        return span["last_day"]
+    if not span["first_day"] <= chosen <= span["last_day"]:
+        st.warning(f"{chosen} 不在数据范围（{span['first_day']} 至 {span['last_day']}）内，已显示最近一天 {span['last_day']}。")
+        return span["last_day"]
+    return chosen

@@ -109,3 +109,13 @@ SAMPLE_PURPOSES = {"mass": "全员核酸", "routine": "常态化自愿检测", "
 ROUND_ZONES = {"high": "封控区", "medium": "管控区", "": "其他区域"}
 
 LAB_STAGES = {"awaiting_receipt": "已采样待送达", "in_lab": "已送达待出结果"}
+
+APPEAL_TYPES = {"consultation": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议"}
+APPEAL_CHANNELS = {"hotline": "12345热线", "web": "网站", "wechat": "微信", "mayor_mailbox": "市长信箱"}
+# the closed loop of an appeal, step by step
+APPEAL_STEPS = {"received": "受理", "dispatched": "派单", "handled": "办理", "replied": "答复", "closed": "办结",
+                "rated": "评价"}
+APPEAL_STAGES = {"received": "已受理待派单", "dispatched": "已派单待办理", "handled": "已办理待答复",
+                 "replied": "已答复待办结"}
+
+HOTEL_WARNINGS = {"occupancy": "入住率超阈值", "past_release": "超期未解除隔离", "missing_test": "应检未检"}

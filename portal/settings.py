@@ -11,15 +11,25 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+APPEAL_LIMIT_DEFAULTS = {"consultation": 2, "help": 5, "complaint": 5, "report": 5, "suggestion": 10}
+
+
 @dataclass(frozen=True)
 class PortalSettings:
     """Named settings; each can be overridden by the environment variable in its comment."""
 
     pending_hours_a: int = 12  # EPI_PENDING_HOURS_A: results pending past this many hours
     pending_hours_b: int = 24  # EPI_PENDING_HOURS_B
-    # time limits per appeal type, calendar days (EPI_APPEAL_LIMITS="consultation=2,help=5,…")
-    appeal_limit_days: dict[str, int] = field(default_factory=lambda: {
-        "consultation": 2, "help": 5, "complaint": 5, "report": 5, "suggestion": 10})
+    # time limits per appeal type, in WORKING days (portal/workdays.py holds the 2022 calendar);
+    # EPI_APPEAL_LIMITS="consultation=2,help=5,…"
+    appeal_limit_days: dict[str, int] = field(default_factory=lambda: dict(APPEAL_LIMIT_DEFAULTS))
+    appeal_limits_error: str = ""  # why EPI_APPEAL_LIMITS could not be used (the defaults apply)
+    appeal_emergency_hours: int = 2  # an emergency appeal must be handled within this many hours
+    appeal_rising_days: int = 7  # a topic rises when today exceeds the mean of this many days before …
+    appeal_rising_ratio: float = 1.5  # … by this factor …
+    appeal_rising_min: int = 3  # … with at least this many appeals today
+    hotel_occupancy_warn_pct: int = 90  # EPI_HOTEL_OCCUPANCY_WARN_PCT: a hotel this full raises a warning
+    centralized_days: int = 7  # centralized quarantine of close contacts (9th edition: 7 days)
     trend_start: dt.date = dt.date(2022, 2, 10)
     # tracing (9th-edition protocol and Chengdu's 2021 companion rule)
     window_days: int = 4  # infectious window starts this many days before onset / sampling
@@ -63,18 +73,34 @@ class PortalSettings:
     forecast_row_cap: int = 5_000_000  # site-hours read for the forecast (every site, every hour of 35 days)
 
 
+def parse_appeal_limits(raw: str) -> dict[str, int]:
+    """"consultation=2,help=5" → the defaults with those types changed; ValueError with a
+    Chinese sentence when an item is not `type=whole number of working days (1–60)`."""
+    limits = dict(APPEAL_LIMIT_DEFAULTS)
+    for item in raw.split(","):
+        key, sep, days = (part.strip() for part in item.partition("="))
+        if not sep or key not in limits:
+            raise ValueError(f"EPI_APPEAL_LIMITS 中的“{item.strip()}”无法识别：应写成“类型=工作日数”，"
+                             f"类型为 {'、'.join(limits)} 之一，例如 consultation=2,help=5。")
+        if not days.isdigit() or not 1 <= int(days) <= 60:
+            raise ValueError(f"EPI_APPEAL_LIMITS 中 {key} 的时限“{days}”无效：应为 1 至 60 的整数（工作日）。")
+        limits[key] = int(days)
+    return limits
+
+
 def load_portal_settings() -> PortalSettings:
-    limits = PortalSettings().appeal_limit_days
-    raw = os.environ.get("EPI_APPEAL_LIMITS", "")
-    if raw:
-        limits = dict(limits)
-        for item in raw.split(","):
-            key, _, days = item.partition("=")
-            limits[key.strip()] = int(days)
+    limits, error = dict(APPEAL_LIMIT_DEFAULTS), ""
+    if raw := os.environ.get("EPI_APPEAL_LIMITS", "").strip():
+        try:
+            limits = parse_appeal_limits(raw)
+        except ValueError as exc:
+            error = str(exc)
     return PortalSettings(
         pending_hours_a=_int("EPI_PENDING_HOURS_A", 12),
         pending_hours_b=_int("EPI_PENDING_HOURS_B", 24),
         appeal_limit_days=limits,
+        appeal_limits_error=error,
+        hotel_occupancy_warn_pct=_int("EPI_HOTEL_OCCUPANCY_WARN_PCT", 90),
         cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
         zone_lift_days=_int("EPI_ZONE_LIFT_DAYS", 7),
         feed_stale_hours=_int("EPI_FEED_STALE_HOURS", 24),

@@ -1,0 +1,121 @@
+"""涉疫诉求: volumes by day, channel, type and topic; the handling closed loop with time per
+step; overdue against working-day limits; rising topics; satisfaction; drill-down city →
+district → street → community."""
+
+import datetime as dt
+
+import plotly.express as px
+import streamlit as st
+
+from portal import appeals, cockpit, drill, ui
+from portal.data import page_context
+from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS
+
+identity, settings, span, run = page_context()
+
+st.title("涉疫诉求")
+if settings.appeal_limits_error:
+    st.error(f"{settings.appeal_limits_error} 办理时限设置有误，超期统计无法计算；请改正后重启平台。")
+    st.stop()
+
+params = st.query_params
+if "appeals_as_of" not in st.session_state:
+    st.session_state["appeals_as_of"] = drill.as_of_from_link(st, span, params.get("date"))
+if "appeals_unit" not in st.session_state:
+    st.session_state["appeals_unit"] = params.get("unit", drill.start_unit(identity.scope))
+try:
+    unit = drill.check(run, st.session_state["appeals_unit"], identity.scope)
+except drill.UnknownUnit as exc:
+    st.error(f"{exc} 已返回{'全市' if not identity.scope else '管辖区'}。")
+    unit = st.session_state["appeals_unit"] = drill.start_unit(identity.scope)
+
+top = st.columns([1, 1, 3])
+as_of = top[0].date_input("统计日期（截至当日24时）", key="appeals_as_of",
+                          min_value=span["first_day"], max_value=span["last_day"])
+window = top[1].selectbox("统计区间", [1, 7, 14, 30], index=1, format_func=lambda d: f"近{d}日" if d > 1 else "当日")
+with top[2]:
+    crumbs = drill.breadcrumb(st, run, unit, identity.scope, "appeals_unit")
+st.query_params.update({"unit": unit, "date": as_of.isoformat()})
+date_from = as_of - dt.timedelta(days=window - 1)
+here = crumbs[-1][1]
+st.subheader(f"{here} · {date_from:%m月%d日}至{as_of:%m月%d日}受理的诉求")
+
+grain = cockpit.CHILD_GRAIN[len(unit)]
+rows = appeals.handling(run, settings, unit, grain, date_from, as_of)
+total = appeals.totals(rows)
+mean, share, stars = appeals.satisfaction(total)
+ui.phone_friendly_kpis()
+with st.container(key="kpis"):
+    c = st.columns(5)
+    c[0].metric("受理（件）", ui.fmt(total["received"]), border=True)
+    c[1].metric("已办结（件）", ui.fmt(total["closed"]), border=True)
+    c[2].metric("超期未办结（件）", ui.fmt(total["overdue"]), border=True,
+                help="截至当日24时仍未办结、已过类型时限（按工作日计）的诉求，不限受理日期")
+    c[3].metric("紧急超时（件）", ui.fmt(total["emergencies_late"]), border=True,
+                help=f"{settings.appeal_emergency_hours}小时内未处置的紧急诉求；区间内紧急诉求 {ui.fmt(total['emergencies'])} 件")
+    c[4].metric("满意率（%）", ui.fmt(share, "%"), border=True, help="评价4星及以上的占比")
+ui.computed_note(run.computed_at.get("appeals/handling_by_unit"))
+
+loop_tab, overdue_tab, volume_tab, rating_tab = st.tabs(["办理闭环", "超期预警", "诉求量与话题", "满意度"])
+with loop_tab:
+    st.markdown("##### 受理 → 派单 → 办理 → 答复 → 办结 → 评价（截至当日24时）")
+    steps = appeals.funnel(total)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(px.funnel(steps, x="件数", y="环节", title="各环节件数（件）"), width="stretch")
+    with right:
+        ui.table(steps, hide_index=True, width="stretch")
+        st.caption("本环节平均用时：从上一环节到本环节的平均小时数，只计已到达本环节的诉求。")
+
+with overdue_tab:
+    limits = "、".join(f"{APPEAL_TYPES[k]}{v}个工作日" for k, v in settings.appeal_limit_days.items())
+    st.caption(f"时限按工作日计（含2022年法定节假日与调休上班日），自受理次一工作日起算：{limits}；"
+               f"紧急诉求须在{settings.appeal_emergency_hours}小时内处置。")
+    ui.table(appeals.by_type(rows, settings), hide_index=True, width="stretch")
+    late = run("appeals/overdue_list", unit=unit, as_of=as_of, **appeals.limit_params(settings, as_of))
+    st.markdown(f"##### 超期未办结诉求（{len(late):,} 件）")
+    if late.empty:
+        st.success("没有超期未办结的诉求。")
+    else:
+        shown = late.assign(type=late["type"].map(APPEAL_TYPES), channel=late["channel"].map(APPEAL_CHANNELS),
+                            stage=late["stage"].map(APPEAL_STAGES)).rename(columns={
+            "appeal_id": "诉求编号", "type": "类型", "topic": "话题", "channel": "渠道", "community_code": "社区代码",
+            "received_at": "受理时间", "stage": "当前环节", "worked_days": "已用工作日", "limit_days": "时限（工作日）"})
+        shown = shown.drop(columns=["is_emergency"])
+        ui.table(shown, hide_index=True, width="stretch", height=ui.fit_height(shown))
+        ui.download_buttons(shown, f"超期诉求_{here}_{as_of}", "overdue")
+
+with volume_tab:
+    volume = run("appeals/volume_by_day", unit=unit,
+                 date_from=min(settings.trend_start, as_of - dt.timedelta(days=settings.appeal_rising_days)), as_of=as_of)
+    daily = volume.groupby("day", as_index=False)["appeals"].sum().rename(columns={"day": "日期", "appeals": "件"})
+    st.plotly_chart(px.bar(daily, x="日期", y="件", title=f"{here}每日受理涉疫诉求（件）"), width="stretch")
+    in_window = volume[volume["day"].astype(str) >= date_from.isoformat()]
+    c1, c2, c3 = st.columns(3)
+    for col, column, labels, title in ((c1, "channel", APPEAL_CHANNELS, "渠道"), (c2, "type", APPEAL_TYPES, "类型"),
+                                        (c3, "topic", None, "话题")):
+        part = appeals.volume_by(in_window, column, labels).rename(columns={column: title})
+        col.plotly_chart(px.bar(part, x="件数", y=title, orientation="h", title=f"按{title}（件）"), width="stretch")
+    rising = appeals.rising_topics(volume, as_of, settings)
+    st.markdown(f"##### 当日上升话题（当日≥{settings.appeal_rising_min}件且≥前{settings.appeal_rising_days}日"
+                f"日均的{settings.appeal_rising_ratio}倍）")
+    if rising.empty:
+        st.info("当日没有明显上升的话题。")
+    else:
+        ui.table(rising, hide_index=True, width="stretch")
+
+with rating_tab:
+    st.markdown(f"##### 评价 {ui.fmt(total['rated'])} 件 · 平均 {mean if mean is not None else '—'} 星")
+    st.plotly_chart(px.bar(stars, x="评价", y="件数", title="评价分布（件）"), width="stretch")
+
+if len(unit) < 12:
+    kids = drill.children(run, unit, grain)
+    names = dict(zip(kids["unit_code"], kids["name"]))
+    st.markdown(f"#### 下辖{LEVELS[grain]}")
+    table = appeals.by_unit(rows, names)
+    ui.table(table, hide_index=True, width="stretch", height=ui.fit_height(table, 740))
+    ui.download_buttons(table, f"涉疫诉求_{here}_{as_of}", "units")
+    target = st.selectbox(f"下钻到{LEVELS[grain]}", list(names), index=None, placeholder="请选择…",
+                          format_func=names.get, key=f"appeals-drill-{unit}")
+    if target:
+        st.session_state["appeals_unit"] = target
+        st.rerun()
