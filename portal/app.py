@@ -36,6 +36,8 @@ else:
         st.Page(str(ROOT / "pages" / "mass_testing.py"), title="核酸采样调度", icon=":material/biotech:"),
         st.Page(str(ROOT / "pages" / "testing_progress.py"), title="采样进度与检测", icon=":material/science:"),
         st.Page(str(ROOT / "pages" / "public_queue.py"), title="采样点排队查询", icon=":material/schedule:"),
+        st.Page(str(ROOT / "pages" / "screening.py"), title="排查专题", icon=":material/fact_check:"),
+        st.Page(str(ROOT / "pages" / "person_file.py"), title="一人一档", icon=":material/badge:"),
         st.Page(str(ROOT / "pages" / "sources.py"), title="数据来源", icon=":material/database:"),
     ]
     with st.sidebar:
