@@ -57,8 +57,11 @@ with verify_tab:
     else:
         topic_v = st.selectbox("专题", list(names), format_func=lambda t: f"{t} · {names[t]}", key="sc-v-topic")
         recs = screening.group_records(run.live("screening/topic_records", topic_id=topic_v))
-        recs = recs[(recs["is_primary"] == 1) & recs["dispatched_at"].notna()].sort_values(["outcome", "record_id"],
-                                                                                            ascending=[False, True])
+        # a fixed order, so the chosen record stays chosen after its outcome is saved
+        recs = recs[(recs["is_primary"] == 1) & recs["dispatched_at"].notna()].sort_values("record_id")
+        if "sc-result" in st.session_state:
+            shown_ok, text = st.session_state.pop("sc-result")
+            (st.success if shown_ok else st.info)(text)
         if recs.empty:
             st.info("该专题在您的管辖范围内没有已下发的记录。")
         else:
@@ -73,13 +76,15 @@ with verify_tab:
             key = st.session_state.setdefault("sc-key", screening.new_key())
             if sent:
                 try:
-                    result = screening.record_outcome(identity, record_id, outcome, note, key)
+                    result = screening.record_outcome(identity, record_id, outcome, note, key,
+                                                      settings.duplicate_window_s)
                 except screening.OutcomeRefused as exc:
                     st.error(str(exc))
                 else:
                     st.session_state["sc-key"] = screening.new_key()
+                    st.session_state["sc-result"] = (result.stored, result.message)
                     forget_live()
-                    (st.success if result.stored else st.info)(result.message)
+                    st.rerun()  # the list and the progress show the new outcome at once
 
 with progress_tab:
     progress = run.live("screening/progress_by_topic_district")

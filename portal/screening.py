@@ -90,9 +90,11 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, key: str) -> OutcomeResult:
+def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, key: str,
+                   resend_window_s: int = 60) -> OutcomeResult:
     """Check and append one verification outcome; raise OutcomeRefused (nothing written) when
-    the operator may not record it."""
+    the operator may not record it. The same outcome, note and operator again within
+    resend_window_s is a resend and is not stored twice."""
     if identity.role != "district_operator" or not identity.scope:
         raise OutcomeRefused("只有区县工作人员可以登记本辖区的核查结果。")
     if outcome not in OUTCOMES_TO_RECORD:
@@ -110,6 +112,11 @@ def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, 
         raise OutcomeRefused(f"排查记录 {record_id} 属于 {rec['community_code']}，不在您的管辖范围（{identity.scope}）内，"
                              "不能登记核查结果；请转交所属区县。")
     if registry.run("screening/outcome_by_key", identity.scope, outcome_key=key).shape[0]:
+        return OutcomeResult(False, "这条核查结果已经收到，重复提交不会重复记录。")
+    # the same outcome sent again under a new key (a second click after the first was saved)
+    last = registry.run("screening/outcomes_of_record", identity.scope, record_id=int(record_id)).head(1)
+    if not last.empty and last.iloc[0]["age_s"] <= resend_window_s and (
+            last.iloc[0][["outcome", "operator", "note"]].tolist() == [outcome, identity.name, note]):
         return OutcomeResult(False, "这条核查结果已经收到，重复提交不会重复记录。")
     escalated = int(outcome in ESCALATED)
     registry.execute("screening/add_outcome", identity.scope, outcome_key=key, record_id=int(record_id),

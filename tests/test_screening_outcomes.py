@@ -64,3 +64,14 @@ def test_a_note_too_long_or_a_missing_key_is_refused(tiny_warehouse, fixture_top
         screening.record_outcome(OPERATOR, BASE + 1, "verified", "长" * 201, screening.new_key())
     with pytest.raises(screening.OutcomeRefused, match="提交编号"):
         screening.record_outcome(OPERATOR, BASE + 1, "verified", "", "")
+
+
+def test_the_same_outcome_sent_again_under_a_new_key_is_a_resend(tiny_warehouse, wh, fixture_topic):  # noqa: F811
+    first = screening.record_outcome(OPERATOR, BASE + 7, "verified", "已电话确认", screening.new_key())
+    again = screening.record_outcome(OPERATOR, BASE + 7, "verified", "已电话确认", screening.new_key())
+    assert first.stored and not again.stored
+    assert wh.scalar("SELECT count() FROM epi.screening_outcome WHERE record_id = {r:UInt64}", {"r": BASE + 7}) == 1
+    # outside the resend window the same words are a new outcome
+    later = screening.record_outcome(OPERATOR, BASE + 7, "verified", "已电话确认", screening.new_key(), resend_window_s=-1)
+    assert later.stored
+    assert wh.scalar("SELECT count() FROM epi.screening_outcome WHERE record_id = {r:UInt64}", {"r": BASE + 7}) == 2
