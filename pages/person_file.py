@@ -24,6 +24,7 @@ if asked:
         st.error(str(exc))
     else:
         st.session_state["pf-found"] = (wanted, found)
+        st.session_state["pf-search-no"] = st.session_state.get("pf-search-no", 0) + 1
 
 if "pf-found" not in st.session_state:
     st.caption("按身份证号码（自动校验校验位，支持 15 位旧号码）、手机号码（可带 +86、空格）或姓名精确查询；结果脱敏显示。")
@@ -46,10 +47,11 @@ if basics.empty:
     st.stop()
 b = basics.iloc[0]
 events = run.live("person/timeline", person_id=person_id)
-seen = st.session_state.setdefault("pf-audited", set())
-if person_id not in seen:
+# one audit row per file opened from a search; reruns of the same view (a filter) add none
+opened = (st.session_state.get("pf-search-no", 0), person_id)
+if st.session_state.get("pf-audited") != opened:
     person_file.record_view(identity, person_id, f"search by {wanted.kind}")
-    seen.add(person_id)
+    st.session_state["pf-audited"] = opened
 
 st.subheader(f"{mask_name(b['person_name'])} 的档案")
 c1, c2, c3 = st.columns(3)

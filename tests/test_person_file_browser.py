@@ -84,6 +84,7 @@ def test_screening_records_and_a_person_file_in_the_browser(tiny_warehouse, wh, 
     page.get_by_role("button", name="查询").click()
     page.get_by_text("按手机号码找到 1 人").wait_for(timeout=90_000)
     page.get_by_role("heading", name="的档案").wait_for(timeout=90_000)
+    page.get_by_role("heading", name="时间线").wait_for(timeout=90_000)
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert f"{person.id_number[:6]}********{person.id_number[-4:]}" in main
     assert person.id_number not in main and person.phone not in main

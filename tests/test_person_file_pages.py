@@ -57,3 +57,13 @@ def test_an_operator_does_not_find_a_person_of_another_district(tiny_warehouse, 
     assert not at.exception
     assert "您的管辖范围内没有身份证号码为" in at.warning[0].value
     assert audit.recent("person_file_view").empty
+
+
+def test_a_filter_adds_no_audit_row_and_a_new_search_does(tiny_warehouse, wh):
+    number = wh.scalar("SELECT id_number FROM epi.person WHERE startsWith(community_code, '510104') "
+                       "ORDER BY person_id LIMIT 1")
+    at = search(Identity("测试", "analyst", ""), number)
+    at.multiselect(key="pf-kinds").set_value(["vaccination"]).run()
+    assert not at.exception and len(audit.recent("person_file_view")) == 1
+    [b for b in at.button if b.label == "查询"][0].click().run()
+    assert len(audit.recent("person_file_view")) == 2
