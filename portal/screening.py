@@ -53,8 +53,9 @@ def _keys(row) -> list[str]:
 
 
 def group_records(records: pd.DataFrame) -> pd.DataFrame:
-    """The records with `group_no` (1, 2, … per topic, in record order) and `group_size`; the
-    rows are the input rows, none dropped, none merged."""
+    """The records with `group_no` (1, 2, … per topic, in record order), `group_size` and the
+    person the group matched (`group_person_id`); the rows are the input rows, none dropped,
+    none merged."""
     parent: dict[int, int] = {}
 
     def find(i: int) -> int:
@@ -82,6 +83,14 @@ def group_records(records: pd.DataFrame) -> pd.DataFrame:
     numbering = out[first].groupby("topic_id").cumcount() + 1
     out["group_no"] = out["_root"].map(dict(zip(out.loc[first, "_root"], numbering))).astype("int64")
     out["group_size"] = out.groupby("_root")["_root"].transform("size").astype("int64")
+    # a record the registry did not match itself (a 15-digit or full-width ID) is completed from
+    # the person its group matched
+    matched = out["person_id"].where(out["person_id"] != 0)
+    out["group_person_id"] = matched.groupby(out["_root"]).transform("max").fillna(0).astype("int64")
+    for col in ("id_number", "person_name", "phone", "health_code"):
+        if col in out:
+            known = out[col].where(out[col].notna() & (out[col] != ""))
+            out[col] = known.groupby(out["_root"]).transform("first").fillna(out[col])
     return out.drop(columns="_root")
 
 
@@ -156,7 +165,7 @@ def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
         "姓名（原始）": g["raw_name"].map(mask_name),
         "身份证号码（原始）": g["raw_id_number"].map(lambda v: mask_id(normalise_id(v) or v.strip()) if v else "（空）"),
         "手机号码（原始）": g["raw_phone"].map(lambda v: mask_phone(v) if v else "（空）"),
-        "匹配人员编号": g["person_id"].astype("int64"),
+        "匹配人员编号": g["group_person_id"],
         "补全身份证号码": g["id_number"].fillna("").map(mask_id),
         "补全手机号码": g["phone"].fillna("").map(mask_phone),
         "健康码": g["health_code"].fillna("").map(HEALTH_CODES),

@@ -69,7 +69,13 @@ def test_hand_made_duplicates_group_and_the_near_misses_stay_apart(tiny_warehous
     assert _groups(shown) == {frozenset({1, 2, 3, 4, 5, 10}), frozenset({6, 7}), frozenset({8}), frozenset({9})}
     assert shown.set_index("record_id").loc[BASE + 1, "group_size"] == 6
     # completion from the registry for the one record matched upstream
-    assert shown.set_index("record_id").loc[BASE + 10, "id_number"] == fixture_topic["a"].id_number
+    by_id = shown.set_index("record_id")
+    assert by_id.loc[BASE + 10, "id_number"] == fixture_topic["a"].id_number
+    # the 15-digit and full-width records are completed from the person their group matched
+    a = fixture_topic["a"]
+    assert by_id.loc[[BASE + 4, BASE + 5], "id_number"].tolist() == [a.id_number] * 2
+    assert by_id.loc[[BASE + n for n in (1, 2, 3, 4, 5, 10)], "group_person_id"].tolist() == [int(a.person_id)] * 6
+    assert by_id.loc[[BASE + n for n in (6, 7, 8, 9)], "group_person_id"].tolist() == [0] * 4
     # provenance stays on every row of the view
     view = screening.records_view(shown)
     assert len(view) == 10 and set(view["源行号"]) == set(range(1, 11))
