@@ -38,6 +38,8 @@ else:
         st.Page(str(ROOT / "pages" / "public_queue.py"), title="采样点排队查询", icon=":material/schedule:"),
         st.Page(str(ROOT / "pages" / "appeals.py"), title="涉疫诉求", icon=":material/support_agent:"),
         st.Page(str(ROOT / "pages" / "quarantine.py"), title="集中隔离点", icon=":material/hotel:"),
+        st.Page(str(ROOT / "pages" / "screening.py"), title="排查专题", icon=":material/fact_check:"),
+        st.Page(str(ROOT / "pages" / "person_file.py"), title="一人一档", icon=":material/badge:"),
         st.Page(str(ROOT / "pages" / "briefing.py"), title="每日简报", icon=":material/summarize:"),
         st.Page(str(ROOT / "pages" / "sources.py"), title="数据来源", icon=":material/database:"),
     ]

@@ -119,3 +119,15 @@ APPEAL_STAGES = {"received": "已受理待派单", "dispatched": "已派单待�
                  "replied": "已答复待办结"}
 
 HOTEL_WARNINGS = {"occupancy": "入住率超阈值", "past_release": "超期未解除隔离", "missing_test": "应检未检"}
+
+# screening topics (排查专题) and one person, one file (一人一档)
+SCREENING_OUTCOMES = {"pending": "待核查", "verified": "已核实", "unreachable": "无法联系", "uncooperative": "不配合"}
+HEALTH_CODES = {"green": "绿码", "yellow": "黄码", "red": "红码", "": "无记录"}
+SEARCH_KINDS = {"id_number": "身份证号码", "phone": "手机号码", "name": "姓名"}
+SPECIAL_FLAGS = {"aged_80_plus": "80岁以上", "pregnant": "孕产妇", "dialysis": "透析患者", "disabled": "残疾人",
+                 "infant": "婴幼儿", "is_owner": "房屋业主"}
+TIMELINE_KINDS = {
+    "vaccination": "疫苗接种", "health_code": "健康码", "screening": "风险排查", "contact": "密接判定",
+    "transfer": "转运", "control": "隔离管控", "sample": "核酸检测", "case": "病例", "trajectory": "行程轨迹",
+}
+SAMPLE_RESULTS = {"pending": "待出结果", "negative": "阴性", "positive": "阳性"}

@@ -52,7 +52,7 @@ class PortalSettings:
     congested_minutes: int = 50  # EPI_CONGESTED_MINUTES: … and this many or more is congested
     max_wait_minutes: int = 480  # a mark with a longer queue is refused as a typing error
     mark_fresh_minutes: int = 120  # a site lead's mark overrides the reports for this long
-    duplicate_window_s: int = 60  # the same mark by the same operator within this is a resend
+    duplicate_window_s: int = 60  # the same mark (or verification outcome) by the same operator within this is a resend
     live_refresh_s: int = 2  # EPI_LIVE_REFRESH_S: the command view re-reads the marks this often
     walk_circle_m: int = 1000  # 15-minute walking circle: a compound this far from a site is a gap
     people_per_site_max: int = 3000  # one sampling site per 2,000–3,000 residents

@@ -1,0 +1,104 @@
+"""Person search, the person file and the screening views timed at the scale in EPI_WAREHOUSE_URL.
+
+`python -m bench.person_file [--runs 5]`: each view as its page computes it (queries + the
+portal's Python), beside a naive equivalent in the same run, with the ratio; targets at demo
+are 100 ms for a search by ID and 500 ms for a view. Writes bench/results/person_file-<scale>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bench.timing import timed
+from portal import person_file, screening
+from queries import registry
+from warehouse import get_warehouse
+
+HERE = Path(__file__).parent
+FACT_TABLES = {"vaccination": "person_id", "health_code_change": "person_id", "screening_record": "person_id",
+               "contact_edge": "to_person_id", "transfer": "person_id", "control_episode": "person_id",
+               "sample": "person_id", "case_record": "person_id", "trajectory_point": "person_id"}
+
+
+def run(name, **p):
+    return registry.run(name, "", **p)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.person_file")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    wh = get_warehouse()
+    info = dict(wh.rows("SELECT key, argMax(value, updated_at) FROM epi.dataset_info GROUP BY key"))
+    persons = wh.scalar("SELECT count() FROM epi.person")
+    # the busiest person of the first topic: a close contact with screening records and transfers
+    pid = int(wh.scalar("SELECT to_person_id FROM epi.contact_edge WHERE to_person_id IN "
+                        "(SELECT person_id FROM epi.screening_record WHERE topic_id = 1) "
+                        "GROUP BY to_person_id ORDER BY count() DESC, to_person_id LIMIT 1"))
+    who = wh.query_df("SELECT id_number, phone, name FROM epi.person WHERE person_id = {p:UInt64}", {"p": pid}).iloc[0]
+    naive_index = (HERE / "sql" / "person_search_no_index.sql").read_text(encoding="utf-8")
+    naive_scan = (HERE / "sql" / "person_search_normalised_scan.sql").read_text(encoding="utf-8")
+    timed(lambda: run("screening/topics"), 1)  # open the tables once so the first view is not a cold start
+
+    def naive_file():
+        # every fact table read whole and filtered in pandas (table names are the fixed list above)
+        parts = {t: wh.query_df(f"SELECT * FROM epi.{t}", {}) for t in FACT_TABLES}
+        return {t: df[df[col] == pid] for (t, col), df in zip(FACT_TABLES.items(), parts.values())}
+
+    def naive_records():
+        records = wh.query_df("SELECT * FROM epi.screening_record", {})
+        people = wh.query_df("SELECT person_id, id_number, name, phone FROM epi.person", {})
+        mine = records[records["topic_id"] == 1].merge(people, on="person_id", how="left")
+        return mine
+
+    def naive_topics():
+        records = wh.query_df("SELECT topic_id, src_department, person_id, dispatched_at FROM epi.screening_record", {})
+        topics = wh.query_df("SELECT topic_id, name, departments FROM epi.screening_topic", {})
+        counts = records.groupby(["topic_id", "src_department"]).size().unstack(fill_value=0)
+        return topics.merge(counts, left_on="topic_id", right_index=True, how="left")
+
+    def naive_progress():
+        records = wh.query_df("SELECT topic_id, district_code, is_primary, dispatched_at, toString(outcome) AS outcome, "
+                              "escalated FROM epi.screening_record", {})
+        primary = records[records["is_primary"] == 1]
+        return primary.groupby(["topic_id", "district_code", "outcome"]).size().unstack(fill_value=0)
+
+    views = [
+        ("search by ID number", lambda: person_file.search(run, who.id_number.lower()),
+         lambda: wh.query_df(naive_index, {"scope": "", "id_number": who.id_number, "phone": "-"}), 100),
+        ("search by ID (normalised scan)", lambda: person_file.search(run, who.id_number.lower()),
+         lambda: wh.query_df(naive_scan, {"scope": "", "id_number": who.id_number}), 100),
+        ("search by phone", lambda: person_file.search(run, f"+86 {who.phone}"),
+         lambda: wh.query_df(naive_index, {"scope": "", "id_number": "-", "phone": who.phone}), 500),
+        ("search by name", lambda: person_file.search(run, who["name"]), None, 500),
+        ("person file (basics + timeline)",
+         lambda: (run("person/basics", person_id=pid), person_file.timeline(run("person/timeline", person_id=pid))),
+         naive_file, 500),
+        ("screening topics", lambda: run("screening/topics"), naive_topics, 500),
+        ("screening records of topic 1",
+         lambda: screening.records_view(screening.group_records(run("screening/topic_records", topic_id=1))),
+         naive_records, 500),
+        ("screening progress", lambda: run("screening/progress_by_topic_district"), naive_progress, 500),
+    ]
+    rows = []
+    print(f"scale={info.get('scale', '?')}  persons={persons:,}  person_id={pid}")
+    for label, fast, naive, target in views:
+        fast_ms, _ = timed(fast, args.runs)
+        naive_ms = timed(naive, max(1, args.runs // 2))[0] if naive else None
+        ratio = round(naive_ms / fast_ms, 1) if naive_ms else None
+        rows.append({"view": label, "ms": round(fast_ms, 1), "target_ms": target, "within_target": fast_ms <= target,
+                     "naive_ms": round(naive_ms, 1) if naive_ms else None, "ratio": ratio})
+        tail = f"naive {naive_ms:8.1f} ms  ratio {ratio:5.1f}x" if naive_ms else "(no naive baseline)"
+        print(f"{label:34s} {fast_ms:8.1f} ms  target {target:4d}  {tail}")
+    result = {"scale": info.get("scale", "?"), "persons": persons, "runs": args.runs, "views": rows}
+    out = HERE / "results" / f"person_file-{result['scale']}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0 if all(r["within_target"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

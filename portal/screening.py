@@ -1,0 +1,177 @@
+"""Screening topics (排查专题): duplicate groups over the records as sent, and the verification
+outcomes district operators record.
+
+排重不去重: grouping only labels records. Two records of a topic fall in one group when they were
+matched to the same person, carry the same valid ID number in any spelling (spaces, lower-case
+x, full-width digits, 15 or 18 digits), or the same name and the same mobile number; every source
+record stays a row of its group with its provenance. A record with a name alone (a look-alike
+with another phone and no ID) groups with nobody.
+
+An outcome is appended, never updated: the latest outcome of a record wins in the queries, and
+a submission carries a key so the same form sent twice is stored once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pandas as pd
+
+from portal import audit
+from portal.glossary import SCREENING_OUTCOMES
+from portal.matching import normalise_name, normalise_phone, valid_id
+from portal.session import Identity
+from portal.tracing import mask_name
+from queries import registry
+
+OUTCOMES_TO_RECORD = ("verified", "unreachable", "uncooperative")
+ESCALATED = ("unreachable", "uncooperative")
+
+
+class OutcomeRefused(ValueError):
+    """Why an outcome was not stored, in words for the operator."""
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    stored: bool  # False when the same submission had already been stored
+    message: str
+
+
+def _keys(row) -> list[str]:
+    keys = []
+    if int(row.person_id or 0):
+        keys.append(f"p:{int(row.person_id)}")
+    number = valid_id(str(row.raw_id_number or ""))
+    if number:
+        keys.append(f"i:{number}")
+    phone, name = normalise_phone(str(row.raw_phone or "")), normalise_name(str(row.raw_name or ""))
+    if phone and name:
+        keys.append(f"n:{name}|{phone}")
+    return keys
+
+
+def group_records(records: pd.DataFrame) -> pd.DataFrame:
+    """The records with `group_no` (1, 2, … per topic, in record order), `group_size` and the
+    person the group matched (`group_person_id`); the rows are the input rows, none dropped,
+    none merged."""
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[tuple, int] = {}
+    rows = list(records.itertuples(index=False))
+    for i, row in enumerate(rows):
+        parent[i] = i
+        for key in _keys(row):
+            k = (int(row.topic_id), key)
+            if k in owner:
+                a, b = find(owner[k]), find(i)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                owner[k] = i
+    roots = [find(i) for i in range(len(rows))]
+    out = records.copy()
+    out["_root"] = roots
+    first = out.groupby("_root").cumcount() == 0
+    numbering = out[first].groupby("topic_id").cumcount() + 1
+    out["group_no"] = out["_root"].map(dict(zip(out.loc[first, "_root"], numbering))).astype("int64")
+    out["group_size"] = out.groupby("_root")["_root"].transform("size").astype("int64")
+    # a record the registry did not match itself (a 15-digit or full-width ID) is completed from
+    # the person its group matched
+    matched = out["person_id"].where(out["person_id"] != 0)
+    out["group_person_id"] = matched.groupby(out["_root"]).transform("max").fillna(0).astype("int64")
+    for col in ("id_number", "person_name", "phone", "health_code"):
+        if col in out:
+            known = out[col].where(out[col].notna() & (out[col] != ""))
+            out[col] = known.groupby(out["_root"]).transform("first").fillna(out[col])
+    return out.drop(columns="_root")
+
+
+def new_key() -> str:
+    """A fresh idempotency key for one outcome form."""
+    return uuid.uuid4().hex
+
+
+def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, key: str,
+                   resend_window_s: int = 60) -> OutcomeResult:
+    """Check and append one verification outcome; raise OutcomeRefused (nothing written) when
+    the operator may not record it. The same outcome, note and operator again within
+    resend_window_s is a resend and is not stored twice."""
+    if identity.role != "district_operator" or not identity.scope:
+        raise OutcomeRefused("只有区县工作人员可以登记本辖区的核查结果。")
+    if outcome not in OUTCOMES_TO_RECORD:
+        raise OutcomeRefused(f"核查结果“{outcome}”无法识别：请选择已核实、无法联系或不配合。")
+    if not key:
+        raise OutcomeRefused("核查结果缺少提交编号，请刷新页面后重新提交。")
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise OutcomeRefused("备注不超过 200 字。")
+    found = registry.run("screening/record_by_id", "", record_id=int(record_id))
+    if found.empty:
+        raise OutcomeRefused(f"排查记录 {record_id} 不存在，请从列表中选择。")
+    rec = found.iloc[0]
+    if not str(rec["community_code"]).startswith(identity.scope):
+        raise OutcomeRefused(f"排查记录 {record_id} 属于 {rec['community_code']}，不在您的管辖范围（{identity.scope}）内，"
+                             "不能登记核查结果；请转交所属区县。")
+    if registry.run("screening/outcome_by_key", identity.scope, outcome_key=key).shape[0]:
+        return OutcomeResult(False, "这条核查结果已经收到，重复提交不会重复记录。")
+    # the same outcome sent again under a new key (a second click after the first was saved)
+    last = registry.run("screening/outcomes_of_record", identity.scope, record_id=int(record_id)).head(1)
+    if not last.empty and last.iloc[0]["age_s"] <= resend_window_s and (
+            last.iloc[0][["outcome", "operator", "note"]].tolist() == [outcome, identity.name, note]):
+        return OutcomeResult(False, "这条核查结果已经收到，重复提交不会重复记录。")
+    escalated = int(outcome in ESCALATED)
+    registry.execute("screening/add_outcome", identity.scope, outcome_key=key, record_id=int(record_id),
+                     outcome=outcome, escalated=escalated, operator=identity.name,
+                     operator_scope=identity.scope, note=note)
+    if registry.run("screening/outcome_by_key", identity.scope, outcome_key=key).empty:
+        raise OutcomeRefused("核查结果未能保存，请稍后重试。")
+    audit.record("screening_outcome", identity, subject=f"screening_record:{int(record_id)}",
+                 detail=f"{outcome}{' escalated' if escalated else ''}")
+    tail = "，已转流调组跟进" if escalated else ""
+    return OutcomeResult(True, f"已登记记录 {record_id}：{SCREENING_OUTCOMES[outcome]}{tail}。")
+
+
+def progress_table(progress: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Per topic × district: groups dispatched and their state, with the share verified."""
+    out = progress.assign(district=progress["district_code"].map(lambda c: names.get(c, c)))
+    done = out["verified"] + out["unreachable"] + out["uncooperative"]
+    out["rate"] = (done / out["dispatched"].where(out["dispatched"] > 0)).mul(100).round(1).fillna(0.0)
+    return out
+
+
+def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
+    """Every source record as shown: its group, identity as sent (masked), the person it was
+    matched to and completed from, dispatch, outcome and provenance."""
+    from portal.glossary import HEALTH_CODES
+    from portal.matching import mask_id, mask_phone, normalise_id
+    from warehouse.departments import DEPARTMENTS
+
+    depts = dict(DEPARTMENTS)
+    g = grouped.sort_values(["group_no", "is_primary", "record_id"], ascending=[True, False, True])
+    return pd.DataFrame({
+        "组号": g["group_no"],
+        "组内记录": g["group_size"],
+        "重复": g["group_size"].map(lambda n: "重复" if n > 1 else ""),
+        "下发记录": g["is_primary"].map({1: "是", 0: ""}),
+        "记录编号": g["record_id"].astype("int64"),
+        "姓名（原始）": g["raw_name"].map(mask_name),
+        "身份证号码（原始）": g["raw_id_number"].map(lambda v: mask_id(normalise_id(v) or v.strip()) if v else "（空）"),
+        "手机号码（原始）": g["raw_phone"].map(lambda v: mask_phone(v) if v else "（空）"),
+        "匹配人员编号": g["group_person_id"],
+        "补全身份证号码": g["id_number"].fillna("").map(mask_id),
+        "补全手机号码": g["phone"].fillna("").map(mask_phone),
+        "健康码": g["health_code"].fillna("").map(HEALTH_CODES),
+        "街道": g["street_name"], "社区": g["community_name"],
+        "下发时间": g["dispatched_at"], "核查结果": g["outcome"].map(SCREENING_OUTCOMES),
+        "转流调": g["escalated"].map({1: "是", 0: ""}), "核查时间": g["verified_at"],
+        "来源部门": g["src_department"].map(lambda c: depts.get(c, c)), "业务类别": g["src_category"],
+        "批次": g["batch_id"], "源行号": g["source_row"].astype("int64"),
+    })
