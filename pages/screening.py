@@ -44,6 +44,19 @@ with records_tab:
         c1.metric("来源记录（条，全部保留）", f"{len(grouped):,}", border=True)
         c2.metric("排重后人员（组）", f"{grouped['group_no'].nunique():,}", border=True)
         c3.metric("有重复来源的组", f"{dup['group_no'].nunique():,}", border=True)
+        ready, homeless = screening.undispatched(identity.scope, topic)
+        if ready or homeless:
+            note = f"（另有 {homeless} 人无居住地，无法下发，需先补全）" if homeless else ""
+            if identity.role in screening.DISPATCHERS and ready:
+                if st.button(f"下发到所在街道核查：{ready:,} 人{note}", key="sc-dispatch", type="primary"):
+                    sent = screening.dispatch(identity, topic)
+                    forget_live()
+                    st.session_state["sc-dispatched"] = f"已下发 {sent:,} 人到所在街道核查。"
+                    st.rerun()
+            else:
+                st.caption(f"尚未下发 {ready:,} 人{note}，由指挥部下发。")
+        if "sc-dispatched" in st.session_state:
+            st.success(st.session_state.pop("sc-dispatched"))
         table = screening.records_view(grouped)
         st.caption("排重不去重：同一人的多条来源记录归为一组、标记重复，全部保留并注明来源部门、批次与源行号；"
                    "每组的下发记录派往所在街道核查。")

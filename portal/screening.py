@@ -139,6 +139,34 @@ def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, 
     return OutcomeResult(True, f"已登记记录 {record_id}：{SCREENING_OUTCOMES[outcome]}{tail}。")
 
 
+DISPATCHERS = ("leadership", "analyst")
+
+
+class DispatchRefused(ValueError):
+    """Why a topic was not dispatched, in words for the command centre."""
+
+
+def undispatched(scope: str, topic_id: int) -> tuple[int, int]:
+    """(records ready to dispatch, records without a residence) of a topic, read fresh."""
+    row = registry.run("screening/undispatched", scope, topic_id=int(topic_id)).iloc[0]
+    return int(row["ready"]), int(row["no_residence"])
+
+
+def dispatch(identity: Identity, topic_id: int) -> int:
+    """Dispatch every primary record of the topic not yet dispatched to the street of its
+    residence, in one statement; returns how many were dispatched (0 when none were left)."""
+    if identity.role not in DISPATCHERS:
+        raise DispatchRefused("下发由指挥部（领导、数据分析员）进行；区县工作人员登记核查结果。")
+    ready, _ = undispatched(identity.scope, topic_id)
+    if ready == 0:
+        return 0
+    registry.execute("screening/dispatch_topic", identity.scope, topic_id=int(topic_id), dispatcher=identity.name)
+    left, _ = undispatched(identity.scope, topic_id)
+    audit.record("screening_dispatch", identity, subject=f"screening_topic:{int(topic_id)}",
+                 detail=f"{ready - left} records")
+    return ready - left
+
+
 def progress_table(progress: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Per topic × district: groups dispatched and their state, with the share verified."""
     out = progress.assign(district=progress["district_code"].map(lambda c: names.get(c, c)))

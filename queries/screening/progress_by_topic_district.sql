@@ -13,7 +13,8 @@ SELECT
     toUInt64(countIf(esc = 1)) AS escalated
 FROM
 (
-    SELECT r.topic_id AS topic_id, r.district_code AS district_code, r.dispatched_at AS dispatched_at,
+    SELECT r.topic_id AS topic_id, r.district_code AS district_code,
+           if(dd.record_id = 0, r.dispatched_at, toNullable(toDateTime(dd.at, 'Asia/Shanghai'))) AS dispatched_at,
            if(o.record_id = 0, toString(r.outcome), o.outcome) AS cur,
            if(o.record_id = 0, r.escalated, o.escalated) AS esc
     FROM epi.screening_record AS r
@@ -24,6 +25,10 @@ FROM
         WHERE startsWith(community_code, {scope:String})
         GROUP BY record_id
     ) AS o ON o.record_id = r.record_id
+    LEFT JOIN
+    (
+        SELECT record_id, min(dispatched_at) AS at FROM epi.screening_dispatch GROUP BY record_id
+    ) AS dd ON dd.record_id = r.record_id
     WHERE r.is_primary = 1 AND startsWith(r.community_code, {scope:String})
 ) AS r
 INNER JOIN epi.screening_topic AS t ON t.topic_id = r.topic_id

@@ -1,7 +1,7 @@
 -- Every source record of one topic in the caller's jurisdiction (none dropped, duplicates
 -- included), completed from the person registry and the latest health-code colour, with its
 -- provenance and its current outcome (the latest recorded in the portal, else the one it came
--- with). A record the source left unmatched is matched here by its ID number as written, up to
+-- with); dispatched when seeded so or dispatched from the portal. A record the source left unmatched is matched here by its ID number as written, up to
 -- spaces, dashes and the case of x.
 -- grain: source record; params: scope String, topic_id UInt16
 SELECT
@@ -14,7 +14,7 @@ SELECT
     r.community_code AS community_code, s.name AS street_name, c.name AS community_name,
     p.id_number AS id_number, p.name AS person_name, p.phone AS phone,
     ifNull(h.color, '') AS health_code,
-    r.dispatched_at AS dispatched_at,
+    if(dd.record_id = 0, r.dispatched_at, toNullable(toDateTime(dd.at, 'Asia/Shanghai'))) AS dispatched_at,
     if(o.record_id = 0, r.verified_at, toDateTime(o.at, 'Asia/Shanghai')) AS verified_at,
     if(o.record_id = 0, toString(r.outcome), o.outcome) AS outcome,
     if(o.record_id = 0, r.escalated, o.escalated) AS escalated,
@@ -55,6 +55,10 @@ LEFT JOIN
     WHERE topic_id = {topic_id:UInt16}
     GROUP BY record_id
 ) AS o ON o.record_id = r.record_id
+LEFT JOIN
+(
+    SELECT record_id, min(dispatched_at) AS at FROM epi.screening_dispatch GROUP BY record_id
+) AS dd ON dd.record_id = r.record_id
 LEFT JOIN epi.street AS s ON s.code = substring(r.community_code, 1, 9)
 LEFT JOIN epi.community AS c ON c.code = r.community_code
 ORDER BY r.record_id

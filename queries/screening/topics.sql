@@ -14,10 +14,12 @@ LEFT JOIN
            arrayStringConcat(arraySort(groupArray(concat(d, ':', toString(n)))), ',') AS by_department
     FROM
     (
-        SELECT topic_id, src_department AS d, toUInt64(count()) AS n, toUInt64(countIf(person_id != 0)) AS m,
-               toUInt64(countIf(dispatched_at IS NOT NULL)) AS dsp
-        FROM epi.screening_record
-        WHERE startsWith(community_code, {scope:String})
+        SELECT r.topic_id AS topic_id, r.src_department AS d, toUInt64(count()) AS n,
+               toUInt64(countIf(r.person_id != 0)) AS m,
+               toUInt64(countIf(r.dispatched_at IS NOT NULL OR dd.record_id != 0)) AS dsp
+        FROM epi.screening_record AS r
+        LEFT JOIN (SELECT DISTINCT record_id FROM epi.screening_dispatch) AS dd ON dd.record_id = r.record_id
+        WHERE startsWith(r.community_code, {scope:String})
         GROUP BY topic_id, d
     )
     GROUP BY topic_id
