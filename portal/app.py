@@ -23,26 +23,29 @@ except WarehouseError as exc:
     st.error(f"数据仓库不可用：{exc}")
     st.stop()
 
+
+
+def page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(str(ROOT / "pages" / file), title=title, icon=f":material/{icon}:", default=default)
+
+
 identity = session.current()
 if identity is None:
-    pages = [st.Page(str(ROOT / "pages" / "sign_in.py"), title="登录", icon=":material/login:", default=True)]
-    pages.append(st.Page(str(ROOT / "pages" / "public_queue.py"), title="采样点排队查询", icon=":material/schedule:"))
+    pages = [page("sign_in.py", "登录", "login", default=True), page("public_queue.py", "采样点排队查询", "schedule")]
 else:
-    pages = [
-        st.Page(str(ROOT / "pages" / "cockpit.py"), title="指挥总览", icon=":material/monitoring:", default=True),
-        st.Page(str(ROOT / "pages" / "trajectories.py"), title="轨迹与伴随", icon=":material/route:"),
-        st.Page(str(ROOT / "pages" / "contacts.py"), title="密接追踪", icon=":material/account_tree:"),
-        st.Page(str(ROOT / "pages" / "zones.py"), title="风险区划定", icon=":material/pentagon:"),
-        st.Page(str(ROOT / "pages" / "mass_testing.py"), title="核酸采样调度", icon=":material/biotech:"),
-        st.Page(str(ROOT / "pages" / "testing_progress.py"), title="采样进度与检测", icon=":material/science:"),
-        st.Page(str(ROOT / "pages" / "public_queue.py"), title="采样点排队查询", icon=":material/schedule:"),
-        st.Page(str(ROOT / "pages" / "appeals.py"), title="涉疫诉求", icon=":material/support_agent:"),
-        st.Page(str(ROOT / "pages" / "quarantine.py"), title="集中隔离点", icon=":material/hotel:"),
-        st.Page(str(ROOT / "pages" / "screening.py"), title="排查专题", icon=":material/fact_check:"),
-        st.Page(str(ROOT / "pages" / "person_file.py"), title="一人一档", icon=":material/badge:"),
-        st.Page(str(ROOT / "pages" / "briefing.py"), title="每日简报", icon=":material/summarize:"),
-        st.Page(str(ROOT / "pages" / "sources.py"), title="数据来源", icon=":material/database:"),
-    ]
+    # grouped by line of work; every page stays listed (expanded), there are more than twelve
+    pages = {
+        "指挥": [page("cockpit.py", "指挥总览", "monitoring", default=True),
+                 page("briefing.py", "每日简报", "summarize")],
+        "流调溯源": [page("trajectories.py", "轨迹与伴随", "route"), page("contacts.py", "密接追踪", "account_tree"),
+                 page("screening.py", "排查专题", "fact_check"), page("person_file.py", "一人一档", "badge")],
+        "风险区与管控": [page("zones.py", "风险区划定", "pentagon"), page("quarantine.py", "集中隔离点", "hotel"),
+                   page("appeals.py", "涉疫诉求", "support_agent")],
+        "核酸检测": [page("mass_testing.py", "核酸采样调度", "biotech"),
+                 page("testing_progress.py", "采样进度与检测", "science"),
+                 page("public_queue.py", "采样点排队查询", "schedule")],
+        "数据": [page("sources.py", "数据来源", "database")],
+    }
     with st.sidebar:
         st.markdown(f"**{identity.name}** · {identity.role_label}")
         if identity.scope:
@@ -51,4 +54,4 @@ else:
             session.sign_out()
             st.rerun()
 
-st.navigation(pages).run()
+st.navigation(pages, expanded=True).run()
