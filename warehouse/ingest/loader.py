@@ -221,11 +221,11 @@ class Loader:
 
     def _clear_chunk(self, table: str, batch_id: str, first: int, last: int) -> None:
         """Delete what a killed load wrote of this chunk before its record was kept."""
-        params = {"b": batch_id, "lo": first, "hi": last}
+        where = "batch_id = {b:String} AND {col:Identifier} BETWEEN {lo:UInt64} AND {hi:UInt64}"
         for name, row_col in ((table, "source_row"), ("rejected_row", "row_number")):
-            where = f"batch_id = {{b:String}} AND {row_col} BETWEEN {{lo:UInt64}} AND {{hi:UInt64}}"
-            if self.wh.scalar(f"SELECT count() FROM epi.{name} WHERE {where}", params):
-                self.wh.command(f"DELETE FROM epi.{name} WHERE {where}", params)
+            params = {"t": name, "col": row_col, "b": batch_id, "lo": first, "hi": last}
+            if self.wh.scalar("SELECT count() FROM epi.{t:Identifier} WHERE " + where, params):
+                self.wh.command("DELETE FROM epi.{t:Identifier} WHERE " + where, params)
 
     def _bump_data_version(self, batch_id: str) -> None:
         """The portal keys its cache on the data version: a load must not be served stale figures."""
