@@ -4,15 +4,11 @@ driven by Playwright, figures read off the screen and compared with the query re
 import datetime as dt
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SEED
+from portal_server import seed_tiny, serve
 
 from portal import cockpit, tracing
 from portal.settings import PortalSettings
@@ -26,38 +22,14 @@ LAST_DAY = dt.date(2022, 3, 20)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A portal server on its own warehouse folder, seeded like the session's (same seed)."""
     folder = tmp_path_factory.mktemp("server") / "data"
     env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{folder}"}
-    subprocess.run([sys.executable, "-m", "seed", "--scale", "tiny", "--seed", str(TEST_SEED)],
-                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    seed_tiny(env)
+    with serve(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

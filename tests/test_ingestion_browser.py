@@ -4,14 +4,12 @@ which two department files were loaded with the CLI; the figures on screen match
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SEED
 from ingestion_files import FIRST_TEST_PERSON, PERSON_HEADER_ZH, person_rows, with_defects, write_csv
-from test_browser import SHOTS, _free_port, browser, shoot  # noqa: F401 (browser is a fixture)
+from portal_server import seed_tiny, serve
+from test_browser import SHOTS, browser, shoot  # noqa: F401 (browser is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -22,33 +20,15 @@ def server(wh, tmp_path_factory):
     """A portal on a tiny warehouse of its own, after loading a GBK person file with bad rows."""
     folder = tmp_path_factory.mktemp("sources-server") / "data"
     env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{folder}"}
-    subprocess.run([sys.executable, "-m", "seed", "--scale", "tiny", "--seed", str(TEST_SEED)],
-                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    seed_tiny(env)
     communities = [r[0] for r in wh.rows("SELECT code FROM epi.community ORDER BY code LIMIT 20")]
     rows, bad = with_defects(person_rows(300, communities, first=FIRST_TEST_PERSON + 8000), every=25)
     path = write_csv(folder.parent / "常住人口_0301.csv", PERSON_HEADER_ZH, rows, encoding="gbk", newline="\r\n")
     done = subprocess.run([sys.executable, "-m", "warehouse", "load", "--department", "PSB", "--category", "PSB-01",
                            str(path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert "读取 read 300 = 载入 loaded 288 + 拒收 rejected 12" in done.stdout, done.stdout + done.stderr
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-    yield url, bad
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serve(env) as url:
+        yield url, bad
 
 
 def metric(page, label: str) -> str:

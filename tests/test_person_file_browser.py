@@ -3,14 +3,10 @@ the figures a person sees equal the raw records, a phone search with +86 opens t
 masked identity, and the view lands in the server's audit store."""
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from conftest import TEST_SEED
-from test_browser import ROOT, SHOTS, _free_port, browser, shoot  # noqa: F401  (Debian's chromium)
+from portal_server import seed_tiny, serve
+from test_browser import ROOT, SHOTS, browser, shoot  # noqa: F401  (Debian's chromium)
 
 from portal import audit
 
@@ -23,27 +19,9 @@ def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("pf-server")
     env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{base / 'data'}",
            "EPI_AUDIT_URL": f"sqlite:///{base / 'audit.sqlite'}"}
-    subprocess.run([sys.executable, "-m", "seed", "--scale", "tiny", "--seed", str(TEST_SEED)],
-                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-    yield {"url": url, "audit": env["EPI_AUDIT_URL"]}
-    proc.terminate()
-    proc.wait(timeout=20)
+    seed_tiny(env)
+    with serve(env) as url:
+        yield {"url": url, "audit": env["EPI_AUDIT_URL"]}
 
 
 def open_page(page, url, link, phone):
