@@ -41,6 +41,7 @@ bench: setup
 	$(BIN)/python -m bench.tracing
 	$(BIN)/python -m bench.zones
 	$(BIN)/python -m bench.appeals
+	$(BIN)/python -m bench.person_file
 
 lint: setup-dev
 	$(BIN)/ruff check .
