@@ -21,13 +21,7 @@ if settings.appeal_limits_error:
 params = st.query_params
 if "appeals_as_of" not in st.session_state:
     st.session_state["appeals_as_of"] = drill.as_of_from_link(st, span, params.get("date"))
-if "appeals_unit" not in st.session_state:
-    st.session_state["appeals_unit"] = params.get("unit", drill.start_unit(identity.scope))
-try:
-    unit = drill.check(run, st.session_state["appeals_unit"], identity.scope)
-except drill.UnknownUnit as exc:
-    st.error(f"{exc} 已返回{'全市' if not identity.scope else '管辖区'}。")
-    unit = st.session_state["appeals_unit"] = drill.start_unit(identity.scope)
+unit = drill.current_unit(st, run, "appeals_unit", identity.scope, params.get("unit"))
 
 top = st.columns([1, 1, 3])
 as_of = top[0].date_input("统计日期（截至当日24时）", key="appeals_as_of",

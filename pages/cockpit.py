@@ -1,7 +1,6 @@
 """指挥总览: the leadership cockpit — KPIs with change from the day before, a map of the units
 coloured by a chosen indicator, trends, and drill-down city → district → street → community."""
 
-import datetime as dt
 
 import pandas as pd
 import plotly.express as px
@@ -25,38 +24,14 @@ if settings.appeal_limits_error:
 # -- as-of date and unit, from the widgets or a shared link --------------------------------
 params = st.query_params
 if "as_of" not in st.session_state:
-    wanted = params.get("date")
-    try:
-        chosen = dt.date.fromisoformat(wanted) if wanted else span["last_day"]
-    except ValueError:
-        chosen = span["last_day"]
-        st.warning(f"日期“{wanted}”无法识别，已显示最近一天 {span['last_day']}。")
-    if not span["first_day"] <= chosen <= span["last_day"]:
-        st.warning(f"{chosen} 不在数据范围（{span['first_day']} 至 {span['last_day']}）内，已显示最近一天。")
-        chosen = span["last_day"]
-    st.session_state["as_of"] = chosen
-if "unit" not in st.session_state:
-    st.session_state["unit"] = params.get("unit", drill.start_unit(identity.scope))
-
-try:
-    unit = drill.check(run, st.session_state["unit"], identity.scope)
-except drill.UnknownUnit as exc:
-    st.error(f"{exc} 已返回{'全市' if not identity.scope else '管辖区'}。")
-    unit = st.session_state["unit"] = drill.start_unit(identity.scope)
+    st.session_state["as_of"] = drill.as_of_from_link(st, span, params.get("date"))
+unit = drill.current_unit(st, run, "unit", identity.scope, params.get("unit"))
 
 top = st.columns([2, 3])
 as_of = top[0].date_input("统计日期（截至当日24时）", key="as_of",
                           min_value=span["first_day"], max_value=span["last_day"])
-crumbs = drill.names_of(run, unit)
 with top[1]:
-    st.caption("当前层级")
-    cols = st.columns(len(crumbs))
-    for i, (code, name) in enumerate(crumbs):
-        allowed = code.startswith(identity.scope) or not identity.scope
-        if cols[i].button(name, key=f"crumb-{code}", disabled=(code == unit or not allowed),
-                          width="stretch"):
-            st.session_state["unit"] = code
-            st.rerun()
+    crumbs = drill.breadcrumb(st, run, unit, identity.scope, "unit")
 st.query_params.update({"unit": unit, "date": as_of.isoformat()})
 
 figures = cockpit.compute(run, settings, unit, as_of)

@@ -76,3 +76,16 @@ def as_of_from_link(st, span: dict, wanted: str | None) -> dt.date:
         st.warning(f"{chosen} 不在数据范围（{span['first_day']} 至 {span['last_day']}）内，已显示最近一天 {span['last_day']}。")
         return span["last_day"]
     return chosen
+
+
+def current_unit(st, run: QueryRunner, state_key: str, scope: str, wanted: str | None) -> str:
+    """The unit kept in the session (first from a link), checked against the jurisdiction; an
+    unknown or forbidden code goes back to the start with one message."""
+    if state_key not in st.session_state:
+        st.session_state[state_key] = wanted or start_unit(scope)
+    try:
+        return check(run, st.session_state[state_key], scope)
+    except UnknownUnit as exc:
+        st.error(f"{exc} 已返回{'全市' if not scope else '管辖区'}。")
+        st.session_state[state_key] = start_unit(scope)
+        return st.session_state[state_key]
