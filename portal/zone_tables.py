@@ -88,13 +88,18 @@ def depots(table: pd.DataFrame) -> None:
 
 def compound_list(inside: pd.DataFrame, plan: zoning.Plan, as_of: dt.date, key: str = "draft") -> None:
     st.markdown(f"##### 区内小区名单（{len(inside):,} 个）")
-    table = inside.assign(tier=inside["tier"].map(ZONE_TIERS))[list(COMPOUND_COLUMNS)].rename(columns=COMPOUND_COLUMNS)
+    table = compound_table(inside)
     ui.table(table, hide_index=True, height=300, width="stretch")
     c1, c2 = st.columns(2)
     c1.download_button("下载小区名单 XLSX", lambda: xlsx(table), f"风险区小区名单-{as_of}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
     c2.download_button("下载方案 GeoJSON", lambda: geojson(plan, as_of), f"风险区方案-{as_of}.geojson",
                        "application/geo+json", key=f"{key}-geojson")
+
+
+def compound_table(inside: pd.DataFrame) -> pd.DataFrame:
+    """The compounds inside a plan with Chinese headers, as listed and exported."""
+    return inside.assign(tier=inside["tier"].map(ZONE_TIERS))[list(COMPOUND_COLUMNS)].rename(columns=COMPOUND_COLUMNS)
 
 
 def xlsx(table: pd.DataFrame) -> bytes:
@@ -152,7 +157,7 @@ def plans(saved: pd.DataFrame, compounds: pd.DataFrame, scope: str, as_of: dt.da
     c2.download_button("下载 GeoJSON", lambda: geojson(plan, row["as_of"]), f"风险区方案-{chosen}.geojson",
                        "application/geo+json", key="zone-plan-geojson")
     _, inside = zoning.tier_statistics(compounds, plan)
-    table = inside.assign(tier=inside["tier"].map(ZONE_TIERS))[list(COMPOUND_COLUMNS)].rename(columns=COMPOUND_COLUMNS)
+    table = compound_table(inside)
     c3.download_button("下载小区名单 XLSX", lambda: xlsx(table), f"风险区小区名单-{chosen}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="zone-plan-xlsx")
     if bool(row["published"]):
