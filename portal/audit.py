@@ -46,9 +46,14 @@ def _engine(url: str):
     return engine
 
 
+def engine():
+    """The relational store's engine (audit log, and other portal tables that live beside it)."""
+    return _engine(audit_url())
+
+
 def record(kind: str, identity: Identity, subject: str, detail: str = "") -> None:
     """Append one event (committed before returning)."""
-    with _engine(audit_url()).begin() as conn:
+    with engine().begin() as conn:
         conn.execute(insert(events).values(
             at=dt.datetime.now(dt.timezone.utc), kind=kind, actor=identity.name, role=identity.role,
             scope=identity.scope, subject=subject, detail=detail[:500]))
@@ -61,5 +66,5 @@ def recent(kind: str | None = None, subject: str | None = None, limit: int = 100
         query = query.where(events.c.kind == kind)
     if subject:
         query = query.where(events.c.subject == subject)
-    with _engine(audit_url()).connect() as conn:
+    with engine().connect() as conn:
         return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])

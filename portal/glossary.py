@@ -4,6 +4,7 @@ ROLES = {
     "leadership": "指挥部领导",
     "analyst": "数据分析员",
     "district_operator": "区县工作人员",
+    "admin": "系统管理员",
 }
 
 LEVELS = {0: "全市", 6: "区（市）县", 9: "街道（镇）", 12: "社区（村）"}

@@ -14,6 +14,7 @@ class Identity:
     name: str
     role: str
     scope: str  # jurisdiction: '' for the whole city, else a district/street code prefix
+    can_unmask: bool = False  # may show full names, ID numbers and phones (each use is audited)
 
     @property
     def role_label(self) -> str:
