@@ -1,25 +1,42 @@
-"""Sign-in: choose who you are for this demo deployment (role and jurisdiction)."""
+"""Sign-in: username and password (and single sign-on where an identity provider is configured)."""
 
 import streamlit as st
 
-from portal import session
-from portal.glossary import ROLES
-from portal.skeleton import district_choices
+from portal import session, users
+from portal.sso import claims_of_signed_in_user, single_sign_on_configured
 
 st.title("成都市疫情防控指挥平台")
-st.caption("蓉疫控 · 演示环境登录")
+st.caption("蓉疫控 · 请使用系统管理员分配的账号登录")
 
-with st.form("sign_in"):
-    name = st.text_input("姓名", value="值班员")
-    role = st.selectbox("角色", list(ROLES), format_func=ROLES.get)
-    districts = district_choices()
-    district = st.selectbox("管辖区（区县工作人员）", list(districts), format_func=districts.get)
-    submitted = st.form_submit_button("进入平台", type="primary")
+notice = st.session_state.pop(session.NOTICE_KEY, None)
+if notice:
+    st.info(notice)
+
+with st.form("sign_in", enter_to_submit=True):
+    username = st.text_input("用户名", autocomplete="username")
+    password = st.text_input("密码", type="password", autocomplete="current-password")
+    submitted = st.form_submit_button("登录", type="primary")
 
 if submitted:
-    if not name.strip():
-        st.error("请填写姓名。")
+    try:
+        session.sign_in(username, password)
+    except (users.SignInRefused, users.UserError) as refused:
+        st.error(str(refused))
     else:
-        scope = district if role == "district_operator" else ""
-        session.sign_in(session.Identity(name.strip(), role, scope))
         st.rerun()
+
+if single_sign_on_configured():
+    st.divider()
+    claims = claims_of_signed_in_user()
+    # straight back from the provider: sign in; after an expiry or a sign-out, only on request
+    if claims is not None and (not notice or st.button("单点登录", icon=":material/key:")):
+        try:
+            session.sign_in_single_sign_on(claims)
+        except users.SignInRefused as refused:
+            st.error(str(refused))
+            if st.button("退出单点登录"):
+                st.logout()
+        else:
+            st.rerun()
+    elif claims is None and st.button("单点登录", icon=":material/key:"):
+        st.login()

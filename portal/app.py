@@ -13,6 +13,7 @@ import streamlit as st  # noqa: E402
 
 from portal import session  # noqa: E402
 from portal.data import warehouse_ready  # noqa: E402
+from portal.sso import sign_out_of_provider  # noqa: E402
 from warehouse import WarehouseError  # noqa: E402
 
 st.set_page_config(page_title="成都市疫情防控指挥平台", page_icon=":material/shield:", layout="wide")
@@ -32,6 +33,10 @@ def page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
 identity = session.current()
 if identity is None:
     pages = [page("sign_in.py", "登录", "login", default=True), page("public_queue.py", "采样点排队查询", "schedule")]
+elif identity.role == "admin":
+    # accounts and the audit trail; an administrator's account does not open the data pages
+    pages = {"系统管理": [page("users_admin.py", "用户管理", "manage_accounts", default=True),
+                      page("audit_log.py", "审计日志", "history")]}
 else:
     # grouped by line of work; every page stays listed (expanded), there are more than twelve
     pages = {
@@ -46,12 +51,14 @@ else:
                  page("public_queue.py", "采样点排队查询", "schedule")],
         "数据": [page("sources.py", "数据来源", "database")],
     }
+if identity is not None:
     with st.sidebar:
         st.markdown(f"**{identity.name}** · {identity.role_label}")
         if identity.scope:
             st.caption(f"管辖范围：{identity.scope}")
         if st.button("退出登录"):
             session.sign_out()
+            sign_out_of_provider()
             st.rerun()
 
 st.navigation(pages, expanded=True).run()

@@ -1,4 +1,5 @@
-"""The audit log: who did what to whose data, when — person-file views and verification outcomes.
+"""The audit log: who did what to whose data, when — person-file views, verification outcomes,
+sign-ins and user administration.
 
 A relational store through SQLAlchemy, apart from the warehouse: a SQLite file under data/ by
 default, PostgreSQL (or any SQLAlchemy URL) by EPI_AUDIT_URL. One general table — event kind,
@@ -10,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, func, insert, select
 
-from portal.session import Identity
 from warehouse.settings import REPO_ROOT
+
+if TYPE_CHECKING:
+    from portal.session import Identity
 
 DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'data' / 'audit.sqlite'}"
 
@@ -48,6 +52,8 @@ def _engine(url: str):
 
 def engine():
     """The relational store's engine (audit log, and other portal tables that live beside it)."""
+    import portal.users  # noqa: F401  (its tables are in this metadata: created with the log's)
+
     return _engine(audit_url())
 
 
@@ -68,3 +74,39 @@ def recent(kind: str | None = None, subject: str | None = None, limit: int = 100
         query = query.where(events.c.subject == subject)
     with engine().connect() as conn:
         return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])
+
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+SEARCH_LIMIT = 5000
+
+
+def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: str = "",
+           first_day: dt.date | None = None, last_day: dt.date | None = None,
+           limit: int = SEARCH_LIMIT) -> pd.DataFrame:
+    """Events matching every filter given, newest first: actor and subject contain the text
+    (any case), kind is one of `kinds`, the time falls on the Beijing days first_day–last_day."""
+    query = select(events).order_by(events.c.at.desc(), events.c.event_id.desc()).limit(limit)
+    if actor.strip():
+        query = query.where(func.lower(events.c.actor).contains(actor.strip().lower(), autoescape=True))
+    if subject.strip():
+        query = query.where(func.lower(events.c.subject).contains(subject.strip().lower(), autoescape=True))
+    if kinds:
+        query = query.where(events.c.kind.in_(list(kinds)))
+    if first_day:
+        query = query.where(events.c.at >= _utc_start(first_day))
+    if last_day:
+        query = query.where(events.c.at < _utc_start(last_day + dt.timedelta(days=1)))
+    with engine().connect() as conn:
+        df = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])
+    # stored in UTC (SQLite hands it back without a zone); shown in Beijing time
+    df["at"] = pd.to_datetime(df["at"], utc=True).dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    return df
+
+
+def kinds_seen() -> list[str]:
+    with engine().connect() as conn:
+        return sorted(r[0] for r in conn.execute(select(events.c.kind).distinct()))
+
+
+def _utc_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), BEIJING).astimezone(dt.timezone.utc)

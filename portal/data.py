@@ -103,6 +103,6 @@ def page_context():
     from portal import session
     from portal.settings import load_portal_settings
 
-    identity = session.current()
+    identity = session.require()
     span = data_range(identity.scope)
     return identity, load_portal_settings(), span, QueryRunner(identity.scope, span["data_version"])

@@ -7,6 +7,24 @@ ROLES = {
     "admin": "系统管理员",
 }
 
+# audit event kinds as the audit-log page names them (a kind not listed shows as stored)
+AUDIT_KINDS = {
+    "sign_in": "登录",
+    "sign_in_failed": "登录失败",
+    "lockout": "账号锁定",
+    "sign_out": "退出登录",
+    "user_add": "添加用户",
+    "user_disable": "停用用户",
+    "user_enable": "启用用户",
+    "user_role": "更改角色",
+    "password_reset": "重设密码",
+    "unmask_grant": "授予查看完整信息",
+    "unmask_revoke": "取消查看完整信息",
+    "person_file_view": "查看一人一档",
+    "screening_outcome": "核查结果",
+    "screening_dispatch": "专题下发",
+}
+
 LEVELS = {0: "全市", 6: "区（市）县", 9: "街道（镇）", 12: "社区（村）"}
 
 CONTROL_KINDS = {

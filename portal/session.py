@@ -1,4 +1,10 @@
-"""Who is using the portal: role and jurisdiction scope, kept in the Streamlit session."""
+"""Who is using the portal: a session token in the Streamlit session, the identity behind it read
+from the user store on every run.
+
+Nothing in st.session_state is trusted as an identity: the state holds only a random token, and
+current() looks up the live session and the user's present role, scope, unmask flag and active
+flag. A changed role, a disabled user or an expired session takes effect on the next run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,9 @@ import streamlit as st
 
 from portal.glossary import ROLES
 
+TOKEN_KEY = "session_token"
+NOTICE_KEY = "sign_in_notice"
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -15,24 +24,85 @@ class Identity:
     role: str
     scope: str  # jurisdiction: '' for the whole city, else a district/street code prefix
     can_unmask: bool = False  # may show full names, ID numbers and phones (each use is audited)
+    username: str = ""
 
     @property
     def role_label(self) -> str:
         return ROLES[self.role]
 
 
+def identity_of(user) -> Identity:
+    """The identity pages use, from a user-store row."""
+    return Identity(user.display_name, user.role, user.scope, user.can_unmask, user.username)
+
+
+def ended_message(reason: str) -> str:
+    from portal.users import auth_settings
+
+    cfg = auth_settings()
+    return {
+        "idle": f"您已超过 {cfg.idle_minutes} 分钟未操作，为保护数据已自动退出，请重新登录。",
+        "absolute": f"本次登录已满 {cfg.max_hours} 小时，请重新登录。",
+        "disabled": "您的账号已被停用，已退出登录；如有疑问请联系系统管理员。",
+        "reset": "您的密码已被重设，请用新密码重新登录。",
+    }.get(reason, "登录已失效，请重新登录。")
+
+
 def current() -> Identity | None:
-    ident = st.session_state.get("identity")
-    return ident if isinstance(ident, Identity) else None
+    """The signed-in identity, re-derived from the user store; None when nobody is signed in.
+
+    A session that ended (expired, user disabled, password reset) is dropped here, and the
+    sign-in page says why."""
+    from portal import users
+
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    found = users.session_user(str(token))
+    if found.user is None:
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state[NOTICE_KEY] = ended_message(found.ended or "unknown")
+        return None
+    return identity_of(found.user)
 
 
-def sign_in(identity: Identity) -> None:
-    if identity.role not in ROLES:
-        raise ValueError(f"unknown role {identity.role!r}")
-    if identity.role == "district_operator" and len(identity.scope) not in (6, 9):
-        raise ValueError("a district operator needs a district or street code")
-    st.session_state["identity"] = identity
+def require(roles: set[str] | None = None) -> Identity:
+    """The signed-in identity for a page; stops the page with a message when nobody is signed in,
+    or when the role may not open it."""
+    identity = current()
+    if identity is None:
+        st.warning(st.session_state.pop(NOTICE_KEY, None) or "请先登录。")
+        st.stop()
+    if roles is not None and identity.role not in roles:
+        st.error(f"“{identity.role_label}”角色无权打开此页面。")
+        st.stop()
+    return identity
+
+
+def sign_in(username: str, password: str) -> Identity:
+    """Check the password and start a session; raises users.SignInRefused with the page's message."""
+    from portal import users
+
+    token = users.authenticate(username, password)
+    st.session_state[TOKEN_KEY] = token
+    st.session_state.pop(NOTICE_KEY, None)
+    return identity_of(users.session_user(token).user)
+
+
+def sign_in_single_sign_on(claims: dict) -> Identity:
+    """Start a session for the portal user an identity provider vouches for (see users.for_single_sign_on)."""
+    from portal import users
+
+    user = users.for_single_sign_on(claims)
+    st.session_state[TOKEN_KEY] = users.open_session(user, "sso")
+    st.session_state.pop(NOTICE_KEY, None)
+    return identity_of(user)
 
 
 def sign_out() -> None:
-    st.session_state.pop("identity", None)
+    from portal import users
+
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token:
+        users.end_session(str(token), "sign_out")
+    st.session_state[NOTICE_KEY] = "您已退出登录。"

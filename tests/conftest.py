@@ -14,6 +14,13 @@ os.environ["TZ"] = "Asia/Shanghai"
 TEST_SEED = 20220220
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_audit_store(tmp_path_factory):
+    """Users, sessions and audit events of the test session go to a file of its own, never to
+    the repository's data/ (a test may point EPI_AUDIT_URL elsewhere for itself)."""
+    os.environ["EPI_AUDIT_URL"] = f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.sqlite'}"
+
+
 @pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory):
     """A migrated, seeded `tiny` warehouse; the process-wide client points at it."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TEST_SEED
+from signing import SERVER_STORES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,7 @@ def serve(env: dict):
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
+    SERVER_STORES[url] = env.get("EPI_AUDIT_URL", "")  # where browser_sign_in creates its users
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

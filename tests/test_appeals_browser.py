@@ -5,6 +5,7 @@ the screen and compared with the queries, at desktop and phone widths."""
 import datetime as dt
 
 import pytest
+from signing import browser_sign_in
 from test_browser import LAST_DAY, SHOTS, browser, metric_value, server, shoot  # noqa: F401
 
 from portal import appeals, quarantine
@@ -21,7 +22,7 @@ def run(name, **params):
 
 def open_page(page, server, title, phone):  # noqa: F811
     page.goto(server)
-    page.get_by_role("button", name="进入平台").click()
+    browser_sign_in(page)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     if phone:
         page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()

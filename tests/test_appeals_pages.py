@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
 from portal import appeals, quarantine
@@ -20,7 +21,7 @@ SETTINGS = PortalSettings()
 
 def page(name, identity, query=None, **state):
     at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120)
-    at.session_state["identity"] = identity
+    put_identity(at, identity)
     for key, value in state.items():
         at.session_state[key] = value
     for key, value in (query or {}).items():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from portal_server import seed_tiny, serve
+from signing import browser_sign_in
 
 from portal import cockpit, tracing
 from portal.settings import PortalSettings
@@ -72,7 +73,7 @@ def test_cockpit_in_the_browser_matches_the_queries(tiny_warehouse, server, brow
     page = browser.new_page(viewport={"width": width, "height": height})
     started = time.perf_counter()
     page.goto(server)
-    page.get_by_role("button", name="进入平台").click()
+    browser_sign_in(page)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     page.locator('[data-testid="stMetric"]').filter(has_text="在管人员").first.wait_for(timeout=90_000)
     ready = time.perf_counter() - started
@@ -103,7 +104,7 @@ def test_trajectories_and_companions_in_the_browser(tiny_warehouse, server, brow
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     page.goto(server)
-    page.get_by_role("button", name="进入平台").click()
+    browser_sign_in(page)
     page.get_by_role("link", name="轨迹与伴随").click()
     page.get_by_text("按确诊日期").click()
     page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=90_000)
@@ -128,7 +129,7 @@ def test_zone_proposal_in_the_browser(tiny_warehouse, server, browser, width, he
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(server)
-    page.get_by_role("button", name="进入平台").click()
+    browser_sign_in(page)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     if name == "phone":
         page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from ingestion_files import FIRST_TEST_PERSON, PERSON_HEADER_ZH, person_rows, with_defects, write_csv
 from portal_server import seed_tiny, serve
+from signing import browser_sign_in
 from test_browser import SHOTS, browser, shoot  # noqa: F401 (browser is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def test_data_sources_page_in_the_browser(server, browser, width, height, name):
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url)
-    page.get_by_role("button", name="进入平台").click()
+    browser_sign_in(page)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     if width < 640:
         page.locator('[data-testid="stExpandSidebarButton"]').first.click()

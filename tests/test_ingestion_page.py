@@ -15,6 +15,7 @@ from ingestion_files import (
     with_defects,
     write_csv,
 )
+from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
 from portal import sources
@@ -44,7 +45,7 @@ def loaded(wh, tmp_path_factory):
 
 def page(identity: Identity, name: str = "sources.py") -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120)
-    at.session_state["identity"] = identity
+    put_identity(at, identity)
     return at.run()
 
 
@@ -92,12 +93,12 @@ def test_a_feed_quiet_past_the_threshold_is_stale(wh, loaded):
 
 def test_the_cockpit_warns_in_one_line_when_a_feed_is_stale(wh, loaded, monkeypatch):
     at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=120)
-    at.session_state["identity"] = Identity("测试", "leadership", "")
+    put_identity(at, Identity("测试", "leadership", ""))
     at.run()
     assert not at.exception and not [w for w in at.warning if "数据源提醒" in w.value]
     monkeypatch.setenv("EPI_FEED_STALE_HOURS", "0")  # every fed category is now past the threshold
     at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=120)
-    at.session_state["identity"] = Identity("测试", "leadership", "")
+    put_identity(at, Identity("测试", "leadership", ""))
     at.run()
     assert not at.exception
     warnings = [w.value for w in at.warning if "数据源提醒" in w.value]

@@ -5,6 +5,7 @@ import datetime as dt
 import time
 
 import pytest
+from signing import browser_sign_in
 from test_browser import SHOTS, browser, server, shoot  # noqa: F401  (module fixtures: own server, own warehouse)
 
 from portal import sampling
@@ -16,12 +17,9 @@ ROUND_4 = dt.date(2022, 3, 8)
 S = PortalSettings()
 
 
-def sign_in(page, url, role_label=None):
+def sign_in(page, url, role="leadership", scope=""):
     page.goto(url)
-    if role_label:
-        page.locator('[data-testid="stSelectbox"]').filter(has_text="角色").locator("input").click()
-        page.get_by_role("option", name=role_label).click()
-    page.get_by_role("button", name="进入平台").click()
+    browser_sign_in(page, role, scope)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     page.get_by_role("link", name="核酸采样调度").click()
     page.get_by_role("heading", name="核酸采样调度").wait_for(timeout=90_000)
@@ -65,7 +63,7 @@ def test_site_map_and_a_mark_reaching_the_command_view(tiny_warehouse, server, b
     lead.get_by_text("暂无现场标记").wait_for(timeout=30_000)
 
     operator = browser.new_page(viewport={"width": 1440, "height": 1000})
-    sign_in(operator, server, "区县工作人员")
+    sign_in(operator, server, "district_operator", "510104")
     operator.get_by_role("tab", name="现场标记").click()
     form = operator.locator('[data-testid="stForm"]')
     form.wait_for(timeout=30_000)

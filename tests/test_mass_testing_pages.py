@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
 from portal import marks, sampling
@@ -21,7 +22,7 @@ LAST_DAY = dt.date(2022, 3, 20)
 def page(name, identity=None, **state):
     at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=120)
     if identity is not None:
-        at.session_state["identity"] = identity
+        put_identity(at, identity)
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()

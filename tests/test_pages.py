@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from signing import TEST_PASSWORD, put_identity, user_for
 from streamlit.testing.v1 import AppTest
 
 from portal import cockpit
@@ -19,7 +20,7 @@ LAST_DAY = dt.date(2022, 3, 20)
 def app_for(identity, **state):
     at = AppTest.from_file(APP, default_timeout=120)
     if identity is not None:
-        at.session_state["identity"] = identity
+        put_identity(at, identity)
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()
@@ -33,11 +34,13 @@ def test_sign_in_page_shows_when_nobody_is_signed_in(tiny_warehouse):
     at = app_for(None)
     assert not at.exception
     assert at.title[0].value == "成都市疫情防控指挥平台"
-    at.selectbox[0].set_value("district_operator")
-    at.selectbox[1].set_value("510107")
+    user = user_for(Identity("值班员", "district_operator", "510107"))
+    at.text_input[0].set_value(user.username)
+    at.text_input[1].set_value(TEST_PASSWORD)
     at.button[0].click().run()
     assert not at.exception
-    assert at.session_state["identity"] == Identity("值班员", "district_operator", "510107")
+    assert at.title[0].value == "指挥总览"
+    assert "**值班员** · 区县工作人员" in [m.value for m in at.sidebar.markdown]
 
 
 @pytest.mark.parametrize("role,scope", ROLES)
@@ -75,7 +78,7 @@ def test_operator_cannot_drill_outside_the_jurisdiction(tiny_warehouse):
 
 def test_a_date_outside_the_data_in_a_link_falls_back_with_a_warning(tiny_warehouse):
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["identity"] = Identity("测试", "leadership", "")
+    put_identity(at, Identity("测试", "leadership", ""))
     at.query_params["date"] = "2021-01-01"
     at.run()
     assert not at.exception
@@ -94,7 +97,7 @@ def test_a_community_shows_its_own_figures_without_a_map(tiny_warehouse):
 
 def page_for(name, identity, **state):
     at = AppTest.from_file(str(Path(APP).parent.parent / "pages" / name), default_timeout=120)
-    at.session_state["identity"] = identity
+    put_identity(at, identity)
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from portal_server import seed_tiny, serve
+from signing import browser_sign_in
 from test_browser import ROOT, SHOTS, browser, shoot  # noqa: F401  (Debian's chromium)
 
 from portal import audit
@@ -26,7 +27,7 @@ def server(tmp_path_factory):
 
 def open_page(page, url, link, phone):
     page.goto(url)
-    page.get_by_role("button", name="进入平台").click()
+    browser_sign_in(page)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     if phone:
         page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()

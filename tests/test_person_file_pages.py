@@ -4,6 +4,7 @@ file, a bad search a clear message, and each view an audit row."""
 from pathlib import Path
 
 import pytest
+from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
 from portal import audit
@@ -20,7 +21,7 @@ def audit_store(tmp_path, monkeypatch):
 
 def search(identity, text):
     at = AppTest.from_file(str(ROOT / "pages" / "person_file.py"), default_timeout=120)
-    at.session_state["identity"] = identity
+    put_identity(at, identity)
     at.run()
     at.text_input(key="pf-text").input(text)
     [b for b in at.button if b.label == "查询"][0].click().run()

@@ -78,13 +78,14 @@ def test_an_operator_cannot_dispatch(wh, new_topic):
 def test_the_page_dispatches_with_one_click(tiny_warehouse, wh, new_topic):
     from pathlib import Path
 
+    from signing import put_identity
     from streamlit.testing.v1 import AppTest
 
     from portal.data import forget_live
 
     forget_live()
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "screening.py"), default_timeout=120)
-    at.session_state["identity"] = Identity("指挥长", "leadership", "")
+    put_identity(at, Identity("指挥长", "leadership", ""))
     at.session_state["sc-topic"] = TOPIC
     at.run()
     button = at.button(key="sc-dispatch")

@@ -4,6 +4,7 @@ district operator records an outcome through its form."""
 from pathlib import Path
 
 import pytest
+from signing import put_identity
 from streamlit.testing.v1 import AppTest
 from test_screening import BASE, TOPIC, fixture_topic  # noqa: F401  (the hand-made topic)
 
@@ -22,7 +23,7 @@ def audit_store(tmp_path, monkeypatch):
 
 def page(identity, **state):
     at = AppTest.from_file(str(ROOT / "pages" / "screening.py"), default_timeout=120)
-    at.session_state["identity"] = identity
+    put_identity(at, identity)
     for key, value in state.items():
         at.session_state[key] = value
     return at.run()
