@@ -438,10 +438,16 @@ def end_session(token: str, reason: str, now: dt.datetime | None = None) -> None
 
 def end_sessions_of(user_id: int, reason: str) -> int:
     """End every open session of a user (disabled, password reset); they are signed out on their next run."""
+    from portal.session import identity_of
+
     with audit.engine().begin() as conn:
         result = conn.execute(update(sessions).where(sessions.c.user_id == user_id, sessions.c.ended_at.is_(None))
                               .values(ended_at=_now(), end_reason=reason))
-    return int(result.rowcount or 0)
+        user = _user(conn.execute(select(users).where(users.c.user_id == user_id)).one())
+    ended = int(result.rowcount or 0)
+    for _ in range(ended):
+        audit.record("sign_out", identity_of(user), f"user:{user.username}", reason)
+    return ended
 
 
 def for_single_sign_on(claims: dict) -> User:
@@ -455,13 +461,15 @@ def for_single_sign_on(claims: dict) -> User:
         raise SignInRefused("单点登录凭据已过期：请点“退出单点登录”后重新登录。")
     if claims.get("email_verified") is False:
         raise SignInRefused(f"单点登录账号的邮箱 {email} 未经验证，无法登录本平台。")
+    if not email and not login:
+        raise SignInRefused("身份提供方没有给出邮箱或用户名，无法对应平台账号：请联系系统管理员。")
     with audit.engine().connect() as conn:
         row = None
         if email:
             row = conn.execute(select(users).where(users.c.email == email)).first()
         if row is None and login:
             row = conn.execute(select(users).where(users.c.username == login)).first()
-    who = email or login or "（未提供邮箱）"
+    who = email or login
     if row is None:
         raise SignInRefused(f"单点登录账号 {who} 尚未在本平台开通：请联系系统管理员用邮箱 {who} 开通账号。")
     if not row.active:
