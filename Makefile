@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SCALE ?= demo
 PORT ?= 8501
 
-.PHONY: demo test setup setup-dev system-packages seed run bench lint
+.PHONY: demo test setup setup-dev system-packages seed users run bench lint
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,10 +27,14 @@ seed: setup
 	$(BIN)/python -m warehouse migrate
 	$(BIN)/python -m seed --scale $(SCALE) --if-empty
 
+# one demo user per role, with random passwords printed once, only while the user store is empty
+users: setup
+	$(BIN)/python -m portal.admin demo-users
+
 run:
 	$(BIN)/streamlit run portal/app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-demo: seed run
+demo: seed users run
 
 test: system-packages setup-dev
 	$(BIN)/python -m pytest -q

@@ -145,6 +145,8 @@ def mark_latency(codes: list[str]) -> dict:
     the overrun alert on a leader's command view; also the site map ready after navigation."""
     from playwright.sync_api import sync_playwright
 
+    from bench import accounts
+
     reset_warehouse()  # the server takes the data folder
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -164,12 +166,10 @@ def mark_latency(codes: list[str]) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
             lead, operator = (browser.new_page(viewport={"width": 1440, "height": 1000}) for _ in range(2))
-            for page, role in ((lead, None), (operator, "区县工作人员")):
+            for page, who in ((lead, accounts.account("leadership")),
+                              (operator, accounts.account("district_operator", "510104"))):
                 page.goto(url)
-                if role:
-                    page.locator('[data-testid="stSelectbox"]').filter(has_text="角色").locator("input").click()
-                    page.get_by_role("option", name=role).click()
-                page.get_by_role("button", name="进入平台").click()
+                accounts.sign_in(page, *who)
                 page.get_by_role("heading", name="指挥总览").wait_for(timeout=120_000)
                 started = time.perf_counter()
                 page.get_by_role("link", name="核酸采样调度").click()

@@ -30,7 +30,7 @@ found = audit.search(actor, chosen, subject, first_day, last_day)
 shown = found.assign(
     kind=found["kind"].map(lambda k: AUDIT_KINDS.get(k, k)),
     role=found["role"].map(lambda r: ROLES.get(r, r or "—")),
-    scope=found["scope"].replace("", "全市"),
+    scope=found["scope"].where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
     at=found["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
 ).rename(columns={"event_id": "编号", "at": "时间", "kind": "事件", "actor": "操作人", "role": "角色",
                   "scope": "管辖范围", "subject": "对象", "detail": "说明"})

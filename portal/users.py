@@ -65,6 +65,11 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified against for unknow
 _LAST_SEEN_EVERY = dt.timedelta(seconds=30)  # idle clock resolution; spares a write per rerun
 
 
+METHODS = {"password": "密码登录", "sso": "单点登录"}
+END_REASONS = {"sign_out": "主动退出", "idle": "超时未操作", "absolute": "登录时长已满", "disabled": "账号停用",
+               "reset": "密码重设"}
+
+
 class UserError(ValueError):
     """Bad input to user administration; str() is one Chinese sentence saying what to do."""
 
@@ -263,7 +268,7 @@ def add(username: str, display_name: str, role: str, scope: str, password: str, 
         conn.execute(insert(users).values(
             username=name, display_name=display, role=role, scope=scope, can_unmask=bool(can_unmask), active=True,
             email=mail, password_hash=hash_password(password), created_at=now, password_changed_at=now))
-    _admin_event("user_add", by, name, f"role={role} scope={scope or '全市'} unmask={bool(can_unmask)}")
+    _admin_event("user_add", by, name, f"{ROLES[role]}，管辖{scope or '全市'}{'，可查看完整信息' if can_unmask else ''}")
     return _require(name)
 
 
@@ -290,7 +295,7 @@ def set_role(username: str, role: str, scope: str, by=None,
              scope_exists: Callable[[str], bool] | None = scope_in_warehouse) -> User:
     check_role(role)
     scope = check_scope(role, scope, scope_exists)
-    return _set(username, by, "user_role", f"role={role} scope={scope or '全市'}", role=role, scope=scope)
+    return _set(username, by, "user_role", f"{ROLES[role]}，管辖{scope or '全市'}", role=role, scope=scope)
 
 
 def set_password(username: str, password: str, by=None) -> User:
@@ -337,12 +342,12 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
         fail = conn.execute(select(failures).where(failures.c.username == name)).first()
     locked_until = _utc(fail.locked_until) if fail else None
     if locked_until and locked_until > now:
-        audit.record("sign_in_failed", typed, f"user:{name}", "locked")
+        audit.record("sign_in_failed", typed, f"user:{name}", "账号锁定期间尝试登录")
         raise SignInRefused(f"连续 {cfg.lockout_failures} 次登录失败，该账号已暂时锁定，"
                             f"请于 {beijing(locked_until)}（北京时间）后再试，或联系系统管理员。")
     ok = verify_password(row.password_hash if row else _DUMMY_HASH, password) and row is not None
     if ok and not row.active:  # told only to someone who knows the password
-        audit.record("sign_in_failed", typed, f"user:{name}", "disabled")
+        audit.record("sign_in_failed", typed, f"user:{name}", "账号已停用")
         raise SignInRefused("该账号已停用：请联系系统管理员。")
     if not ok:
         consecutive = (fail.consecutive if fail else 0) + 1
@@ -354,9 +359,9 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
             else:
                 conn.execute(insert(failures).values(username=name, consecutive=0 if lock else consecutive,
                                                      locked_until=lock))
-        audit.record("sign_in_failed", typed, f"user:{name}", f"failure {consecutive}")
+        audit.record("sign_in_failed", typed, f"user:{name}", f"连续第 {consecutive} 次失败")
         if lock:
-            audit.record("lockout", typed, f"user:{name}", f"{consecutive} failures, until {lock.isoformat()}")
+            audit.record("lockout", typed, f"user:{name}", f"连续 {consecutive} 次失败，锁定至 {beijing(lock)}（北京时间）")
             raise SignInRefused(f"连续 {cfg.lockout_failures} 次登录失败，该账号已暂时锁定，"
                                 f"请于 {beijing(lock)}（北京时间）后再试，或联系系统管理员。")
         raise SignInRefused(wrong)
@@ -379,7 +384,7 @@ def open_session(user: User, method: str, now: dt.datetime | None = None) -> str
     with audit.engine().begin() as conn:
         conn.execute(insert(sessions).values(token_sha256=_token_hash(token), user_id=user.user_id, method=method,
                                              created_at=now, last_seen_at=now))
-    audit.record("sign_in", identity_of(user), f"user:{user.username}", method)
+    audit.record("sign_in", identity_of(user), f"user:{user.username}", METHODS[method])
     return token
 
 
@@ -433,7 +438,7 @@ def end_session(token: str, reason: str, now: dt.datetime | None = None) -> None
         conn.execute(update(sessions).where(sessions.c.session_id == row.session_id)
                      .values(ended_at=now, end_reason=reason))
         user = _user(conn.execute(select(users).where(users.c.user_id == row.user_id)).one())
-    audit.record("sign_out", identity_of(user), f"user:{user.username}", reason)
+    audit.record("sign_out", identity_of(user), f"user:{user.username}", END_REASONS[reason])
 
 
 def end_sessions_of(user_id: int, reason: str) -> int:
@@ -446,7 +451,7 @@ def end_sessions_of(user_id: int, reason: str) -> int:
         user = _user(conn.execute(select(users).where(users.c.user_id == user_id)).one())
     ended = int(result.rowcount or 0)
     for _ in range(ended):
-        audit.record("sign_out", identity_of(user), f"user:{user.username}", reason)
+        audit.record("sign_out", identity_of(user), f"user:{user.username}", END_REASONS[reason])
     return ended
 
 
