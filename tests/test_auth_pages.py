@@ -208,3 +208,35 @@ def users_name(identity: Identity) -> str:
     from signing import username_for
 
     return username_for(identity)
+
+
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+                 "client_id": "portal", "client_secret": "secret",
+                 "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}}
+
+
+def sso_app(user: dict, secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets = dict(secrets or {})
+    at.user = user
+    return at.run()
+
+
+def test_single_sign_on_button_only_when_configured(tiny_warehouse):
+    assert "单点登录" not in [b.label for b in sso_app({"is_logged_in": False}).button]
+    at = sso_app({"is_logged_in": False}, AUTH)
+    assert [b.label for b in at.button] == ["登录", "单点登录"]
+
+
+def test_single_sign_on_maps_the_provider_user_to_a_portal_user(tiny_warehouse):
+    users.add("zhouqi", "周七", "district_operator", "510107", TEST_PASSWORD, email="zhou.qi@chengdu.example",
+              scope_exists=None)
+    at = sso_app({"is_logged_in": True, "email": "Zhou.Qi@chengdu.example", "name": "Zhou Qi"}, AUTH)
+    assert not at.exception and at.title[0].value == "指挥总览"
+    assert sidebar(at) == ["**周七** · 区县工作人员", "管辖范围：510107"]
+    assert audit.search(kinds=["sign_in"])["detail"].tolist() == ["单点登录"]
+    stranger = sso_app({"is_logged_in": True, "email": "stranger@example.org"}, AUTH)
+    assert stranger.title[0].value == SIGN_IN_TITLE
+    assert stranger.error[0].value == ("单点登录账号 stranger@example.org 尚未在本平台开通："
+                                       "请联系系统管理员用邮箱 stranger@example.org 开通账号。")
+    assert "退出单点登录" in [b.label for b in stranger.button]
