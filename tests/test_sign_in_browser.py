@@ -56,6 +56,13 @@ def test_the_administrator_downloads_the_audit_log(tiny_warehouse, server, brows
     page.get_by_text("用户名或密码不正确。").wait_for(timeout=30_000)
     browser_sign_in(page, "admin")
     page.get_by_role("heading", name="用户管理").wait_for(timeout=90_000)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    shoot(page, SHOTS / "users-admin-desktop.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(1000)
+    shoot(page, SHOTS / "users-admin-phone.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
     assert page.get_by_role("link", name="审计日志").is_visible()
     assert page.get_by_role("link", name="指挥总览").count() == 0
     page.get_by_role("link", name="审计日志").click()
