@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import platform
+import os
 import sys
 import time
 from pathlib import Path
@@ -89,6 +89,7 @@ def main(argv=None) -> int:
     counter = RowCounter(wh)
     print(f"scale={label}  rows in epi={rows_total:,}  as of {args.date}  page runs={args.runs}  naive runs={naive_runs}",
           flush=True)
+    load_before = [round(x, 1) for x in os.getloadavg()]
     rows, started = [], time.perf_counter()
     for area in areas:
         for case in build(wh, area, args.date, args.mass_date):
@@ -106,12 +107,15 @@ def main(argv=None) -> int:
     print(table(rows))
     missed = [r for r in rows if r["met"] is False]
     disagree = [r for r in rows if r["agree"] is False]
-    print(f"\n{len(rows)} queries in {seconds:.0f} s; targets missed: {len(missed)}; figures disagreeing: {len(disagree)}")
+    load_after = [round(x, 1) for x in os.getloadavg()]
+    print(f"\n{len(rows)} queries in {seconds:.0f} s; targets missed: {len(missed)}; figures disagreeing: {len(disagree)}; "
+          f"load average (1, 5, 15 min) {load_before} before, {load_after} after, on {os.cpu_count()} cores")
     out = args.out or HERE / "results" / f"bench-{label}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     result = {"scale": label, "warehouse_scale": scale, "rows_in_epi": rows_total, "as_of": str(args.date),
               "mass_date": str(args.mass_date), "runs": args.runs, "naive_runs": naive_runs,
-              "seconds": round(seconds, 1), "machine": f"{platform.machine()}, shared", "rows": rows}
+              "seconds": round(seconds, 1), "cores": os.cpu_count(), "load_average_before": load_before,
+              "load_average_after": load_after, "rows": rows}
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     print(f"written {out}")
     return 1 if disagree else 0

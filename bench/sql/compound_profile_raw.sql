@@ -30,3 +30,4 @@ LEFT JOIN
 ) AS p ON p.compound_id = cp.compound_id
 WHERE startsWith(cp.community_code, {scope:String})
 ORDER BY cp.compound_id
+SETTINGS optimize_use_projections = 0

@@ -1,4 +1,5 @@
--- Naive baseline for mass/coverage_by_community: residents counted from every person row.
+-- Naive baseline for mass/coverage_by_community: residents counted from every person row
+-- (the registry's projection switched off).
 -- Sampling coverage by community: residents, sites, samplers, hourly capacity, and the
 -- farthest a compound lies from its nearest site in the same street (the 15-minute circle;
 -- sites of the whole street count, even when the unit is one community).
@@ -48,3 +49,4 @@ LEFT JOIN
 ) AS g ON g.community_code = c.code
 WHERE startsWith(c.code, {scope:String}) AND startsWith(c.code, {unit:String})
 ORDER BY c.code
+SETTINGS optimize_use_projections = 0

@@ -12,9 +12,9 @@ FROM epi.community AS c
 INNER JOIN epi.street AS st ON st.code = c.street_code
 LEFT JOIN
 (
-    -- residents from the registry's per-compound aggregate, not every person row
-    SELECT toString(community_code) AS community_code, sum(residents) AS residents
-    FROM epi.agg_compound_residents
+    -- answered from the registry's residents_by_compound projection, not every person row
+    SELECT toString(community_code) AS community_code, count() AS residents
+    FROM epi.person
     WHERE startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})
     GROUP BY community_code
 ) AS p ON p.community_code = c.code
