@@ -96,8 +96,9 @@ def main(argv=None) -> int:
             try:
                 row = measure(counter, case, judged, args.runs, naive_runs)
             except WarehouseError as exc:
-                row = {"area": case.area, "query": case.query, "error": str(exc)}
-                print(f"{case.area:<12}{case.query:<40} failed: {exc}", flush=True)
+                rows.append({"area": case.area, "query": case.query, "target_ms": case.target_ms, "met": False,
+                             "agree": None, "error": str(exc)})
+                print(f"  {case.area:<12}{case.query[:48]:<50} failed: {exc}", flush=True)
                 continue
             rows.append(row)
             naive = f"{row['naive_ms']:,.1f}" if row["naive_ms"] is not None else "—"
@@ -105,6 +106,9 @@ def main(argv=None) -> int:
     seconds = time.perf_counter() - started
     print()
     print(table(rows))
+    for r in rows:
+        if "error" in r:
+            print(f"failed: {r['area']} / {r['query']}: {r['error']}")
     missed = [r for r in rows if r["met"] is False]
     disagree = [r for r in rows if r["agree"] is False]
     load_after = [round(x, 1) for x in os.getloadavg()]
