@@ -107,8 +107,10 @@ def visit(url: str, pid: int, timeout_s: float) -> list[dict]:
                 wait_idle(page, timeout_s)
                 page.get_by_role("button", name="开始研判").click()
                 seconds = wait_idle(page, timeout_s)
-                page.get_by_text(re.compile("找到 .* 人|没有找到符合条件")).first.wait_for(timeout=timeout_s * 1000)
-                steps.append(_step(page, pid, "轨迹与伴随: 时空伴随者研判", seconds))
+                listed = page.get_by_text(re.compile("找到 .* 人|没有找到符合条件"))
+                step = _step(page, pid, "轨迹与伴随: 时空伴随者研判", seconds)
+                step["completed"] = listed.count() > 0  # False: the search ended in a message (e.g. a time limit)
+                steps.append(step)
         browser.close()
     return steps
 
