@@ -48,7 +48,9 @@ def status_kib(pid: int, field: str) -> int | None:
 
 def sign_in(page) -> None:
     """The portal's sign-in, as the leadership (the one place this benchmark signs in)."""
-    page.get_by_role("button", name="进入平台").click()
+    button = page.get_by_role("button", name="进入平台")
+    button.wait_for(timeout=120_000)
+    button.click()
 
 
 def wait_idle(page, timeout_s: float) -> float:
@@ -95,7 +97,6 @@ def visit(url: str, pid: int, timeout_s: float) -> list[dict]:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         page.goto(url)
-        page.get_by_role("button", name="进入平台").wait_for(timeout=120_000)
         sign_in(page)
         wait_idle(page, timeout_s)
         for name in PAGES:
