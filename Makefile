@@ -41,11 +41,7 @@ test: system-packages setup-dev
 
 # every benchmark against the warehouse in EPI_WAREHOUSE_URL (seed it first: make seed SCALE=…)
 bench: setup
-	$(BIN)/python -m bench.cockpit
-	$(BIN)/python -m bench.tracing
-	$(BIN)/python -m bench.zones
-	$(BIN)/python -m bench.appeals
-	$(BIN)/python -m bench.person_file
+	$(BIN)/python -m bench
 
 lint: setup-dev
 	$(BIN)/ruff check .

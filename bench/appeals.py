@@ -80,6 +80,21 @@ def quarantine_naive(wh, day: dt.date) -> dict:
             "missing_tests": missing}
 
 
+def suite(wh, day: dt.date) -> list:
+    """The appeals drill-down (city, a district, a street) and the quarantine view, for `python -m bench`."""
+    from bench.suite import Case
+
+    street = registry.run("geo/units", "", unit="510104", grain=9)["unit_code"].iloc[0]
+    cases = [Case("appeals", f"drill-down: {label}", fast=lambda u=unit, g=grain: appeals_view(u, g, day),
+                  naive=lambda u=unit: appeals_naive(wh, u, day), figure=lambda r: r, target_ms=500)
+             for label, unit, grain in (("city", "", 6), ("district 510104", "510104", 9), (f"street {street}", street, 12))]
+    cases.append(Case("quarantine", "hotels + warnings", fast=lambda: quarantine_view(day),
+                      naive=lambda: quarantine_naive(wh, day), figure=lambda r: r, target_ms=500, naive_up_to="city",
+                      naive_note="the naive side reads every quarantine test into pandas (16 M at full) and checks "
+                                 "each staying person's protocol days in Python"))
+    return cases
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.appeals")
     ap.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2022, 3, 10))

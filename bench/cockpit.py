@@ -35,6 +35,34 @@ CASES = {
 }
 
 
+def figure(name: str, column: str, day: dt.date):
+    """The figure both ways must agree on: the city total of the query's main column."""
+    def total(df):
+        if name == "sites_by_unit" and "day" in df.columns:
+            df = df[df["day"].astype(str).str[:10] == str(day)]
+        return int(df[column].sum())
+    return total
+
+
+def suite(wh, day: dt.date) -> list:
+    """Every cockpit query (city level) beside its raw-table equivalent, for `python -m bench`."""
+    from bench.suite import Case
+
+    params = {"unit": "", "grain": 6, "as_of": day}
+    cases = []
+    for name, (column, extra) in CASES.items():
+        naive_sql = (HERE / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+        naive_params = {k: v for k, v in {**params, **extra, "scope": ""}.items() if "{" + k + ":" in naive_sql}
+        cases.append(Case("cockpit", name, fast=lambda n=name, e=extra: registry.run(f"cockpit/{n}", "", **params, **e),
+                          naive=lambda q=naive_sql, p=naive_params: wh.query_df(q, p, timeout_s=600),
+                          figure=figure(name, column, day), target_ms=500))
+    cases.append(Case("cockpit", "daily_trend (14 days)",
+                      fast=lambda: registry.run("cockpit/daily_trend", "", unit="", date_from=day - dt.timedelta(days=13),
+                                                as_of=day),
+                      figure=len, target_ms=500, naive_note="the trend reads the same views as the cards above"))
+    return cases
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.cockpit")
     ap.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2022, 3, 2))

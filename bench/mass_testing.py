@@ -133,6 +133,63 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
     ]
 
 
+# queries whose naive side reads days of raw samples into pandas: tens of millions of rows at full
+PANDAS_WINDOWS = {"site_samples_by_hour (card)", "arrivals_by_site_hour", "round_progress_by_community", "lab_backlog",
+                  "positive_pools"}
+
+
+def command_page(day: dt.date, hour: int) -> dict:
+    """Everything the command page computes on a cold load, in its order: the rounds, the site
+    map and KPIs, the map's units and cells, dispatch for every congested site, and the
+    coverage behind the sampler shortfall."""
+    from portal import ui
+
+    registry.run("mass/rounds", "")
+    figures = map_and_kpis(day, hour)
+    states = sampling.current_states(registry.run("mass/site_states", "", unit="", day=day, hour=hour),
+                                     registry.run("mass/live_marks", "", since=marks.since(S)), S)
+    units = registry.run("geo/units", "", unit="", grain=6)
+    resolution, ring, _ = ui.map_frame(units)
+    registry.run("geo/unit_cells", "", unit="", grain=6, resolution=resolution, ring=ring)
+    plan = sampling.dispatch(states, S)
+    coverage = registry.run("mass/coverage_by_community", "", unit="", walk_m=S.walk_circle_m)
+    return {**figures, "dispatched": len(plan), "residents": int(coverage["residents"].sum())}
+
+
+def command_page_naive(day: dt.date, hour: int) -> dict:
+    """The same page from raw tables: rounds and residents scanned, site states from raw reports."""
+    naive("mass_rounds", scope="")
+    figures = map_and_kpis_naive(day, hour)
+    marks_all = naive("mass_all_marks")
+    states = sampling.current_states(naive("mass_site_states", day=day, hour=hour),
+                                     marks_all[marks_all["marked_at"] >= pd.Timestamp(marks.since(S))], S)
+    plan = sampling.dispatch(states, S)
+    coverage = naive("mass_coverage_raw", scope="", unit="", walk_m=S.walk_circle_m)
+    return {**figures, "dispatched": len(plan), "residents": int(coverage["residents"].sum())}
+
+
+def suite(wh, day: dt.date = dt.date(2022, 3, 8), hour: int = 10) -> list:
+    """Every mass-testing query and the command page's cold load, for `python -m bench`. Reads only:
+    the site leads' marks are timed by `python -m bench.mass_testing`, which writes them."""
+    from bench.suite import Case
+
+    rounds = registry.run("mass/rounds", "")
+    current = rounds[pd.to_datetime(rounds["first_day"]).dt.date <= day].iloc[-1]
+    out = [Case("mass", "rounds", fast=lambda: registry.run("mass/rounds", ""),
+                naive=lambda: naive("mass_rounds", scope=""), figure=lambda r: int(r["samples"].sum()), target_ms=500),
+           Case("mass", "command page, cold (all its queries + dispatch)", fast=lambda: command_page(day, hour),
+                naive=lambda: command_page_naive(day, hour), figure=lambda r: (r["congested"], r["residents"]),
+                target_ms=2000)]
+    for label, fast_fn, naive_fn, fast_fig, naive_fig in cases(day, hour, int(current["round_id"]),
+                                                                pd.Timestamp(current["first_day"]).date()):
+        case = Case("mass", label, fast=fast_fn, naive=naive_fn, figure=fast_fig, naive_figure=naive_fig, target_ms=500)
+        if label in PANDAS_WINDOWS:
+            case.naive_up_to = "city"
+            case.naive_note = "the naive side reads days of raw samples into pandas (tens of millions of rows at full)"
+        out.append(case)
+    return out
+
+
 def unmarked_sites(n: int) -> list[str]:
     """Codes of 锦江区 sites without a live mark, so each timed mark is new on the command view."""
     sites = registry.run("mass/site_states", "510104", unit="510104", day=dt.date(2022, 3, 20), hour=23)

@@ -27,21 +27,19 @@ def run(name, **p):
     return registry.run(name, "", **p)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.person_file")
-    ap.add_argument("--runs", type=int, default=5)
-    args = ap.parse_args(argv)
-    wh = get_warehouse()
-    info = dict(wh.rows("SELECT key, argMax(value, updated_at) FROM epi.dataset_info GROUP BY key"))
-    persons = wh.scalar("SELECT count() FROM epi.person")
-    # the busiest person of the first topic: a close contact with screening records and transfers
+def subject(wh) -> tuple[int, object]:
+    """The busiest person of the first topic (a close contact with screening records and transfers)."""
     pid = int(wh.scalar("SELECT to_person_id FROM epi.contact_edge WHERE to_person_id IN "
                         "(SELECT person_id FROM epi.screening_record WHERE topic_id = 1) "
                         "GROUP BY to_person_id ORDER BY count() DESC, to_person_id LIMIT 1"))
     who = wh.query_df("SELECT id_number, phone, name FROM epi.person WHERE person_id = {p:UInt64}", {"p": pid}).iloc[0]
+    return pid, who
+
+
+def views(wh, pid: int, who) -> list[tuple]:
+    """(label, page's way, naive way or None, target ms) for the person-file and screening pages."""
     naive_index = (HERE / "sql" / "person_search_no_index.sql").read_text(encoding="utf-8")
     naive_scan = (HERE / "sql" / "person_search_normalised_scan.sql").read_text(encoding="utf-8")
-    timed(lambda: run("screening/topics"), 1)  # open the tables once so the first view is not a cold start
 
     def naive_file():
         # every fact table read whole and filtered in pandas (table names are the fixed list above)
@@ -66,7 +64,7 @@ def main(argv=None) -> int:
         primary = records[records["is_primary"] == 1]
         return primary.groupby(["topic_id", "district_code", "outcome"]).size().unstack(fill_value=0)
 
-    views = [
+    return [
         ("search by ID number", lambda: person_file.search(run, who.id_number.lower()),
          lambda: wh.query_df(naive_index, {"scope": "", "id_number": who.id_number, "phone": "-"}), 100),
         ("search by ID (normalised scan)", lambda: person_file.search(run, who.id_number.lower()),
@@ -83,9 +81,53 @@ def main(argv=None) -> int:
          naive_records, 500),
         ("screening progress", lambda: run("screening/progress_by_topic_district"), naive_progress, 500),
     ]
+
+
+def found(result) -> int:
+    """People a search found (the page's search returns what it understood and the rows)."""
+    return len(result[1])
+
+
+def suite(wh) -> list:
+    """Person search and file, and the screening views, for `python -m bench`."""
+    from bench.suite import Case
+
+    pid, who = subject(wh)
+    cases = []
+    for label, fast, naive, target in views(wh, pid, who):
+        area = "screening" if label.startswith("screening") else "person"
+        if label.startswith("search"):
+            figure, naive_figure, target = found, len, 100
+        elif label.startswith("person file"):
+            figure, naive_figure = (lambda r: len(r[1])), None
+        else:
+            figure, naive_figure = None, None
+        case = Case(area, label, fast=fast, naive=naive, target_ms=target,
+                    figure=figure or (lambda r: None), naive_figure=naive_figure)
+        if label.startswith("person file"):
+            # the naive side reads every fact table whole, trajectories included
+            case.naive_up_to, case.naive_figure = "demo", None
+            case.figure = lambda r: None
+            case.naive_note = "the naive side reads every fact table whole (11 M trajectory points at demo, 1.33 B at full)"
+        if label == "search by name":
+            case.naive_note = "names carry no index, so the page's query is itself a scan of the registry's names"
+        cases.append(case)
+    return cases
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.person_file")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    wh = get_warehouse()
+    info = dict(wh.rows("SELECT key, argMax(value, updated_at) FROM epi.dataset_info GROUP BY key"))
+    persons = wh.scalar("SELECT count() FROM epi.person")
+    pid, who = subject(wh)
+    timed(lambda: run("screening/topics"), 1)  # open the tables once so the first view is not a cold start
+    views_ = views(wh, pid, who)
     rows = []
     print(f"scale={info.get('scale', '?')}  persons={persons:,}  person_id={pid}")
-    for label, fast, naive, target in views:
+    for label, fast, naive, target in views_:
         fast_ms, _ = timed(fast, args.runs)
         naive_ms = timed(naive, max(1, args.runs // 2))[0] if naive else None
         ratio = round(naive_ms / fast_ms, 1) if naive_ms else None

@@ -27,6 +27,68 @@ S = PortalSettings()
 ZS = zoning.ZoneSettings()
 
 
+def run(name, **p):
+    return registry.run(name, "", **p)
+
+
+def zones(as_of: dt.date) -> dict:
+    """The two zones measured: a 1 km circle around the first case's home, the week's proposal."""
+    homes = run("zones/case_homes", as_of=as_of)
+    week = homes[homes["confirmed_at"].dt.date > as_of - dt.timedelta(days=ZS.lift_days)]
+    points = run("trajectories/case_points", case_ids=week["case_id"].tolist(), window_days=S.window_days)
+    districts = zoning.district_shapes(run("geo/unit_cells", unit="", grain=6, resolution=7, ring=1))
+    return {
+        "circle_1km": zoning.Plan(high=geometry.circle(float(homes.iloc[0]["lon"]), float(homes.iloc[0]["lat"]), 1000)),
+        "proposal_week": zoning.propose(week, tracing.stops(points, S.stop_minutes, S.max_dwell_minutes), districts, ZS),
+    }
+
+
+def statistics(profile, resources, plan):
+    """What the zone page computes for a plan from the (cached) compound profile and resources."""
+    sites = resources[resources["kind"] == "site"].reset_index(drop=True)
+    stats, inside = zoning.tier_statistics(profile, plan)
+    zoning.sampling_needs(stats, inside, sites, plan, ZS)
+    zoning.nearby(resources, plan, "hotel", ZS.hotel_list)
+    zoning.nearby(resources, plan, "depot", 5)
+    return stats
+
+
+def residents(stats) -> int:
+    return int(stats.iloc[-1]["residents"])
+
+
+def naive_residents(wh, plan, as_of: dt.date) -> int:
+    ring = list(plan.union().exterior.coords)
+    sql = (HERE / "sql" / "zone_stats.sql").read_text(encoding="utf-8")
+    return int(wh.query_df(sql, {"polygon": ring, "as_of": as_of}).iloc[0]["residents"])
+
+
+def profile_figure(df) -> tuple[int, int, int, int]:
+    return tuple(int(df[c].sum()) for c in ("residents", "households", "cases", "under_control"))
+
+
+def suite(wh, as_of: dt.date) -> list:
+    """The compound profile (first view of a day) against the registry scan it replaced, and two
+    zones' statistics against a per-resident gate test, for `python -m bench`."""
+    from bench.suite import Case
+
+    profile_raw = (HERE / "sql" / "compound_profile_raw.sql").read_text(encoding="utf-8")
+    cases = [Case("zones", f"compound profile as of {as_of} (first view of a day)",
+                  fast=lambda: run("zones/compound_profile", as_of=as_of),
+                  naive=lambda: wh.query_df(profile_raw, {"scope": "", "as_of": as_of}, timeout_s=600),
+                  figure=profile_figure, target_ms=500),
+             Case("zones", "resources (sites, hotels, depots)", fast=lambda: run("zones/resources", as_of=as_of),
+                  figure=len, target_ms=500, naive_note="dimension tables of a few thousand rows")]
+    profile, resources = run("zones/compound_profile", as_of=as_of), run("zones/resources", as_of=as_of)
+    for label, plan in zones(as_of).items():
+        single = plan.union().geom_type == "Polygon"
+        cases.append(Case("zones", f"statistics: {label}", fast=lambda p=plan: statistics(profile, resources, p),
+                          naive=(lambda p=plan: naive_residents(wh, p, as_of)) if single else None,
+                          figure=residents, naive_figure=lambda n: n, target_ms=500,
+                          naive_note="" if single else "the zone is not one polygon"))
+    return cases
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.zones")
     ap.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2022, 3, 2))
@@ -36,20 +98,9 @@ def main(argv=None) -> int:
     info = dict(wh.rows("SELECT key, argMax(value, updated_at) FROM epi.dataset_info GROUP BY key"))
     people = wh.scalar("SELECT count() FROM epi.person")
 
-    def run(name, **p):
-        return registry.run(name, "", **p)
-
     profile_ms, profile = timed(lambda: run("zones/compound_profile", as_of=args.as_of), args.runs)
     resources_ms, resources = timed(lambda: run("zones/resources", as_of=args.as_of), args.runs)
-    sites = resources[resources["kind"] == "site"].reset_index(drop=True)
-    homes = run("zones/case_homes", as_of=args.as_of)
-    week = homes[homes["confirmed_at"].dt.date > args.as_of - dt.timedelta(days=ZS.lift_days)]
-    points = run("trajectories/case_points", case_ids=week["case_id"].tolist(), window_days=S.window_days)
-    districts = zoning.district_shapes(run("geo/unit_cells", unit="", grain=6, resolution=7, ring=1))
-    zones = {
-        "circle_1km": zoning.Plan(high=geometry.circle(float(homes.iloc[0]["lon"]), float(homes.iloc[0]["lat"]), 1000)),
-        "proposal_week": zoning.propose(week, tracing.stops(points, S.stop_minutes, S.max_dwell_minutes), districts, ZS),
-    }
+    plans = zones(args.as_of)
     naive_sql = (HERE / "sql" / "zone_stats.sql").read_text(encoding="utf-8")
     result = {"scale": info.get("scale", "?"), "people": people, "as_of": args.as_of.isoformat(),
               "profile_query_ms": round(profile_ms, 1), "resources_query_ms": round(resources_ms, 1), "zones": {}}
@@ -57,15 +108,8 @@ def main(argv=None) -> int:
     print(f"compound profile query {profile_ms:8.1f} ms ({len(profile):,} compounds, cached per data version)")
     print(f"resources query        {resources_ms:8.1f} ms")
     ok = True
-    for label, plan in zones.items():
-        def statistics(plan=plan):
-            stats, inside = zoning.tier_statistics(profile, plan)
-            zoning.sampling_needs(stats, inside, sites, plan, ZS)
-            zoning.nearby(resources, plan, "hotel", ZS.hotel_list)
-            zoning.nearby(resources, plan, "depot", 5)
-            return stats
-
-        fast_ms, stats = timed(statistics, args.runs)
+    for label, plan in plans.items():
+        fast_ms, stats = timed(lambda plan=plan: statistics(profile, resources, plan), args.runs)
         ring = list(plan.union().exterior.coords) if plan.union().geom_type == "Polygon" else None
         total = stats.iloc[-1]
         entry = {"statistics_ms": round(fast_ms, 1), "with_cold_queries_ms": round(fast_ms + profile_ms + resources_ms, 1),

@@ -7,6 +7,8 @@ import re
 
 import pandas as pd
 
+from queries import registry
+
 CASE_NUMBER = re.compile(r"CD-\d{4}", re.IGNORECASE)
 PALETTE = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180),
            (70, 240, 240), (240, 50, 230), (128, 128, 0), (0, 128, 128), (170, 110, 40),
@@ -108,9 +110,9 @@ def find_companions(run, case_ids: list[str], *, window_days: int, resolution: i
                     resolution=resolution, max_dwell_minutes=max_dwell_minutes)
     if intervals.empty:
         return pd.DataFrame(columns=COMPANION_COLUMNS)
-    extra = {"row_cap": row_cap} if row_cap else {}
+    limit = row_cap or registry.DEFAULT_ROW_CAP
     return run("trajectories/companions", case_ids=case_ids, resolution=resolution,
-               min_overlap_minutes=min_overlap_minutes, max_dwell_minutes=max_dwell_minutes,
+               min_overlap_minutes=min_overlap_minutes, max_dwell_minutes=max_dwell_minutes, limit=limit,
                iv_case=intervals["case_id"].tolist(), iv_person=[int(x) for x in intervals["case_person"]],
                iv_place=[int(x) for x in intervals["place_id"]], iv_cell=[int(x) for x in intervals["cell"]],
-               iv_start=[int(x) for x in intervals["s"]], iv_end=[int(x) for x in intervals["e"]], **extra)
+               iv_start=[int(x) for x in intervals["s"]], iv_end=[int(x) for x in intervals["e"]], row_cap=limit)

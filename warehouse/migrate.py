@@ -114,6 +114,9 @@ _ENGINE = re.compile(r"ENGINE = (\w*MergeTree)(\([^)]*\))?")
 _SHARD = re.compile(r"^-- shard: (.+)$", re.MULTILINE)
 _ALTER = re.compile(r"ALTER TABLE epi\.(\w+)")
 _DROP_VIEW = re.compile(r"DROP VIEW IF EXISTS epi\.(\w+)")
+# changes to how a table stores its parts (projections, table settings) apply to the shards'
+# local tables only: a Distributed table holds no parts
+_STORAGE_ONLY = re.compile(r"\b(PROJECTION|MODIFY SETTING)\b")
 
 
 def render_cluster(cluster: str) -> str:
@@ -162,7 +165,7 @@ def _render_statement(stmt: str, cluster: str, sharded: set[str]) -> list[str]:
     alter = _ALTER.search(stmt)
     if alter:
         name = alter.group(1)
-        targets = [f"{name}_local", name] if name in sharded else [name]
+        targets = ([f"{name}_local"] if _STORAGE_ONLY.search(stmt) else [f"{name}_local", name]) if name in sharded else [name]
         return [stmt.replace(alter.group(0), f"ALTER TABLE epi.{t} ON CLUSTER {cluster}") + ";" for t in targets]
     dropped = _DROP_VIEW.search(stmt)
     if dropped:

@@ -9,11 +9,18 @@ SELECT
     p.name AS name, e.community_code AS community_code,
     if(ep.person_id != 0, ep.outcome, '') AS outcome
 FROM epi.contact_edge AS e
-INNER JOIN epi.person AS p ON p.person_id = e.to_person_id
+-- only the contacts' registry and control rows are read (both tables are sorted by person_id)
+INNER JOIN
+(
+    SELECT person_id, name FROM epi.person
+    WHERE person_id IN (SELECT to_person_id FROM epi.contact_edge WHERE case_id IN {case_ids:Array(String)})
+) AS p ON p.person_id = e.to_person_id
 LEFT JOIN epi.place AS pl ON pl.place_id = e.place_id
 LEFT JOIN
 (
-    SELECT person_id, argMax(outcome, identified_at) AS outcome FROM epi.control_episode GROUP BY person_id
+    SELECT person_id, argMax(outcome, identified_at) AS outcome FROM epi.control_episode
+    WHERE person_id IN (SELECT to_person_id FROM epi.contact_edge WHERE case_id IN {case_ids:Array(String)})
+    GROUP BY person_id
 ) AS ep ON ep.person_id = e.to_person_id
 WHERE e.case_id IN {case_ids:Array(String)} AND startsWith(e.community_code, {scope:String})
 ORDER BY case_id, hop, identified_at, to_person_id

@@ -1,8 +1,9 @@
--- Mass-testing rounds: first and last sampling day, samples, districts reached.
+-- Mass-testing rounds: first and last sampling day, samples, districts reached, from the
+-- per-round, per-day, per-community aggregate (agg_mass_round_daily).
 -- grain: round; params: scope String
-SELECT round_id, toDate(min(sampled_at), 'Asia/Shanghai') AS first_day, toDate(max(sampled_at), 'Asia/Shanghai') AS last_day,
-       count() AS samples, arraySort(groupUniqArray(substring(community_code, 1, 6))) AS districts
-FROM epi.sample
-WHERE purpose = 'mass' AND round_id > 0 AND startsWith(community_code, {scope:String})
+SELECT round_id, min(day) AS first_day, max(day) AS last_day, sum(samples) AS samples,
+       arraySort(groupUniqArray(substring(community_code, 1, 6))) AS districts
+FROM epi.agg_mass_round_daily
+WHERE startsWith(community_code, {scope:String})
 GROUP BY round_id
 ORDER BY round_id

@@ -4,22 +4,34 @@
 -- point is a presence in its H3 cell for its dwell, at most {max_dwell_minutes}. Cells are H3
 -- at {resolution} (5-8; 8 ≈ the 800 m grid), read from the (cell, time)-ordered copy of the
 -- trajectories, so only the cases' cells are scanned.
+-- Each resident's point is matched against the intervals of its own cell held in arrays (one
+-- array of intervals per cell, looked up by position) rather than through a join, and points
+-- outside the cell's first-to-last interval are dropped before matching. Only the
+-- {limit} longest pairs are looked up in the registry, control and contact tables.
 -- grain: case × resident; params: scope, case_ids Array(String), resolution UInt8,
---   min_overlap_minutes UInt16, max_dwell_minutes UInt16, iv_case Array(String),
+--   min_overlap_minutes UInt16, max_dwell_minutes UInt16, limit UInt32, iv_case Array(String),
 --   iv_person Array(UInt64), iv_place Array(UInt32), iv_cell Array(UInt64),
---   iv_start Array(UInt32), iv_end Array(UInt32) (Unix seconds)
+--   iv_start Array(UInt32), iv_end Array(UInt32) (Unix seconds, ordered by case)
 WITH
 case_iv AS
 (
-    SELECT iv.1 AS case_id, iv.2 AS case_person, iv.3 AS place_id, iv.4 AS cell,
-           toDateTime(iv.5, 'Asia/Shanghai') AS s, toDateTime(iv.6, 'Asia/Shanghai') AS e
-    FROM (SELECT arrayJoin(arrayZip({iv_case:Array(String)}, {iv_person:Array(UInt64)}, {iv_place:Array(UInt32)},
+    SELECT iv.1 AS case_ix, iv.2 AS place_id, iv.3 AS cell, iv.4 AS s, iv.5 AS e
+    FROM (SELECT arrayJoin(arrayZip(arrayEnumerateDense({iv_case:Array(String)}), {iv_place:Array(UInt32)},
                                     {iv_cell:Array(UInt64)}, {iv_start:Array(UInt32)}, {iv_end:Array(UInt32)})) AS iv)
+),
+by_cell AS
+(
+    SELECT cell, groupArray((case_ix, s, e, place_id)) AS ivs, min(s) AS lo, max(e) AS hi
+    FROM case_iv GROUP BY cell
+),
+cells AS
+(
+    SELECT groupArray(cell) AS cell, groupArray(ivs) AS ivs, groupArray(lo) AS lo, groupArray(hi) AS hi FROM by_cell
 ),
 candidate_iv AS
 (
-    SELECT person_id, h3ToParent(cell, {resolution:UInt8}) AS grid, ts AS s,
-           ts + toIntervalMinute(least(dwell_minutes, {max_dwell_minutes:UInt16})) AS e
+    SELECT person_id, h3ToParent(cell, {resolution:UInt8}) AS grid, indexOf((SELECT cell FROM cells), grid) AS k,
+           toUnixTimestamp(ts) AS vs, vs + 60 * least(dwell_minutes, {max_dwell_minutes:UInt16}) AS ve
     FROM epi.trajectory_by_cell
     WHERE cell IN (SELECT arrayJoin(h3ToChildren(arrayJoin(arrayDistinct({iv_cell:Array(UInt64)})), 8)))
       AND ts >= toDateTime(arrayMin({iv_start:Array(UInt32)}), 'Asia/Shanghai') - toIntervalMinute({max_dwell_minutes:UInt16})
@@ -28,22 +40,44 @@ candidate_iv AS
 ),
 pairs AS
 (
-    SELECT case_id, case_person, person_id, sum(ov) AS overlap_s, min(st) AS first_at,
-           argMax(cell, ov) AS main_cell, argMax(place_id, ov) AS main_place
+    -- m = (case, overlap start, overlap end, the case's place) for each interval the point overlaps
+    SELECT m.1 AS case_ix, person_id, sum(m.3 - m.2) AS overlap_s, min(m.2) AS first_s,
+           argMax(grid, m.3 - m.2) AS main_cell, argMax(m.4, m.3 - m.2) AS main_place
     FROM
     (
-        SELECT c.case_id AS case_id, c.case_person AS case_person, v.person_id AS person_id,
-               c.cell AS cell, c.place_id AS place_id, greatest(c.s, v.s) AS st,
-               dateDiff('second', st, least(c.e, v.e)) AS ov
-        FROM candidate_iv AS v
-        INNER JOIN case_iv AS c ON c.cell = v.grid
-        WHERE v.s < c.e AND v.e > c.s
+        SELECT person_id, grid,
+               arrayJoin(arrayFilter(x -> x.3 > x.2,
+                   arrayMap(i -> (i.1, greatest(i.2, vs), least(i.3, ve), i.4), (SELECT ivs FROM cells)[k]))) AS m
+        FROM candidate_iv
+        WHERE vs < (SELECT hi FROM cells)[k] AND ve > (SELECT lo FROM cells)[k]
     )
-    GROUP BY case_id, case_person, person_id
+    GROUP BY case_ix, person_id
     HAVING overlap_s > {min_overlap_minutes:UInt16} * 60
+),
+-- the longest pairs, computed once as one constant array and read by each lookup below
+top_pairs AS
+(
+    SELECT groupArray((case_ix, person_id, overlap_s, first_s, main_cell, main_place)) AS list
+    FROM
+    (
+        SELECT * FROM pairs
+        -- a scoped user's list holds the residents of their jurisdiction only
+        WHERE {scope:String} = ''
+           OR person_id IN (SELECT person_id FROM epi.person WHERE startsWith(community_code, {scope:String}))
+        ORDER BY round(overlap_s / 60, 1) DESC, case_ix, person_id
+        LIMIT {limit:UInt32}
+    )
+),
+top AS
+(
+    SELECT p.1 AS case_ix, {iv_case:Array(String)}[indexOf(arrayEnumerateDense({iv_case:Array(String)}), case_ix)] AS case_id,
+           {iv_person:Array(UInt64)}[indexOf(arrayEnumerateDense({iv_case:Array(String)}), case_ix)] AS case_person,
+           p.2 AS person_id, round(p.3 / 60, 1) AS overlap_minutes, toDateTime(p.4, 'Asia/Shanghai') AS first_at,
+           p.5 AS main_cell, p.6 AS main_place
+    FROM (SELECT arrayJoin((SELECT list FROM top_pairs)) AS p)
 )
 SELECT
-    pr.case_id AS case_id, pr.person_id AS person_id, round(pr.overlap_s / 60, 1) AS overlap_minutes,
+    pr.case_id AS case_id, pr.person_id AS person_id, pr.overlap_minutes AS overlap_minutes,
     pr.first_at AS first_at, h3ToString(pr.main_cell) AS cell, if(pr.main_place = 0, '', pl.name) AS place_name,
     per.name AS name, per.community_code AS community_code,
     per.household_id = home.household_id AS same_household,
@@ -51,9 +85,12 @@ SELECT
     if(ce.to_person_id != 0, toString(ce.found_by), '') AS contact_found_by,
     if(ep.person_id != 0, ep.outcome, '') AS control_outcome,
     if(ep.person_id != 0, toString(ep.kind), '') AS control_kind
--- the person table is streamed and the (small) companion list is the hashed side
-FROM epi.person AS per
-INNER JOIN pairs AS pr ON pr.person_id = per.person_id
+FROM top AS pr
+INNER JOIN
+(
+    SELECT person_id, name, community_code, household_id FROM epi.person
+    WHERE person_id IN (SELECT person_id FROM top)
+) AS per ON per.person_id = pr.person_id
 LEFT JOIN
 (
     SELECT person_id, household_id FROM epi.person
@@ -68,7 +105,7 @@ LEFT JOIN
 LEFT JOIN
 (
     SELECT person_id, argMax(outcome, identified_at) AS outcome, argMax(kind, identified_at) AS kind
-    FROM epi.control_episode GROUP BY person_id
+    FROM epi.control_episode WHERE person_id IN (SELECT person_id FROM top) GROUP BY person_id
 ) AS ep ON ep.person_id = pr.person_id
 WHERE startsWith(per.community_code, {scope:String})
 ORDER BY overlap_minutes DESC, case_id, person_id

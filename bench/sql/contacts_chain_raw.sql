@@ -1,0 +1,20 @@
+-- Naive baseline for contacts/chain: the registry and every person's control episodes joined whole.
+-- The contact chain of the chosen cases: case → close contacts (hop 1) → secondary close
+-- contacts (hop 2), how each was found, when exposed and identified, and where each stands
+-- now in the closed loop. Contacts outside the caller's jurisdiction are left out.
+-- grain: edge; params: scope String, case_ids Array(String)
+SELECT
+    e.case_id AS case_id, e.hop AS hop, e.from_person_id AS from_person_id, e.to_person_id AS to_person_id,
+    toString(e.found_by) AS found_by, e.exposure_at AS exposure_at, e.identified_at AS identified_at,
+    if(e.place_id = 0, '', pl.name) AS place_name,
+    p.name AS name, e.community_code AS community_code,
+    if(ep.person_id != 0, ep.outcome, '') AS outcome
+FROM epi.contact_edge AS e
+INNER JOIN epi.person AS p ON p.person_id = e.to_person_id
+LEFT JOIN epi.place AS pl ON pl.place_id = e.place_id
+LEFT JOIN
+(
+    SELECT person_id, argMax(outcome, identified_at) AS outcome FROM epi.control_episode GROUP BY person_id
+) AS ep ON ep.person_id = e.to_person_id
+WHERE e.case_id IN {case_ids:Array(String)} AND startsWith(e.community_code, {scope:String})
+ORDER BY case_id, hop, identified_at, to_person_id

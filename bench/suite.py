@@ -1,0 +1,120 @@
+"""One benchmark case: a page's query (or a page's whole computation) beside its naive
+equivalent, timed in the same run, with the rows the engine read for each.
+
+Rows read come from the engine's own `SelectedRows` profile event (`system.events`), read
+before and after one run of each side; the counter query's own rows are measured once and
+taken off. On the embedded engine the process runs one query at a time, so the difference is
+exactly what the measured call read. On a shared server the counter is server-wide, so other
+clients' queries would be counted too: run the benchmark on a quiet server.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+SCALES = ["tiny", "demo", "city", "full"]
+
+
+@dataclass
+class Case:
+    area: str
+    query: str
+    fast: Callable[[], Any]
+    naive: Callable[[], Any] | None = None
+    figure: Callable[[Any], Any] = field(default=lambda result: None)
+    naive_figure: Callable[[Any], Any] | None = None  # defaults to `figure`
+    target_ms: float | None = None
+    naive_note: str = ""  # why there is no naive side (or why it is not run at a larger scale)
+    naive_up_to: str = "full"  # the largest scale the naive side is run at
+
+
+class RowCounter:
+    """Rows the engine has read so far (SelectedRows), minus what reading the counter costs."""
+
+    SQL = "SELECT value FROM system.events WHERE event = 'SelectedRows'"
+
+    def __init__(self, wh):
+        self.wh = wh
+        first, second = self._raw(), self._raw()
+        self.overhead = max(0, second - first)
+
+    def _raw(self) -> int:
+        return int(self.wh.scalar(self.SQL) or 0)
+
+    def around(self, fn: Callable[[], Any]) -> tuple[Any, float, int]:
+        """Run fn once: (its result, milliseconds, rows read)."""
+        before = self._raw()
+        start = time.perf_counter()
+        out = fn()
+        ms = (time.perf_counter() - start) * 1000
+        return out, ms, max(0, self._raw() - before - self.overhead)
+
+
+def _side(counter: RowCounter, fn: Callable[[], Any], runs: int) -> tuple[Any, dict]:
+    """Median wall and CPU milliseconds of `runs` runs. The embedded engine works inside this
+    process, so process CPU time is the query's cost whatever else the machine is doing."""
+    cpu_start = time.process_time()
+    out, first_ms, rows = counter.around(fn)
+    times, cpu = [first_ms], [(time.process_time() - cpu_start) * 1000]
+    for _ in range(runs - 1):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        out = fn()
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - cpu_start) * 1000)
+    return out, {"ms": round(statistics.median(times), 1), "first_ms": round(first_ms, 1), "rows_read": rows,
+                 "cpu_ms": round(statistics.median(cpu), 1), "runs": runs}
+
+
+def measure(counter: RowCounter, case: Case, scale: str, runs: int, naive_runs: int) -> dict:
+    """Time both sides of a case; compare their figures."""
+    fast, f = _side(counter, case.fast, runs)
+    row = {"area": case.area, "query": case.query, "fast_ms": f["ms"], "fast_first_ms": f["first_ms"],
+           "fast_cpu_ms": f["cpu_ms"],
+           "rows_read": f["rows_read"], "runs": runs, "target_ms": case.target_ms,
+           "met": None if case.target_ms is None else f["ms"] <= case.target_ms,
+           "figure": _plain(case.figure(fast)), "naive_ms": None, "naive_rows_read": None, "ratio": None,
+           "agree": None, "naive_note": case.naive_note}
+    runnable = case.naive is not None and SCALES.index(scale) <= SCALES.index(case.naive_up_to)
+    if case.naive is not None and not runnable:
+        row["naive_note"] = case.naive_note or f"naive not run above {case.naive_up_to}"
+    if runnable:
+        naive, n = _side(counter, case.naive, naive_runs)
+        row.update(naive_ms=n["ms"], naive_cpu_ms=n["cpu_ms"], naive_rows_read=n["rows_read"], naive_runs=naive_runs,
+                   ratio=round(n["ms"] / f["ms"], 1) if f["ms"] else None,
+                   agree=_plain(case.figure(fast)) == _plain((case.naive_figure or case.figure)(naive)))
+    return row
+
+
+def _plain(value: Any) -> Any:
+    """Figures as JSON-friendly Python values (numpy integers and floats become int / float)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def table(rows: list[dict]) -> str:
+    """The printed table: area, query, rows read, fast (wall and CPU), naive, ratio, target, met, agree."""
+    rows = [r for r in rows if "error" not in r]
+    head = (f"{'area':<12}{'query':<40}{'rows read':>14}{'fast ms':>10}{'cpu ms':>9}{'naive rows':>15}{'naive ms':>11}"
+            f"{'ratio':>8}{'target':>8}  met  agree")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        naive_ms = f"{r['naive_ms']:,.1f}" if r["naive_ms"] is not None else "—"
+        naive_rows = f"{r['naive_rows_read']:,}" if r["naive_rows_read"] is not None else "—"
+        ratio = f"{r['ratio']}x" if r["ratio"] is not None else "—"
+        target = f"{r['target_ms']:,.0f}" if r["target_ms"] is not None else "—"
+        met = {True: "yes", False: "NO", None: "—"}[r["met"]]
+        agree = {True: "yes", False: "NO", None: "—"}[r["agree"]]
+        lines.append(f"{r['area']:<12}{r['query'][:39]:<40}{r['rows_read']:>14,}{r['fast_ms']:>10,.1f}{r['fast_cpu_ms']:>9,.0f}"
+                     f"{naive_rows:>15}{naive_ms:>11}{ratio:>8}{target:>8}  {met:<4} {agree}")
+    notes = [f"  {r['area']} / {r['query']}: {r['naive_note']}" for r in rows if r["naive_note"] and r["naive_ms"] is None]
+    if notes:
+        lines += ["", "without a naive side:"] + notes
+    return "\n".join(lines)

@@ -1,0 +1,186 @@
+"""What keeps the pages fast at `full` gives exactly what the raw tables give on the tiny seed:
+the registry's per-compound projection (migration 0013), the mass rounds by day (0014) and
+their backfills, the companion search matched per cell and cut to its longest pairs, the
+contact chain reading only its contacts; and `python -m bench` itself."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from portal import tracing
+from portal.settings import PortalSettings
+from queries import registry
+from warehouse.migrate import MIGRATIONS_DIR, split_statements
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_SQL = ROOT / "bench" / "sql"
+S = PortalSettings()
+
+
+def raw(wh, name: str, **params) -> pd.DataFrame:
+    sql = (BENCH_SQL / f"{name}.sql").read_text(encoding="utf-8")
+    return wh.query_df(sql, {k: v for k, v in params.items() if "{" + k + ":" in sql})
+
+
+@pytest.mark.parametrize("day", [dt.date(2022, 2, 20), dt.date(2022, 3, 2)])
+@pytest.mark.parametrize("scope", ["", "510104", "510104001"])
+def test_compound_profile_equals_the_registry_scan(wh, day, scope):
+    fast = registry.run("zones/compound_profile", scope, as_of=day)
+    assert fast.equals(raw(wh, "compound_profile_raw", scope=scope, as_of=day))
+
+
+def test_compound_profile_figures(wh):
+    profile = registry.run("zones/compound_profile", "", as_of=dt.date(2022, 3, 2))
+    columns = ["residents", "households", "owners", "aged_80_plus", "pregnant", "dialysis", "disabled", "infant",
+               "cases", "under_control"]
+    assert profile[columns].sum().tolist() == [20_937, 8_056, 4_385, 481, 109, 33, 416, 258, 46, 669]
+    district = registry.run("zones/compound_profile", "510104", as_of=dt.date(2022, 3, 2))
+    assert district[["residents", "households", "cases", "under_control"]].sum().tolist() == [903, 347, 3, 49]
+
+
+def test_residents_are_read_from_the_projection(wh):
+    """Grouping the registry by compound reads the projection's rows, not one row per resident."""
+    selected = "SELECT value FROM system.events WHERE event = 'SelectedRows'"
+    sql = ("SELECT compound_id, count(), uniqExact(household_id) FROM epi.person "
+           "WHERE startsWith(community_code, {scope:String}) GROUP BY compound_id")
+    before = wh.scalar(selected)
+    wh.query_df(sql, {"scope": ""})
+    with_projection = wh.scalar(selected) - before
+    before = wh.scalar(selected)
+    wh.query_df(sql + " SETTINGS optimize_use_projections = 0", {"scope": ""})
+    without = wh.scalar(selected) - before
+    assert without >= 20_937 and with_projection < 20_937 // 2
+
+
+def test_a_removed_resident_leaves_the_counts(wh):
+    """Deletes rebuild the projection: a resident registered and removed again is not counted."""
+    row = wh.query_df("SELECT * FROM epi.person ORDER BY person_id LIMIT 1")
+    compound, day = int(row["compound_id"].iloc[0]), dt.date(2022, 3, 2)
+
+    def residents() -> int:
+        return int(registry.run("zones/compound_profile", "", as_of=day).set_index("compound_id").loc[compound, "residents"])
+
+    before = residents()
+    wh.insert_df("person", row.assign(person_id=8_800_000_001, household_id=8_800_000_001))
+    try:
+        assert residents() == before + 1
+    finally:
+        wh.command("DELETE FROM epi.person WHERE person_id = 8800000001")
+    assert residents() == before
+    assert int(registry.run("zones/compound_profile", "", as_of=day)["residents"].sum()) == 20_937
+
+
+@pytest.mark.parametrize("scope", ["", "510104", "510104001"])
+def test_rounds_and_coverage_equal_the_raw_scans(wh, scope):
+    assert registry.run("mass/rounds", scope).equals(raw(wh, "mass_rounds", scope=scope))
+    coverage = registry.run("mass/coverage_by_community", scope, unit=scope, walk_m=S.walk_circle_m)
+    assert coverage.equals(raw(wh, "mass_coverage_raw", scope=scope, unit=scope, walk_m=S.walk_circle_m))
+
+
+def test_rounds_figures(wh):
+    rounds = registry.run("mass/rounds", "510104")
+    assert rounds["samples"].tolist() == [777, 749, 717, 738]
+    assert [str(d)[:10] for d in rounds["first_day"]] == ["2022-02-21", "2022-02-24", "2022-03-01", "2022-03-08"]
+    assert [str(d)[:10] for d in rounds["last_day"]] == ["2022-02-21", "2022-02-24", "2022-03-02", "2022-03-08"]
+
+
+def test_the_round_backfill_fills_an_empty_table_once(wh):
+    """Samples loaded before migration 0014 are filled in by it, and applying it again adds nothing."""
+    expected = registry.run("mass/rounds", "")
+    statements = split_statements((MIGRATIONS_DIR / "0014_mass_round_days.sql").read_text(encoding="utf-8"))
+    wh.command("TRUNCATE TABLE epi.agg_mass_round_daily")
+    try:
+        assert registry.run("mass/rounds", "").empty
+        for statement in statements:
+            wh.command(statement)
+        assert registry.run("mass/rounds", "").equals(expected)
+        for statement in statements:
+            wh.command(statement)
+        assert registry.run("mass/rounds", "").equals(expected)
+    finally:
+        if registry.run("mass/rounds", "").empty:
+            for statement in statements:
+                wh.command(statement)
+
+
+def companion_pairs(df: pd.DataFrame) -> set:
+    return set(zip(df["case_id"], df["person_id"].astype(int)))
+
+
+def test_companions_equal_the_naive_self_join(wh):
+    cases = registry.run("trajectories/case_list", "")["case_id"].tolist()[:10]
+    params = dict(window_days=S.window_days, resolution=S.companion_resolution,
+                  min_overlap_minutes=S.companion_minutes, max_dwell_minutes=S.max_dwell_minutes)
+    fast = tracing.find_companions(lambda name, **p: registry.run(name, "", **p), cases, row_cap=10_000, **params)
+    naive = raw(wh, "companions", case_ids=cases, scope="", **params)
+    assert len(fast) == len(naive) == 888
+    assert companion_pairs(fast) == companion_pairs(naive)
+    overlap = naive.assign(minutes=(naive["overlap_s"] / 60).round(1)).set_index(["case_id", "person_id"])["minutes"]
+    assert fast.set_index(["case_id", "person_id"])["overlap_minutes"].sort_index().equals(
+        overlap.sort_index().rename("overlap_minutes"))
+
+
+def test_a_capped_companion_list_is_the_longest_pairs(wh):
+    cases = registry.run("trajectories/case_list", "")["case_id"].tolist()[:10]
+    params = dict(window_days=S.window_days, resolution=S.companion_resolution,
+                  min_overlap_minutes=S.companion_minutes, max_dwell_minutes=S.max_dwell_minutes)
+
+    def run(name, **p):
+        return registry.run(name, "", **p)
+
+    whole = tracing.find_companions(run, cases, row_cap=10_000, **params)
+    top = tracing.find_companions(run, cases, row_cap=100, **params)
+    assert len(top) == 100
+    assert top.reset_index(drop=True).equals(whole.head(100).reset_index(drop=True))
+
+
+def test_a_district_sees_its_own_residents_among_the_companions(wh):
+    cases = registry.run("trajectories/case_list", "")["case_id"].tolist()[:10]
+    params = dict(window_days=S.window_days, resolution=S.companion_resolution,
+                  min_overlap_minutes=S.companion_minutes, max_dwell_minutes=S.max_dwell_minutes)
+    city = tracing.find_companions(lambda name, **p: registry.run(name, "", **p), cases, row_cap=10_000, **params)
+    mine = tracing.find_companions(lambda name, **p: registry.run(name, "510104", **p), cases, row_cap=10_000, **params)
+    # a district sees its own cases only, and of their companions its own residents
+    own_cases = set(registry.run("trajectories/case_list", "510104")["case_id"])
+    expected = city[city["community_code"].str.startswith("510104") & city["case_id"].isin(own_cases)]
+    assert len(mine) == 97 and mine["community_code"].str.startswith("510104").all()
+    assert mine.reset_index(drop=True).equals(expected.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("scope", ["", "510104"])
+def test_the_chain_equals_the_whole_registry_join(wh, scope):
+    cases = registry.run("trajectories/case_list", "")["case_id"].tolist()
+    fast = registry.run("contacts/chain", scope, case_ids=cases)
+    assert len(fast) > 0
+    assert fast.equals(raw(wh, "contacts_chain_raw", scope=scope, case_ids=cases))
+
+
+def test_bench_runs_its_areas_and_both_ways_agree(wh, tmp_path, capsys):
+    """`python -m bench` on the session's warehouse: a table, rows read from the engine, JSON."""
+    from bench.__main__ import main
+
+    out = tmp_path / "bench.json"
+    code = main(["--runs", "1", "--naive-runs", "1", "--out", str(out), "--only", "cockpit,zones,mass,contacts"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed[-3000:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert {r["area"] for r in result["rows"]} == {"cockpit", "zones", "mass", "contacts"}
+    compared = [r for r in result["rows"] if r["agree"] is not None]
+    assert len(compared) >= 15 and all(r["agree"] for r in compared)
+    # rows read come from the engine: the views' rows for the cockpit, none for the zone statistics
+    # (computed in memory from the cached profile), more for a naive side than for the profile
+    assert all(r["rows_read"] > 0 for r in result["rows"] if r["area"] == "cockpit")
+    assert all(r["rows_read"] == 0 for r in result["rows"] if r["query"].startswith("statistics"))
+    profile = next(r for r in result["rows"] if r["query"].startswith("compound profile"))
+    assert profile["naive_rows_read"] > 20_937
+    assert "rows read" in printed and "ratio" in printed
+
+
+def test_bench_refuses_an_unknown_area():
+    from bench.__main__ import main
+
+    with pytest.raises(SystemExit, match="unknown area nowhere"):
+        main(["--only", "cockpit,nowhere"])
