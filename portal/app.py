@@ -44,7 +44,7 @@ else:
         "核酸检测": [page("mass_testing.py", "核酸采样调度", "biotech"),
                  page("testing_progress.py", "采样进度与检测", "science"),
                  page("public_queue.py", "采样点排队查询", "schedule")],
-        "数据": [page("sources.py", "数据来源", "database")],
+        "数据": [page("sources.py", "数据来源", "database"), page("adhoc.py", "自助分析", "query_stats")],
     }
     with st.sidebar:
         st.markdown(f"**{identity.name}** · {identity.role_label}")
