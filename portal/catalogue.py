@@ -166,19 +166,19 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         Field("day", "日期", DATE),
         _enum("kind", "管控方式", CONTROL_KINDS, "kind"),
         Field("delta", "进出人数", INT),
-        *_units()), order=("day", "community_code", "kind"),
+        *_units()), order=("day", "community_code", "kind"), additive=("delta",),
         note="每人进入管控方式记 +1、离开记 −1：某日 24 时在管人数 = 截至该日的进出人数合计"),
     Table("agg_cases_daily", "新增感染者（按日）", "epi.agg_cases_daily FINAL", (
         Field("day", "确诊日期", DATE),
         _enum("kind", "病例类别", CASE_KINDS, "kind"),
         Field("cases", "新增例数", INT),
-        *_units()), order=("day", "community_code", "kind")),
+        *_units()), order=("day", "community_code", "kind"), additive=("cases",)),
     Table("agg_contacts_daily", "新增密接（按日）", "epi.agg_contacts_daily FINAL", (
         Field("day", "判定日期", DATE),
         _enum("kind", "管控类别", CONTACT_KINDS, "kind"),
         Field("identified", "判定人数", INT),
         Field("transferred_24h", "24小时内转运人数", INT),
-        *_units()), order=("day", "community_code", "kind")),
+        *_units()), order=("day", "community_code", "kind"), additive=("identified", "transferred_24h")),
     Table("agg_samples_hourly", "采样量（按小时）", "epi.agg_samples_hourly FINAL", (
         Field("sampled_hour", "采样时段", DATETIME),
         _day("sampled_day", "采样日期", "sampled_hour"),
@@ -186,7 +186,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _enum("purpose", "检测类别", SAMPLE_PURPOSES, "purpose"),
         Field("samples", "样本数", INT),
         Field("positives", "阳性数", INT),
-        *_units()), order=("sampled_hour", "community_code", "purpose", "result_day"), note=RESULT_DAY_NOTE),
+        *_units()), order=("sampled_hour", "community_code", "purpose", "result_day"),
+        additive=("samples", "positives"), note=RESULT_DAY_NOTE),
     Table("agg_appeals_daily", "涉疫诉求（按日）", "epi.agg_appeals_daily FINAL", (
         Field("received_day", "受理日期", DATE),
         Field("closed_day", "办结日期", DATE),
@@ -195,13 +196,13 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         Field("rated", "已评价件数", INT),
         Field("rating_sum", "评价星级合计", INT),
         *_units()), order=("received_day", "community_code", "type", "closed_day"),
-        note="未办结的诉求计在办结日期 2149-06-06"),
+        additive=("appeals", "rated", "rating_sum"), note="未办结的诉求计在办结日期 2149-06-06"),
     Table("agg_screening_daily", "排查核查（按日）", "epi.agg_screening_daily FINAL", (
         Field("dispatched_day", "下发日期", DATE),
         Field("verified_day", "核查日期", DATE),
         _enum("outcome", "核查结果", SCREENING_OUTCOMES, "outcome"),
         Field("persons", "人数", INT),
-        *_units()), order=("dispatched_day", "community_code", "outcome", "verified_day"),
+        *_units()), order=("dispatched_day", "community_code", "outcome", "verified_day"), additive=("persons",),
         note="按人员（重复组）计；未核查的计在核查日期 2149-06-06；不含平台上登记的核查结果"),
 )}
 

@@ -61,6 +61,9 @@ class Table:
     order: tuple[str, ...]  # fields that order rows deterministically
     note: str = ""
     scope_field: str = "community_code"  # the 12-digit code the jurisdiction filter applies to
+    # columns a SummingMergeTree adds up when it merges: a FINAL relation needs no FINAL when
+    # the query only sums them (a sum over unmerged rows is the same sum)
+    additive: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -147,7 +150,7 @@ def compose(q: AdhocQuery, scope: str, limit: int | None = None) -> tuple[str, d
             raise QueryError(f"排序字段 {name!r} 不在结果列中 / cannot order by {name!r}")
         order.append(f"{name} {'DESC' if desc else 'ASC'}")
     order += [t for t in ties if t not in [o.split(" ")[0] for o in order]]
-    sql = f"SELECT {', '.join(select)} FROM {_relation(q.table)} WHERE {where}{group}"
+    sql = f"SELECT {', '.join(select)} FROM {_relation(q.table, q)} WHERE {where}{group}"
     if order:
         sql += " ORDER BY " + ", ".join(order)
     if limit is not None:
@@ -163,7 +166,7 @@ def compose_count(q: AdhocQuery, scope: str) -> tuple[str, dict[str, Any]]:
         return "SELECT toUInt64(1) AS n", {}
     if q.group_by:
         keys = ", ".join(f"{_checked(f).sql}" for f in q.group_by)
-        inner = f"SELECT 1 FROM {_relation(q.table)} WHERE {where} GROUP BY {keys}"
+        inner = f"SELECT 1 FROM {_relation(q.table, q)} WHERE {where} GROUP BY {keys}"
         return f"SELECT count() AS n FROM ({inner})", params
     return f"SELECT count() AS n FROM {_relation(q.table)} WHERE {where}", params
 
@@ -186,12 +189,21 @@ def _checked(f: Field | None) -> Field:
     return f
 
 
-def _relation(t: Table) -> str:
+def _relation(t: Table, q: AdhocQuery | None = None) -> str:
     if not _RELATION.match(t.relation) or not _IDENT.match(t.scope_field):
         raise QueryError(f"数据表不在目录中 / relation {t.relation!r} is not a catalogue relation")
     if t.relation.startswith("query:"):
         return "(" + registry.load(t.relation.removeprefix("query:")).strip().rstrip(";") + "\n) AS src"
+    if q is not None and t.relation.endswith(" FINAL") and _sums_only(q):
+        return t.relation.removesuffix(" FINAL")
     return t.relation
+
+
+def _sums_only(q: AdhocQuery) -> bool:
+    """The query groups and only sums additive columns, and filters none of them."""
+    summed = q.aggregated and q.measures and all(m.fn == "sum" and m.field and m.field.name in q.table.additive
+                                                 for m in q.measures)
+    return bool(summed) and not any(c.field.name in q.table.additive for c in q.conditions)
 
 
 def _where(q: AdhocQuery, scope: str) -> tuple[str, dict[str, Any]]:

@@ -121,3 +121,22 @@ def test_each_operator_keeps_exactly_the_rows_pandas_keeps(tiny_warehouse, wh, c
     assert got.total == len(want)
     if condition["field"] != "is_emergency":
         assert 0 < len(want) < len(raw)
+
+
+def test_a_daily_view_reads_merged_rows_unless_the_query_only_sums(tiny_warehouse, wh):
+    table = TABLES["agg_samples_hourly"]
+    sums = adhoc.parse({"table": table.name, "group_by": ["purpose"],
+                        "measures": [{"fn": "sum", "field": "samples"}]}, ANALYST)
+    counted = adhoc.parse({"table": table.name, "group_by": ["purpose"]}, ANALYST)
+    filtered = adhoc.parse({"table": table.name, "measures": [{"fn": "sum", "field": "samples"}],
+                            "filters": [{"field": "samples", "op": "gt", "value": "1"}]}, ANALYST)
+    assert "FINAL" not in adhoc.adhoc.compose(sums, "")[0]
+    assert "epi.agg_samples_hourly FINAL" in adhoc.adhoc.compose(counted, "")[0]
+    assert "epi.agg_samples_hourly FINAL" in adhoc.adhoc.compose(filtered, "")[0]
+    merged = wh.rows("SELECT toString(purpose), count(), sum(samples) FROM epi.agg_samples_hourly FINAL "
+                     "GROUP BY purpose ORDER BY 1")
+    got_sums = adhoc.fetch(sums, "", 100).rows
+    got_counts = adhoc.fetch(counted, "", 100).rows
+    assert list(zip(got_sums["purpose"], got_counts["m0"], got_sums["m0"])) == merged
+    big = wh.scalar("SELECT sum(samples) FROM epi.agg_samples_hourly FINAL WHERE samples > 1")
+    assert adhoc.fetch(filtered, "", 100).rows["m0"].tolist() == [big]
