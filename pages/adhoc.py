@@ -37,6 +37,13 @@ def delete_saved(filter_id: int) -> None:
         state["ah-message"] = str(exc)
 
 
+def share_saved(filter_id: int, shared: bool) -> None:
+    try:
+        saved_filters.share(identity, filter_id, shared)
+    except AnalysisRefused as exc:
+        state["ah-message"] = str(exc)
+
+
 with st.expander("已保存的筛选（我的与共享的）", expanded=False):
     listed = saved_filters.listed(identity)
     if listed.empty:
@@ -45,10 +52,13 @@ with st.expander("已保存的筛选（我的与共享的）", expanded=False):
         labels = {int(r.filter_id): f"{r.name}（{'我的' if r.mine else r.owner + ' 共享'}{'，已共享' if r.mine and r.shared else ''}）"
                   for r in listed.itertuples()}
         chosen = st.selectbox("筛选", list(labels), format_func=labels.get, key="ah-saved")
-        c1, c2 = st.columns(2)
+        row = listed.loc[listed["filter_id"] == chosen].iloc[0]
+        c1, c2, c3 = st.columns(3)
         c1.button("打开", key="ah-open", on_click=open_saved, args=(chosen,), width="stretch")
-        if bool(listed.loc[listed["filter_id"] == chosen, "mine"].iloc[0]):
-            c2.button("删除", key="ah-delete", on_click=delete_saved, args=(chosen,), width="stretch")
+        if bool(row["mine"]):
+            c2.button("取消共享" if row["shared"] else "共享", key="ah-share", on_click=share_saved,
+                      args=(chosen, not row["shared"]), width="stretch")
+            c3.button("删除", key="ah-delete", on_click=delete_saved, args=(chosen,), width="stretch")
 if state.get("ah-message"):
     st.error(state.pop("ah-message"))
 

@@ -314,19 +314,36 @@ def export(identity: Identity, definition: dict, fmt: str, cap: int, unmask: boo
     query = parse(definition, identity)
     unmask = bool(unmask and identity.can_unmask and has_personal(query))
     result = fetch(query, identity.scope, cap)
-    frame = shown(query, result.rows, unmask, unit_names(identity.scope))
-    buf = io.BytesIO()
-    if fmt == "csv":
-        buf.write(frame.to_csv(index=False).encode("utf-8-sig"))
-    elif fmt == "xlsx":
-        frame.to_excel(buf, index=False, sheet_name="自助分析")
-    else:
-        raise AnalysisRefused("导出格式只能是 CSV 或 XLSX。")
-    detail = (f"{fmt} rows={len(frame)} of {result.total}{' capped' if result.capped else ''}"
+    data = to_file(shown(query, result.rows, unmask, unit_names(identity.scope)), fmt)
+    detail = (f"{fmt} rows={len(result.rows)} of {result.total}{' capped' if result.capped else ''}"
               f"{' unmasked' if unmask else ''}; {describe(query)}")
     audit.record("export", identity, f"adhoc:{query.table.name}", detail)
     if unmask:
         record_unmask(identity, query, f"export {fmt}")
+    return data
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_file(frame: pd.DataFrame, fmt: str) -> bytes:
+    """A table as CSV (UTF-8 with BOM) or XLSX bytes. Text that a spreadsheet would read as a
+    formula stays text: an XLSX cell is stored as a string, a CSV value gets a leading '."""
+    buf = io.BytesIO()
+    if fmt == "csv":
+        text = frame.copy()
+        for col in [c for c in text.columns if not pd.api.types.is_numeric_dtype(text[c])]:
+            text[col] = text[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+        buf.write(text.to_csv(index=False).encode("utf-8-sig"))
+    elif fmt == "xlsx":
+        with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+            frame.to_excel(writer, index=False, sheet_name="自助分析")
+            for row in writer.sheets["自助分析"].iter_rows(min_row=2):
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+    else:
+        raise AnalysisRefused("导出格式只能是 CSV 或 XLSX。")
     return buf.getvalue()
 
 

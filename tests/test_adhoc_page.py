@@ -103,6 +103,10 @@ def test_a_shared_filter_opens_for_an_operator_under_their_scope(tiny_warehouse,
     assert at.success[0].value == "已保存“各区病例”并共享。"
     button(at, "保存当前条件").click().run()
     assert at.error[0].value == "您已有名为“各区病例”的筛选：请换一个名称，或先删除原有的。"
+    at.run()
+    button(at, "取消共享").click().run()
+    assert saved_filters.listed(Identity("分析员乙", "analyst", "")).empty
+    button(at, "共享").click().run()
 
     op = opened(Identity("锦江区值班员", "district_operator", "510104"))
     [filter_id] = saved_filters.listed(op.session_state["identity"])["filter_id"].tolist()

@@ -149,3 +149,16 @@ def test_an_admin_may_not_query_or_export(tiny_warehouse):
     with pytest.raises(AnalysisRefused, match="自助分析仅供数据分析员、指挥部领导和区县工作人员"):
         adhoc.export(admin, DAILY, "csv", 10)
     assert audit.recent("export").empty
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_stays_text():
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({"主题": ["=1+1", "+86 138 0013 8000", "@SUM(A1)", "-2+3", "核酸"], "件数": [1, -2, 3, 4, 5]})
+    csv = read(adhoc.to_file(frame, "csv"), "csv")
+    assert csv["主题"].tolist() == ["'=1+1", "'+86 138 0013 8000", "'@SUM(A1)", "'-2+3", "核酸"]
+    assert csv["件数"].tolist() == ["1", "-2", "3", "4", "5"]
+    sheet = load_workbook(io.BytesIO(adhoc.to_file(frame, "xlsx"))).active
+    cells = [(c.value, c.data_type) for c in sheet["A"][1:]]
+    assert cells == [("=1+1", "s"), ("+86 138 0013 8000", "s"), ("@SUM(A1)", "s"), ("-2+3", "s"), ("核酸", "s")]
+    assert [c.value for c in sheet["B"][1:]] == [1, -2, 3, 4, 5]
