@@ -111,7 +111,7 @@ for i in state["ah-rows"]:
             options = list(f.choices) if f.kind == ENUM else ["是", "否"]
             if state.get(f"ah-f{i}-v") not in options:
                 state[f"ah-f{i}-v"] = options[0]
-            st.selectbox("值", options, format_func=(f.choices.get if f.kind == ENUM else None), key=f"ah-f{i}-v")
+            st.selectbox("值", options, format_func=(f.choices.get if f.kind == ENUM else str), key=f"ah-f{i}-v")
         elif op == "in":
             if not isinstance(state.get(f"ah-f{i}-v"), str):
                 state[f"ah-f{i}-v"] = ""

@@ -127,17 +127,26 @@ def load_into(state, d: dict) -> None:
         state[f"ah-f{i}-field"], state[f"ah-f{i}-op"] = item["field"], item["op"]
         value = item.get("value")
         if item["op"] == "between":
-            state[f"ah-f{i}-v"], state[f"ah-f{i}-v2"] = value
+            state[f"ah-f{i}-v"], state[f"ah-f{i}-v2"] = (str(v) for v in value)
         elif item["op"] == "in":
-            state[f"ah-f{i}-v"] = list(value) if f.kind == ENUM else "\n".join(value)
+            state[f"ah-f{i}-v"] = [_choice(f, v) for v in value] if f.kind == ENUM else "\n".join(map(str, value))
         elif value is not None:
-            state[f"ah-f{i}-v"] = {1: "是", 0: "否"}.get(value, value) if f.kind == FLAG else value
+            state[f"ah-f{i}-v"] = _choice(f, value)
     state["ah-rows"], state["ah-next"] = rows, len(rows)
     state["ah-cols"] = list(d.get("columns", []))
     state["ah-group"] = list(d.get("group_by", []))
     state["ah-measures"] = [f"{m['fn']}:{m.get('field') or ''}" for m in d.get("measures", [])]
     order = (d.get("order") or [{}])[0]
     state["ah-order"], state["ah-desc"] = order.get("by", ""), bool(order.get("desc", False))
+
+
+def _choice(f, value) -> str:
+    """A stored value as its widget holds it: a category's code, 是/否, or the typed text."""
+    if f.kind == ENUM:
+        return next((k for k, label in f.choices.items() if value in (k, label)), str(value))
+    if f.kind == FLAG:
+        return {1: "是", 0: "否"}.get(adhoc.FLAG_WORDS.get(str(value).strip()), str(value))
+    return str(value)
 
 
 def reset(state) -> None:

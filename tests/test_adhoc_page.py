@@ -138,3 +138,28 @@ def test_personal_fields_show_masked_and_unmasking_is_audited(tiny_warehouse, wh
     assert preview_frame(boss).set_index("记录编号").loc[first.record_id, "身份证号码"] == first.raw_id_number
     boss.run()
     assert audit.recent("unmask")["subject"].tolist() == ["adhoc:screening_record"]  # once per preview, not per rerun
+
+
+def test_a_saved_filter_with_every_kind_of_value_opens_into_the_form(tiny_warehouse, wh):
+    definition = {"table": "appeal", "group_by": ["type"], "filters": [
+        {"field": "is_emergency", "op": "eq", "value": "否"},
+        {"field": "type", "op": "in", "value": ["咨询", "help"]},
+        {"field": "rating", "op": "between", "value": [2, "5"]},
+        {"field": "topic", "op": "in", "value": ["隔离政策咨询", "集中隔离点"]},
+        {"field": "received_at", "op": "ge", "value": "2022-02-20 08:00"}]}
+    analyst = Identity("分析员甲", "analyst", "")
+    saved_filters.save(analyst, "各类诉求", definition)
+    at = opened(analyst)
+    button(at, "打开").click().run()
+    assert at.selectbox(key="ah-f0-field").value == "is_emergency" and at.selectbox(key="ah-f0-v").value == "否"
+    assert at.multiselect(key="ah-f1-v").value == ["consultation", "help"]
+    assert (at.text_input(key="ah-f2-v").value, at.text_input(key="ah-f2-v2").value) == ("2", "5")
+    assert at.text_area(key="ah-f3-v").value == "隔离政策咨询\n集中隔离点"
+    hand = wh.rows("SELECT toString(type), count() FROM epi.appeal WHERE is_emergency = 0 AND type IN ('consultation', 'help') "
+                   "AND rating BETWEEN 2 AND 5 AND topic IN ('隔离政策咨询', '集中隔离点') "
+                   "AND received_at >= toDateTime('2022-02-20 08:00:00', 'Asia/Shanghai') GROUP BY 1 ORDER BY 1")
+    assert hand
+    words = {"consultation": "咨询", "help": "求助"}
+    assert preview_frame(at).values.tolist() == [[words[k], n] for k, n in hand]
+    button(at, "预览").click().run()  # the form, read back, asks the same
+    assert preview_frame(at).values.tolist() == [[words[k], n] for k, n in hand]
