@@ -38,6 +38,7 @@ from queries.adhoc import (
     Measure,
     operators_for,
 )
+from warehouse import WarehouseError
 
 ROLES = ("analyst", "leadership", "district_operator")
 REFUSED = ("自助分析仅供数据分析员、指挥部领导和区县工作人员（限本辖区）使用；系统管理员账号管理用户与审计，不查询业务数据。"
@@ -243,6 +244,8 @@ def fetch(query: AdhocQuery, scope: str, cap: int) -> Result:
         total = adhoc.count(query, scope)
     except registry.QueryError as exc:
         raise AnalysisRefused(f"查询无法执行：{exc}") from None
+    except WarehouseError as exc:
+        raise AnalysisRefused(f"查询未能完成（{str(exc)[:120]}）：请加上条件缩小范围后再试。") from None
     return Result(rows, total, cap)
 
 

@@ -162,3 +162,13 @@ def test_text_a_spreadsheet_would_run_as_a_formula_stays_text():
     cells = [(c.value, c.data_type) for c in sheet["A"][1:]]
     assert cells == [("=1+1", "s"), ("+86 138 0013 8000", "s"), ("@SUM(A1)", "s"), ("-2+3", "s"), ("核酸", "s")]
     assert [c.value for c in sheet["B"][1:]] == [1, -2, 3, 4, 5]
+
+
+def test_a_query_the_warehouse_cannot_finish_gets_a_sentence(tiny_warehouse):
+    from portal.catalogue import TABLES
+    from queries.adhoc import AdhocQuery, Table
+
+    appeal = TABLES["appeal"]
+    missing = Table("gone", "已下线的表", "epi.no_such_table", appeal.fields, appeal.order)
+    with pytest.raises(AnalysisRefused, match="查询未能完成（.*）：请加上条件缩小范围后再试。"):
+        adhoc.fetch(AdhocQuery(missing), "", 10)
