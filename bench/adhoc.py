@@ -18,8 +18,8 @@ import pandas as pd
 
 from bench.timing import timed
 from portal import adhoc
-from portal.settings import load_portal_settings
 from portal.session import Identity
+from portal.settings import load_portal_settings
 from warehouse import get_warehouse
 
 HERE = Path(__file__).parent
