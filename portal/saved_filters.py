@@ -40,7 +40,8 @@ metadata = MetaData()
 saved = Table(
     "adhoc_saved_filter", metadata,
     Column("filter_id", Integer, primary_key=True, autoincrement=True),
-    Column("owner", String(80), nullable=False, index=True),
+    Column("owner", String(80), nullable=False, index=True),  # the owner's user name (their key)
+    Column("owner_name", String(80), nullable=False),  # the name shown to others
     Column("owner_role", String(40), nullable=False),
     Column("name", String(MAX_NAME), nullable=False),
     Column("shared", Boolean, nullable=False, default=False),
@@ -61,6 +62,11 @@ def _engine():
     return audit.engine()
 
 
+def owner_of(identity: Identity) -> str:
+    """The key a filter is owned by: the user name when the identity has one, else the name."""
+    return getattr(identity, "username", "") or identity.name
+
+
 def check_name(name) -> str:
     """The name as stored (trimmed), or AnalysisRefused saying what is wrong with it."""
     text = name.strip() if isinstance(name, str) else ""
@@ -77,12 +83,12 @@ def save(identity: Identity, name: str, definition: dict, shared: bool = False) 
     """Store a new named filter for its owner; its id. A name the owner already used is refused."""
     text = check_name(name)
     adhoc.parse(definition, identity)  # nothing unusable is stored
-    row = dict(owner=identity.name, owner_role=identity.role, name=text, shared=bool(shared),
+    row = dict(owner=owner_of(identity), owner_name=identity.name, owner_role=identity.role, name=text, shared=bool(shared),
                definition=adhoc.canonical(definition), saved_at=dt.datetime.now(dt.timezone.utc))
     try:
         with _engine().begin() as conn:
             taken = conn.execute(select(saved.c.filter_id).where(
-                saved.c.owner == identity.name, saved.c.name == text)).first()
+                saved.c.owner == owner_of(identity), saved.c.name == text)).first()
             if taken:
                 raise adhoc.AnalysisRefused(f"您已有名为“{text}”的筛选：请换一个名称，或先删除原有的。")
             return int(conn.execute(insert(saved).values(**row)).inserted_primary_key[0])
@@ -91,21 +97,23 @@ def save(identity: Identity, name: str, definition: dict, shared: bool = False) 
 
 
 def listed(identity: Identity) -> pd.DataFrame:
-    """The user's own filters and those others shared: id, name, owner, shared, mine, saved_at."""
-    query = (select(saved.c.filter_id, saved.c.name, saved.c.owner, saved.c.shared, saved.c.saved_at)
-             .where(or_(saved.c.owner == identity.name, saved.c.shared.is_(True)))
+    """The user's own filters and those others shared: id, name, owner (the name shown), shared,
+    mine, saved_at."""
+    query = (select(saved.c.filter_id, saved.c.name, saved.c.owner_name.label("owner"),
+                    (saved.c.owner == owner_of(identity)).label("mine"), saved.c.shared, saved.c.saved_at)
+             .where(or_(saved.c.owner == owner_of(identity), saved.c.shared.is_(True)))
              .order_by(saved.c.name, saved.c.filter_id))
     with _engine().connect() as conn:
         df = pd.DataFrame(conn.execute(query).mappings().all(),
-                          columns=["filter_id", "name", "owner", "shared", "saved_at"])
-    return df.assign(mine=df["owner"] == identity.name)
+                          columns=["filter_id", "name", "owner", "mine", "shared", "saved_at"])
+    return df.astype({"mine": bool, "shared": bool})
 
 
 def load(identity: Identity, filter_id: int) -> dict:
     """A definition the user may open (their own, or shared), checked against the catalogue."""
     with _engine().connect() as conn:
         row = conn.execute(select(saved).where(saved.c.filter_id == int(filter_id))).mappings().first()
-    if row is None or not (row["owner"] == identity.name or row["shared"]):
+    if row is None or not (row["owner"] == owner_of(identity) or row["shared"]):
         raise adhoc.AnalysisRefused("该筛选不存在，或未共享给您。")
     try:
         definition = json.loads(row["definition"])
@@ -119,14 +127,14 @@ def remove(identity: Identity, filter_id: int) -> None:
     """Delete one of the user's own filters."""
     with _engine().begin() as conn:
         gone = conn.execute(delete(saved).where(saved.c.filter_id == int(filter_id),
-                                                saved.c.owner == identity.name)).rowcount
+                                                saved.c.owner == owner_of(identity))).rowcount
     if not gone:
         raise adhoc.AnalysisRefused("只能删除自己保存的筛选。")
 
 
 def share(identity: Identity, filter_id: int, shared: bool) -> None:
     with _engine().begin() as conn:
-        done = conn.execute(update(saved).where(saved.c.filter_id == int(filter_id), saved.c.owner == identity.name)
+        done = conn.execute(update(saved).where(saved.c.filter_id == int(filter_id), saved.c.owner == owner_of(identity))
                             .values(shared=bool(shared))).rowcount
     if not done:
         raise adhoc.AnalysisRefused("只能共享自己保存的筛选。")

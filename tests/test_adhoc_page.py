@@ -108,8 +108,9 @@ def test_a_shared_filter_opens_for_an_operator_under_their_scope(tiny_warehouse,
     assert saved_filters.listed(Identity("分析员乙", "analyst", "")).empty
     button(at, "共享").click().run()
 
-    op = opened(Identity("锦江区值班员", "district_operator", "510104"))
-    [filter_id] = saved_filters.listed(op.session_state["identity"])["filter_id"].tolist()
+    operator = Identity("锦江区值班员", "district_operator", "510104")
+    op = opened(operator)
+    [filter_id] = saved_filters.listed(operator)["filter_id"].tolist()
     op.selectbox(key="ah-saved").set_value(filter_id).run()
     button(op, "打开").click().run()
     assert op.selectbox(key="ah-table").value == "case_record"
@@ -148,7 +149,7 @@ def test_a_saved_filter_with_every_kind_of_value_opens_into_the_form(tiny_wareho
         {"field": "topic", "op": "in", "value": ["隔离政策咨询", "集中隔离点"]},
         {"field": "received_at", "op": "ge", "value": "2022-02-20 08:00"}]}
     analyst = Identity("分析员甲", "analyst", "")
-    saved_filters.save(analyst, "各类诉求", definition)
+    saved_filters.save(analyst, "各类诉求", definition, shared=True)
     at = opened(analyst)
     button(at, "打开").click().run()
     assert at.selectbox(key="ah-f0-field").value == "is_emergency" and at.selectbox(key="ah-f0-v").value == "否"

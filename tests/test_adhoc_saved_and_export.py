@@ -78,7 +78,7 @@ def test_a_forged_stored_definition_is_refused_when_opened(tiny_warehouse):
     with audit.engine().begin() as conn:
         for i, d in enumerate([*forged, "{not json"]):
             ids.append(conn.execute(insert(saved_filters.saved).values(
-                owner="某人", owner_role="analyst", name=f"伪造{i}", shared=True,
+                owner="someone", owner_name="某人", owner_role="analyst", name=f"伪造{i}", shared=True,
                 definition=d if isinstance(d, str) else json.dumps(d), saved_at=pd.Timestamp.now(tz="UTC"))
             ).inserted_primary_key[0])
     words = ["无法识别的项：scope", "字段“id_number”不在", "没有名为“person”的数据表", "内容已损坏"]
