@@ -42,6 +42,7 @@ test: system-packages setup-dev
 # every benchmark against the warehouse in EPI_WAREHOUSE_URL (seed it first: make seed SCALE=…)
 bench: setup
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.adhoc
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -49,7 +49,7 @@ else:
         "核酸检测": [page("mass_testing.py", "核酸采样调度", "biotech"),
                  page("testing_progress.py", "采样进度与检测", "science"),
                  page("public_queue.py", "采样点排队查询", "schedule")],
-        "数据": [page("sources.py", "数据来源", "database")],
+        "数据": [page("sources.py", "数据来源", "database"), page("adhoc.py", "自助分析", "query_stats")],
     }
 if identity is not None:
     with st.sidebar:

@@ -71,6 +71,8 @@ class PortalSettings:
     forecast_hours: int = 3  # expected arrivals for this many hours ahead
     backtest_days: int = 7  # past days the forecast is scored on
     forecast_row_cap: int = 5_000_000  # site-hours read for the forecast (every site, every hour of 35 days)
+    adhoc_preview_rows: int = 500  # EPI_ADHOC_PREVIEW_ROWS: rows an ad-hoc preview shows
+    adhoc_export_rows: int = 100_000  # EPI_ADHOC_EXPORT_ROWS: most rows in one ad-hoc export
 
 
 def parse_appeal_limits(raw: str) -> dict[str, int]:
@@ -107,4 +109,6 @@ def load_portal_settings() -> PortalSettings:
         busy_minutes=_int("EPI_BUSY_MINUTES", 25),
         congested_minutes=_int("EPI_CONGESTED_MINUTES", 50),
         live_refresh_s=_int("EPI_LIVE_REFRESH_S", 2),
+        adhoc_preview_rows=_int("EPI_ADHOC_PREVIEW_ROWS", 500),
+        adhoc_export_rows=_int("EPI_ADHOC_EXPORT_ROWS", 100_000),
     )
