@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python -m bench.zones
 	$(BIN)/python -m bench.appeals
 	$(BIN)/python -m bench.person_file
+	$(BIN)/python -m bench.briefing
 
 lint: setup-dev
 	$(BIN)/ruff check .
