@@ -6,7 +6,7 @@ then the XLSX and the Word file with the trend chart) is timed beside a naive eq
 runs the same shapes of query over the raw fact tables (bench/sql/briefing/*.sql) and writes
 the same two files. Both must give the same figures, district table and trend. The headless
 command (`python -m portal.briefing`, process start included) is timed as a scheduled job
-would run it; the target is 10 s at `demo`. Results go to bench/results/briefing-<scale>.json.
+would run it; the target is 10 s at `demo`. Results go to bench/results/briefing-<scale>[-<scope>].json.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def main(argv=None) -> int:
     print(f"same figures both ways: {head['agree']}" + ("" if head["agree"] else f" — {head['differences']}"))
     print(f"在管人员 {head['under_control']:,}, 新增确诊 {head['confirmed']:,}; headless within 10 s: {rows[-1]['within_target']}")
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"briefing-{head['scale']}.json"
+    out = RESULTS / f"briefing-{head['scale']}{'-' + args.scope if args.scope else ''}.json"
     out.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"written {out}")
     return 0 if head["agree"] else 1
