@@ -1,67 +1,52 @@
 """Cockpit page-ready time in a real browser: `python -m bench.page_ready [--runs 5]`.
 
 Starts `streamlit run` on EPI_WAREHOUSE_URL (the folder must not be open elsewhere), signs in
-with Debian's Chromium and times from navigation to the KPI cards being on screen. The first
-run is cold (empty result cache); later runs show the cached path leadership mostly see.
+with Debian's Chromium and times from sign-in to the KPI cards and the map being on screen. The
+first run is cold (empty result cache); later runs show the cached path leadership mostly see.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import socket
+import asyncio
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from bench import browser
 
-from bench import accounts
 
-ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+async def _sessions(url: str, runs: int) -> list[float]:
+    from playwright.async_api import async_playwright
+
+    times = []
+    async with async_playwright() as p:
+        chromium = await browser.launch(p)
+        for _ in range(runs):
+            page = await chromium.new_page(viewport={"width": 1440, "height": 1000})
+            await page.goto(url)
+            start = time.perf_counter()
+            await browser.sign_in(page)
+            await browser.cockpit_ready(page)
+            times.append(time.perf_counter() - start)
+            await page.close()
+        await chromium.close()
+    return times
+
+
+def run(runs: int = 5) -> list[dict]:
+    """One session after another on a fresh portal: seconds from sign-in to the cockpit ready."""
+    with browser.serve() as (url, _):
+        times = asyncio.run(_sessions(url, runs))
+    return [{"run": i + 1, "cache": "cold" if i == 0 else "warm", "ready_s": round(t, 2)} for i, t in enumerate(times)]
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.page_ready")
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args(argv)
-    who = accounts.account("leadership")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port",
-                               str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                              cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        times = []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
-            for _ in range(args.runs):
-                page = browser.new_page(viewport={"width": 1440, "height": 1000})
-                page.goto(url)
-                accounts.sign_in(page, *who)
-                start = time.perf_counter()
-                page.locator('[data-testid="stMetric"]').filter(has_text="在管人员").first.wait_for(timeout=60_000)
-                page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=60_000)
-                times.append(time.perf_counter() - start)
-                page.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    rows = run(args.runs)
+    times = [r["ready_s"] for r in rows]
     print("cockpit ready after sign-in (s): " + ", ".join(f"{t:.2f}" for t in times))
     print(f"cold {times[0]:.2f} s; warm median {statistics.median(times[1:] or times):.2f} s")
     return 0

@@ -90,3 +90,23 @@ else:
         ui.table(rejects, hide_index=True, width="stretch", height=ui.fit_height(rejects))
         ui.download_buttons(rejects, f"拒收行_{batch}", "rejects")
 ui.computed_note(max(run.computed_at.values(), default=None))
+
+if identity.role in sources.LOADING_ROLES:
+    st.markdown("#### 载入部门文件")
+    st.caption("CSV（UTF-8 或 GBK）、XLSX、Parquet 或 JSON lines，表头为字段名或中文名。逐块校验，不合格的行记入拒收行；"
+               "同一文件再次载入不会重复写入。载入期间其他用户照常浏览，数字在载入完成后一并更新。")
+    if done_line := st.session_state.pop("source-load-result", None):
+        (st.success if done_line[0] else st.error)(done_line[1])
+    with st.form("source-load", clear_on_submit=True):
+        code = st.selectbox("业务类别", list(sources.LOADABLE), format_func=sources.category_label, key="source-load-category")
+        upload = st.file_uploader("文件", type=["csv", "txt", "tsv", "xlsx", "parquet", "jsonl", "ndjson", "json"],
+                                  key="source-load-file")
+        submitted = st.form_submit_button("载入", type="primary")
+    if submitted:
+        if upload is None:
+            st.error("请先选择要载入的文件，再点“载入”。")
+        else:
+            with st.spinner(f"正在载入 {upload.name}…"):
+                report = sources.load_upload(code, upload.name, upload.getvalue())
+            st.session_state["source-load-result"] = sources.load_summary(report)
+            st.rerun()

@@ -4,12 +4,17 @@ one-line stale-feed warning the cockpit shows."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 
-from portal.data import QueryRunner
-from portal.glossary import FEED_STATES
+from portal.data import QueryRunner, data_range
+from portal.glossary import FEED_STATES, THEME_TABLES
 from portal.settings import PortalSettings
+from warehouse import get_warehouse
+from warehouse.ingest import CATEGORIES, Loader, LoadReport
+from warehouse.ingest.categories import DEPARTMENT_NAMES
 from warehouse.ingest.layouts import LABELS
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -70,3 +75,37 @@ def when(times: pd.Series) -> pd.Series:
 def column_label(column: str) -> str:
     """A file column as the Chinese header departments use, with the column name."""
     return f"{LABELS[column]}（{column}）" if column in LABELS else ("整行" if column == "(整行)" else column)
+
+
+LOADING_ROLES = ("analyst", "admin")  # who may load a department's file through the portal
+LOADABLE = {code: c for code, c in CATEGORIES.items() if c.layout is not None}
+
+
+def category_label(code: str) -> str:
+    c = LOADABLE[code]
+    return f"{c.code} {c.name}（{DEPARTMENT_NAMES[c.department]} → {THEME_TABLES.get(c.table, c.table)}）"
+
+
+def load_upload(category_code: str, file_name: str, data: bytes, on_chunk=None) -> LoadReport:
+    """Load an uploaded file into its category's theme table, in this process (the embedded
+    engine lets only the portal's process open the folder, so this is how a file loads while the
+    portal runs). The file keeps its own name, whose extension says its format."""
+    category = LOADABLE[category_code]
+    with tempfile.TemporaryDirectory(prefix="epi-upload-") as folder:
+        path = Path(folder) / Path(file_name).name
+        path.write_bytes(data)
+        report = Loader(get_warehouse()).load(category, path, on_chunk=on_chunk)
+    if report.status == "complete":
+        data_range.clear()  # the load bumped the data version: every session reads fresh figures
+    return report
+
+
+def load_summary(report: LoadReport) -> tuple[bool, str]:
+    """(succeeded, one line in Chinese) for a load's report."""
+    name = report.file.name
+    if report.status == "refused":
+        return False, f"{name} 未载入：{'；'.join(report.notes)}。请按提示修改文件后重新载入。"
+    if report.status == "already_loaded":
+        return True, f"{name} 此前已载入（批次 {report.batch_id}），未重复写入。"
+    return True, (f"{name} 已载入批次 {report.batch_id}：读取 {report.read:,} 行 = 载入 {report.loaded:,} 行 + "
+                  f"拒收 {report.rejected:,} 行。")

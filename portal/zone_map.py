@@ -133,15 +133,23 @@ def view_of(shape, fallback: tuple[float, float]) -> tuple[float, float, float]:
     return (x0 + x1) / 2, (y0 + y1) / 2, zoom
 
 
+@st.cache_resource(show_spinner=False, max_entries=1000)
+def _outline_rings(geometry_text: str) -> list | None:
+    """A zone's outline rings for drawing, worked out once per geometry: reading, checking and
+    simplifying a zone takes about a quarter of a second, and every cockpit view draws them all.
+    Shared, not copied, between sessions (no one changes them)."""
+    try:
+        shape = geometry.from_geojson(geometry_text)
+    except geometry.ShapeError:
+        return None
+    return geometry.outlines(_light(shape))
+
+
 def zones_in_force(zones: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Zones in force drawn as outlines (for other maps), those touching the unit's district."""
     rows = []
     for zone in zones[zones["district_code"].str.startswith(unit[:6])].itertuples():
-        try:
-            shape = geometry.from_geojson(zone.geometry)
-        except geometry.ShapeError:
-            continue
-        for ring in geometry.outlines(_light(shape)):
+        for ring in _outline_rings(zone.geometry) or []:
             rows.append({"path": ring, "colour": TIER_LINE[zone.tier], "label": zone.zone_name, "tier": zone.tier})
     return pd.DataFrame(rows, columns=["path", "colour", "label", "tier"])
 

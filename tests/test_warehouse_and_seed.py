@@ -160,3 +160,59 @@ def test_unwritable_folder_and_unreachable_server_get_one_line(tmp_path):
 def test_a_held_data_folder_is_named_plainly(tiny_warehouse):
     out = _cli("-m", "warehouse", "migrate", url=f"chdb://{tiny_warehouse['folder']}")
     assert out.returncode == 2 and "held by another process" in out.stderr
+
+
+def _guide_rows(marker: str) -> list[list[str]]:
+    """The rows of the table after `marker` in warehouse/CLUSTER.md, cells without backticks."""
+    text = (Path(__file__).resolve().parent.parent / "warehouse" / "CLUSTER.md").read_text(encoding="utf-8")
+    lines = text[text.index(marker):].splitlines()[1:]
+    rows = []
+    for line in lines:
+        if not line.startswith("|"):
+            if rows:
+                break
+            continue
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        if not set(cells[0]) <= {"-"} and cells[0] not in ("fact table", "view"):
+            rows.append(cells)
+    return rows
+
+
+def test_the_cluster_guide_says_what_the_rendering_does():
+    """warehouse/CLUSTER.md's tables of sharding keys, views and replicated dimensions hold for
+    the rendered DDL, and name every sharded table, view and dimension it renders."""
+    import re
+
+    from warehouse.migrate import render_cluster, split_statements
+
+    statements = split_statements(render_cluster("epi"))
+    distributed = dict(re.findall(r"ENGINE = Distributed\(epi, epi, (\w+)_local, (.+)\)", "\n".join(statements)))
+    facts = {row[0]: row[1] for row in _guide_rows("<!-- cluster-facts")}
+    assert facts == distributed
+    for name in facts:
+        local = next(s for s in statements if f"CREATE TABLE IF NOT EXISTS epi.{name}_local ON CLUSTER epi" in s)
+        assert re.search(rf"ENGINE = Replicated\w*MergeTree\('/clickhouse/tables/{{shard}}/epi/{name}_local', "
+                         r"'\{replica\}'", local), name
+
+    views = {}
+    for s in statements:
+        view = re.search(r"CREATE MATERIALIZED VIEW IF NOT EXISTS epi\.(\w+) ON CLUSTER epi TO epi\.(\w+)", s)
+        if view:
+            views[view.group(1)] = (sorted(set(re.findall(r"FROM epi\.(\w+)", s))), view.group(2))
+    assert {row[0]: ([row[1]], row[2]) for row in _guide_rows("<!-- cluster-views")} == views
+
+    text = (Path(__file__).resolve().parent.parent / "warehouse" / "CLUSTER.md").read_text(encoding="utf-8")
+    block = text[text.index("<!-- cluster-dimensions"):].split("\n\n")[0]
+    dimensions = set(re.findall(r"`(\w+)`", block))
+    rendered = {name for name, path in re.findall(
+        r"CREATE TABLE IF NOT EXISTS epi\.(\w+) ON CLUSTER epi\n.*?ENGINE = Replicated\w*MergeTree\('([^']+)'",
+        "\n".join(statements), re.S) if "{shard}" not in path}
+    assert dimensions == rendered
+    for name in dimensions:
+        assert f"'/clickhouse/tables/epi/{name}', '{{replica}}'" in "\n".join(statements), name
+
+    # everything runs ON CLUSTER except the two statements the guide names
+    once = [s for s in statements if "ON CLUSTER" not in s]
+    assert len(once) == 2
+    assert once[0].rstrip().endswith("CREATE DATABASE IF NOT EXISTS epi")
+    assert "INSERT INTO epi.agg_site_state_hourly" in once[1] and "= 0" in once[1]
