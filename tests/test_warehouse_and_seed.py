@@ -211,8 +211,9 @@ def test_the_cluster_guide_says_what_the_rendering_does():
     for name in dimensions:
         assert f"'/clickhouse/tables/epi/{name}', '{{replica}}'" in "\n".join(statements), name
 
-    # everything runs ON CLUSTER except the two statements the guide names
+    # everything runs ON CLUSTER except the three statements the guide names
     once = [s for s in statements if "ON CLUSTER" not in s]
-    assert len(once) == 2
+    assert len(once) == 3
     assert once[0].rstrip().endswith("CREATE DATABASE IF NOT EXISTS epi")
     assert "INSERT INTO epi.agg_site_state_hourly" in once[1] and "= 0" in once[1]
+    assert "INSERT INTO epi.agg_mass_round_daily" in once[2] and "= 0" in once[2]
