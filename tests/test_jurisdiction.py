@@ -176,3 +176,39 @@ def test_writes_aimed_at_another_district_write_nothing(tiny_warehouse, wh):
                      start_at="2022-03-01 22:00:00")
     wh.command("DELETE FROM epi.zone_plan WHERE plan_id = {p:UInt32}", {"p": plan})
     assert {t: count(wh, t) for t in before} == before
+
+
+def test_an_operator_lists_only_the_topics_holding_their_records(tiny_warehouse, wh):
+    raw = wh.query_df("SELECT topic_id, community_code FROM epi.screening_record")
+    mine = set(raw.loc[raw["community_code"].str.startswith(SCOPE), "topic_id"])
+    listed = registry.run("screening/topics", SCOPE)
+    assert set(listed["topic_id"]) == mine
+    assert len(registry.run("screening/topics", "")) > len(mine)  # others' topics exist, unseen
+
+
+def test_a_topic_of_only_another_districts_people_is_refused(tiny_warehouse, wh):
+    from portal.topics import TopicError, create_topic
+
+    people = [int(p) for p in wh.query_df("SELECT person_id FROM epi.person WHERE startsWith(community_code, "
+                                          "{s:String}) ORDER BY person_id LIMIT 3", {"s": OTHER})["person_id"]]
+    before = (count(wh, "screening_topic"), count(wh, "screening_record"))
+    window = (dt.datetime(2022, 3, 1), dt.datetime(2022, 3, 2))
+    with pytest.raises(TopicError, match="都不在您的管辖范围内"):
+        create_topic(SCOPE, "他区人员名单", people, window)
+    assert (count(wh, "screening_topic"), count(wh, "screening_record")) == before
+
+
+def test_refusals_name_nothing_of_the_other_district(tiny_warehouse, wh, monkeypatch, tmp_path):
+    from portal import marks, screening
+    from portal.session import Identity
+
+    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    operator = Identity("锦江值班员", "district_operator", SCOPE)
+    record = int(wh.scalar("SELECT min(record_id) FROM epi.screening_record WHERE startsWith(community_code, "
+                           "{s:String})", {"s": OTHER}))
+    with pytest.raises(screening.OutcomeRefused) as refused:
+        screening.record_outcome(operator, record, "verified", "", screening.new_key())
+    assert str(refused.value) == f"排查记录 {record} 不在您的管辖范围（510104）内，不能登记核查结果；请转交所属区县。"
+    with pytest.raises(marks.MarkRefused) as refused:
+        marks.submit(operator, "HS-510107-0002", "busy", 30, marks.new_key(), S)
+    assert "武侯区" not in str(refused.value) and "街道" not in str(refused.value)
