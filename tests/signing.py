@@ -14,11 +14,13 @@ def put_identity(at, identity: Identity | None) -> None:
 def browser_sign_in(page, role: str = "leadership", scope: str = "") -> None:
     """Sign in on the portal's sign-in page in a Playwright page already opened on the portal."""
     from portal.glossary import ROLES
+    from portal.skeleton import district_choices
 
     if role != "leadership":
         page.get_by_label("角色").click()
         page.get_by_role("option", name=ROLES[role]).click()
     if scope:
         page.get_by_label("管辖区（区县工作人员）").click()
-        page.get_by_role("option").filter(has_text=scope).first.click()
+        # the picker lists districts by name
+        page.get_by_role("option").filter(has_text=district_choices().get(scope, scope)).first.click()
     page.get_by_role("button", name="进入平台").click()
