@@ -60,12 +60,13 @@ c1, c2, c3 = st.columns(3)
 c1.metric("当前健康码", HEALTH_CODES.get(b["health_code"], b["health_code"]), border=True)
 c2.metric("病例状态", person_file.words(b["case_status"]) or "非病例", border=True)
 c3.metric("时间线（项）", f"{len(events):,}", border=True)
-st.markdown(f"**身份证号码**：{masking.value(b['id_number'], masking.mask_id, clear)}　"
-            f"**手机号码**：{masking.value(b['phone'], masking.mask_phone, clear)}　"
+# masked values go in code spans: their stars must not pair up into Markdown emphasis
+st.markdown(f"**身份证号码**：`{masking.value(b['id_number'], masking.mask_id, clear)}`　"
+            f"**手机号码**：`{masking.value(b['phone'], masking.mask_phone, clear)}`　"
             f"**性别 / 出生年份**：{'男' if b['sex'] == 'male' else '女'} / {b['birth_date']:%Y}  \n"
             f"**居住地**：{b['district_name']} {b['street_name']} {b['community_name']} "
-            f"{masking.value(b['compound_name'], masking.mask_address, clear)}"
-            f"（户号 {masking.value(int(b['household_id']), masking.mask_address, clear)}）  \n"
+            f"`{masking.value(b['compound_name'], masking.mask_address, clear)}`"
+            f"（户号 `{masking.value(int(b['household_id']), masking.mask_address, clear)}`）  \n"
             f"**特殊人群**：{'、'.join(person_file.flags(b)) or '无'}")
 counts = person_file.counts(events)
 st.caption(" · ".join(f"{k} {v}" for k, v in counts.items()) + "。涉疫诉求未登记身份证号码，无法关联到个人。")
