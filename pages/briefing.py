@@ -3,7 +3,7 @@ districts and a 14-day trend, downloadable as XLSX and Word."""
 
 import streamlit as st
 
-from portal import briefing, ui
+from portal import briefing, masking, ui
 from portal.data import page_context
 
 identity, settings, span, run = page_context()
@@ -30,8 +30,11 @@ st.markdown("##### 分区县情况" if not identity.scope else "##### 下辖情�
 ui.table(briefing.district_table(b), hide_index=True, width="stretch")
 stem = f"每日简报_{b.place}_{day:%Y%m%d}"
 c1, c2 = st.columns(2)
-c1.download_button("下载 XLSX", lambda: briefing.xlsx_bytes(b), f"{stem}.xlsx",
+rows = len(b.figures) + len(b.districts)
+c1.download_button("下载 XLSX", masking.audited_export(identity, stem, "XLSX", lambda: briefing.xlsx_bytes(b), rows),
+                   f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="briefing-xlsx")
-c2.download_button("下载 Word", lambda: briefing.docx_bytes(b), f"{stem}.docx",
+c2.download_button("下载 Word", masking.audited_export(identity, stem, "Word", lambda: briefing.docx_bytes(b), rows),
+                   f"{stem}.docx",
                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="briefing-docx")
 st.caption("数字与“指挥总览”同一口径（同一组查询）。定时导出：python -m portal.briefing --date YYYY-MM-DD --out 目录")

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import case_picker, loop, tracing, ui
+from portal import case_picker, loop, masking, ui
 from portal.data import page_context
 from portal.glossary import ALERTS, CASE_KINDS, CONTACT_KINDS, CONTROL_OUTCOMES, FOUND_BY, LEVELS
 from portal.skeleton import district_choices
@@ -30,21 +30,23 @@ with chain_tab:
             counts = loop.hop_counts(chain)
             st.markdown(f"##### {len(chosen)} 例病例的传播链：按层级与发现方式（人）")
             ui.table(counts, hide_index=True, width="stretch")
-            names = {int(r.to_person_id): tracing.mask_name(r.name) for r in chain.itertuples()}
+            clear = masking.reveal(identity, "chain", f"chain:{'、'.join(chosen)}",
+                                   f"传播链（{len(chosen)} 例病例）：{chain['to_person_id'].nunique():,} 名密接、次密接的姓名")
+            names = {int(r.to_person_id): masking.value(r.name, masking.mask_name, clear) for r in chain.itertuples()}
             persons = dict(zip(cases["case_id"], cases["person_id"]))
             case_people = {c: int(persons[c]) for c in chosen}
             st.graphviz_chart(loop.chain_dot(chain, names, case_people, detail_limit=40), width="stretch")
             if len(chain) > 40:
                 st.caption("关系较多，图中按病例汇总显示密接、次密接人数；逐人明细见下表。")
             table = chain.assign(
-                姓名=chain["name"].map(tracing.mask_name), 层级=chain["hop"].map({1: "密接", 2: "次密接"}),
+                姓名=chain["name"], 层级=chain["hop"].map({1: "密接", 2: "次密接"}),
                 发现方式=chain["found_by"].map(FOUND_BY), 管控状态=chain["outcome"].map(CONTROL_OUTCOMES),
             )[["case_id", "层级", "姓名", "to_person_id", "发现方式", "place_name", "exposure_at", "identified_at",
                "community_code", "管控状态"]].rename(columns={
                 "case_id": "病例", "to_person_id": "人员编号", "place_name": "接触场所", "exposure_at": "接触时间",
                 "identified_at": "判定时间", "community_code": "居住社区"})
-            ui.table(table, hide_index=True, height=360, width="stretch")
-            ui.download_buttons(table, "传播链", "chain")
+            ui.table(table, clear, hide_index=True, height=360, width="stretch")
+            ui.download_buttons(table, "传播链", "chain", clear)
             ui.computed_note(run.computed_at.get("contacts/chain"))
 
 with loop_tab:
@@ -95,13 +97,15 @@ with loop_tab:
         counts = alerts["alert"].map(ALERTS).value_counts()
         st.warning("；".join(f"{k} {v:,} 人次" for k, v in counts.items()))
         view = alerts.assign(
-            预警=alerts["alert"].map(ALERTS), 姓名=alerts["name"].map(tracing.mask_name),
+            预警=alerts["alert"].map(ALERTS), 姓名=alerts["name"],
             说明=[f"已 {d} 小时未转运" if a == "not_transferred" else f"隔离第 {d} 天未检测"
                 for a, d in zip(alerts["alert"], alerts["detail"])],
         )[["预警", "姓名", "person_id", "community_code", "case_id", "identified_at", "说明"]].rename(columns={
             "person_id": "人员编号", "community_code": "居住社区", "case_id": "关联病例", "identified_at": "判定时间"})
-        ui.table(view, hide_index=True, height=300, width="stretch")
-        ui.download_buttons(view, f"闭环预警_{as_of}", "alerts")
+        clear = masking.reveal(identity, "alerts", f"alerts:{unit or 'city'}:{as_of}",
+                               f"闭环预警（{unit or '全市'}，{as_of}）：{len(view):,} 人次的姓名")
+        ui.table(view, clear, hide_index=True, height=300, width="stretch")
+        ui.download_buttons(view, f"闭环预警_{as_of}", "alerts", clear)
     ui.computed_note(run.computed_at.get("contacts/alerts"))
 
 with transfer_tab:

@@ -4,11 +4,10 @@ is written to the audit log."""
 
 import streamlit as st
 
-from portal import audit, person_file, ui
+from portal import audit, masking, person_file, ui
 from portal.data import page_context
 from portal.glossary import HEALTH_CODES, SEARCH_KINDS, TIMELINE_KINDS
-from portal.matching import SearchRefused, mask_id, mask_phone
-from portal.tracing import mask_name
+from portal.matching import SearchRefused
 
 identity, settings, span, run = page_context()
 st.title("一人一档")
@@ -33,12 +32,13 @@ wanted, found = st.session_state["pf-found"]
 if found.empty:
     st.warning(f"您的管辖范围内没有{SEARCH_KINDS[wanted.kind]}为“{person_file.shown_value(wanted)}”的人员。")
     st.stop()
-shown = person_file.masked(found)
+results = person_file.search_table(found)
 st.markdown(f"##### 按{SEARCH_KINDS[wanted.kind]}找到 {len(found):,} 人")
 if len(found) >= person_file.SEARCH_CAP:
     st.warning(f"同名人员较多，仅列出前 {person_file.SEARCH_CAP} 人；请改用身份证号码或手机号码查询。")
-ui.table(shown, hide_index=True, height=ui.fit_height(shown, 240), width="stretch")
-labels = {int(r["人员编号"]): f"{r['姓名']} · {r['身份证号码']} · {r['居住社区']}" for _, r in shown.iterrows()}
+listed = masking.shown(results)
+ui.table(listed, hide_index=True, height=ui.fit_height(listed, 240), width="stretch")
+labels = {int(r["人员编号"]): f"{r['姓名']} · {r['身份证号码']} · {r['居住社区']}" for _, r in listed.iterrows()}
 person_id = st.selectbox("查看档案", list(labels), format_func=labels.get, key="pf-person")
 
 basics = run("person/basics", person_id=person_id)
@@ -53,15 +53,21 @@ if st.session_state.get("pf-audited") != opened:
     person_file.record_view(identity, person_id, f"search by {wanted.kind}")
     st.session_state["pf-audited"] = opened
 
-st.subheader(f"{mask_name(b['person_name'])} 的档案")
+clear = masking.reveal(identity, "person-file", f"person:{int(person_id)}",
+                       "一人一档：姓名、身份证号码、手机号码、小区与户号")
+st.subheader(f"{masking.value(b['person_name'], masking.mask_name, clear)} 的档案")
 c1, c2, c3 = st.columns(3)
 c1.metric("当前健康码", HEALTH_CODES.get(b["health_code"], b["health_code"]), border=True)
 c2.metric("病例状态", person_file.words(b["case_status"]) or "非病例", border=True)
 c3.metric("时间线（项）", f"{len(events):,}", border=True)
-st.markdown(f"**身份证号码**：{mask_id(b['id_number'])}　**手机号码**：{mask_phone(b['phone'])}　"
+# masked values go in code spans: their stars must not pair up into Markdown emphasis
+st.markdown(f"**身份证号码**：`{masking.value(b['id_number'], masking.mask_id, clear)}`　"
+            f"**手机号码**：`{masking.value(b['phone'], masking.mask_phone, clear)}`　"
             f"**性别 / 出生年份**：{'男' if b['sex'] == 'male' else '女'} / {b['birth_date']:%Y}  \n"
-            f"**居住地**：{b['district_name']} {b['street_name']} {b['community_name']} {b['compound_name']}"
-            f"（户号 {int(b['household_id'])}）  \n**特殊人群**：{'、'.join(person_file.flags(b)) or '无'}")
+            f"**居住地**：{b['district_name']} {b['street_name']} {b['community_name']} "
+            f"`{masking.value(b['compound_name'], masking.mask_address, clear)}`"
+            f"（户号 `{masking.value(int(b['household_id']), masking.mask_address, clear)}`）  \n"
+            f"**特殊人群**：{'、'.join(person_file.flags(b)) or '无'}")
 counts = person_file.counts(events)
 st.caption(" · ".join(f"{k} {v}" for k, v in counts.items()) + "。涉疫诉求未登记身份证号码，无法关联到个人。")
 

@@ -4,7 +4,7 @@ tests on protocol days 1, 2, 3, 5, 7."""
 
 import streamlit as st
 
-from portal import drill, quarantine, ui
+from portal import drill, masking, quarantine, ui
 from portal.data import page_context
 from portal.glossary import HOTEL_WARNINGS
 from portal.skeleton import district_choices
@@ -70,6 +70,8 @@ for tab, kind, empty in ((past_tab, "past_release", "没有超期未解除隔离
         if part.empty:
             st.success(empty)
         else:
-            st.caption(f"{len(part):,} 人，姓名已脱敏")
-            ui.table(part, hide_index=True, width="stretch", height=ui.fit_height(part, 460))
-            ui.download_buttons(part, f"{HOTEL_WARNINGS[kind]}_{as_of}", kind)
+            clear = masking.reveal(identity, f"hotel-{kind}", f"hotel-{kind}:{unit or 'city'}:{as_of}",
+                                   f"{HOTEL_WARNINGS[kind]}（{unit or '全市'}，{as_of}）：{len(part):,} 人的姓名")
+            st.caption(f"{len(part):,} 人" + ("" if clear else "，姓名已脱敏"))
+            ui.table(part, clear, hide_index=True, width="stretch", height=ui.fit_height(part, 460))
+            ui.download_buttons(part, f"{HOTEL_WARNINGS[kind]}_{as_of}", kind, clear)

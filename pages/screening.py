@@ -4,7 +4,7 @@ the verification outcomes district operators record, and progress by topic and d
 import plotly.express as px
 import streamlit as st
 
-from portal import screening, ui
+from portal import masking, screening, ui
 from portal.data import forget_live, page_context
 from portal.glossary import SCREENING_OUTCOMES
 from portal.skeleton import district_choices
@@ -60,8 +60,10 @@ with records_tab:
         table = screening.records_view(grouped)
         st.caption("排重不去重：同一人的多条来源记录归为一组、标记重复，全部保留并注明来源部门、批次与源行号；"
                    "每组的下发记录派往所在街道核查。")
-        ui.table(table, hide_index=True, height=420, width="stretch")
-        ui.download_buttons(table, f"排查名单_{names[topic]}", "records")
+        clear = masking.reveal(identity, "screening-records", f"screening_topic:{topic}",
+                               f"排查名单（专题 {topic}）：{len(table):,} 条记录的姓名、身份证号码、手机号码")
+        ui.table(table, clear, hide_index=True, height=420, width="stretch")
+        ui.download_buttons(table, f"排查名单_{names[topic]}", "records", clear)
         ui.computed_note(run.computed_at.get("screening/topic_records"))
 
 with verify_tab:
@@ -78,7 +80,7 @@ with verify_tab:
         if recs.empty:
             st.info("该专题在您的管辖范围内没有已下发的记录。")
         else:
-            labels = {int(r.record_id): f"{r.record_id} · {screening.mask_name(r.raw_name)} · {r.street_name}{r.community_name}"
+            labels = {int(r.record_id): f"{r.record_id} · {masking.mask_name(r.raw_name)} · {r.street_name}{r.community_name}"
                       f" · {SCREENING_OUTCOMES[r.outcome]}" for r in recs.itertuples()}
             with st.form("outcome-form", clear_on_submit=False):
                 record_id = st.selectbox("下发记录", list(labels), format_func=labels.get, key="sc-record")

@@ -4,7 +4,7 @@ loaded and rejected, and each rejected row with its reason."""
 import pandas as pd
 import streamlit as st
 
-from portal import sources, ui
+from portal import masking, sources, ui
 from portal.data import page_context
 from portal.glossary import BATCH_STATUS, THEME_TABLES
 
@@ -87,8 +87,12 @@ else:
             "row_number": "行号", "column_name": "字段", "reason": "原因", "raw": "原始内容"})
         if run.truncated.get("sources/rejects"):
             st.caption(f"只列出前 {len(rejects):,} 行；完整清单可下载。")
-        ui.table(rejects, hide_index=True, width="stretch", height=ui.fit_height(rejects))
-        ui.download_buttons(rejects, f"拒收行_{batch}", "rejects")
+        clear = masking.reveal(identity, "rejects", f"batch:{batch}",
+                               f"拒收行（批次 {batch}）：{len(rejects):,} 行原始内容")
+        if not clear:
+            st.caption("原始内容中的身份证号码与手机号码已脱敏。")
+        ui.table(rejects, clear, hide_index=True, width="stretch", height=ui.fit_height(rejects))
+        ui.download_buttons(rejects, f"拒收行_{batch}", "rejects", clear)
 ui.computed_note(max(run.computed_at.values(), default=None))
 
 if identity.role in sources.LOADING_ROLES:

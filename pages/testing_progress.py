@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import forecast, sampling, tracing, ui
+from portal import forecast, masking, sampling, ui
 from portal.data import page_context
 from portal.glossary import LAB_STAGES, ROUND_ZONES, SAMPLE_PURPOSES
 from portal.skeleton import district_choices
@@ -152,14 +152,16 @@ with lab_tab:
         k[2].metric("已复采（人）", f"{int(pools['resample_result'].ne('').sum()):,}", border=True)
         status = pools["resample_result"].map({"positive": "复采阳性", "negative": "复采阴性", "pending": "复采待出结果",
                                                "": "待复采"})
-        view = pools.assign(name=pools["name"].map(tracing.mask_name), status=status)[
+        view = pools.assign(status=status)[
             ["tube_id", "round_id", "site_code", "sampled_at", "pool_result_at", "name", "person_id", "community_code",
              "resampled_at", "status"]].rename(columns={
                 "tube_id": "混管编号", "round_id": "轮次", "site_code": "采样点编码", "sampled_at": "采样时间",
                 "pool_result_at": "混管阳性时间", "name": "姓名", "person_id": "人员编号", "community_code": "居住社区",
                 "resampled_at": "复采时间", "status": "复采状态"})
-        ui.table(view, hide_index=True, width="stretch", height=300)
-        ui.download_buttons(view, f"混管阳性追踪_{day}", "pools")
+        clear = masking.reveal(identity, "pools", f"pools:{unit or 'city'}:{day}",
+                               f"混管阳性追踪（{unit or '全市'}，截至 {day}）：{pools['person_id'].nunique():,} 人的姓名")
+        ui.table(view, clear, hide_index=True, width="stretch", height=300)
+        ui.download_buttons(view, f"混管阳性追踪_{day}", "pools", clear)
 
 with forecast_tab:
     st.info(forecast.METHOD.format(days=settings.forecast_history_days, lookback=settings.forecast_lookback_days))

@@ -5,7 +5,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portal import case_picker, tracing, ui
+from portal import case_picker, masking, tracing, ui
 from portal.data import page_context
 from portal.glossary import CONTROL_OUTCOMES
 from portal.topics import TopicError, create_topic
@@ -125,7 +125,7 @@ if request and request[0] == tuple(searched):
         known = int(found["known_contact"].sum())
         st.success(f"找到 {found['person_id'].nunique():,} 人（{len(found):,} 条伴随关系），其中 {known:,} 条已是已知密接。")
         view_df = found.assign(
-            姓名=found["name"].map(tracing.mask_name),
+            姓名=found["name"],
             已知密接=found["known_contact"].astype(bool).map({True: "是", False: "否"}),
             同户=found["same_household"].astype(bool).map({True: "是", False: "否"}),
             管控=found["control_outcome"].map(CONTROL_OUTCOMES),
@@ -134,8 +134,10 @@ if request and request[0] == tuple(searched):
            "已知密接", "同户", "管控"]].rename(columns={
             "case_id": "病例", "person_id": "人员编号", "overlap_minutes": "伴随时长（分钟）", "first_at": "首次伴随",
             "cell": "网格", "community_code": "居住社区", "管控": "管控状态"})
-        ui.table(view_df, hide_index=True, height=360, width="stretch")
-        ui.download_buttons(view_df, "时空伴随者", "companions")
+        clear = masking.reveal(identity, "companions", f"companions:{'、'.join(request[0])}",
+                               f"时空伴随者（{len(request[0])} 例病例）：{found['person_id'].nunique():,} 人的姓名")
+        ui.table(view_df, clear, hide_index=True, height=360, width="stretch")
+        ui.download_buttons(view_df, "时空伴随者", "companions", clear)
         with st.form("topic"):
             default = f"{'、'.join(request[0][:3])}{'等' if len(request[0]) > 3 else ''}时空伴随者"
             name = st.text_input("排查专题名称", value=default)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from portal import audit
 from portal.glossary import MARK_STATES, SITE_STATES
 from portal.session import Identity
 from portal.settings import PortalSettings
@@ -77,17 +78,18 @@ def submit(identity: Identity, site_code: str, state: str, queue_minutes, mark_k
     code = (site_code or "").strip().upper()
     if not code:
         raise MarkRefused("请选择或填写采样点编码。")
-    site = registry.run("mass/site_by_code", "", site_code=code)
+    site = registry.run("mass/site_by_code", identity.scope, site_code=code)
     if site.empty:
-        raise MarkRefused(f"采样点编码“{code}”不存在：请从列表中选择，或核对编码（形如 HS-510104-0001）。")
+        # only whether the code exists is read outside the jurisdiction: the refusal names no
+        # other district's street or site
+        if registry.run("mass/site_by_code", "", site_code=code).empty:
+            raise MarkRefused(f"采样点编码“{code}”不存在：请从列表中选择，或核对编码（形如 HS-510104-0001）。")
+        raise MarkRefused(f"采样点 {code} 不在您的管辖范围（{identity.scope}）内，不能标记；请联系该采样点所在区县。")
     row = site.iloc[0]
-    if not str(row["community_code"]).startswith(identity.scope):
-        raise MarkRefused(f"采样点 {code}（{row['district_name']}{row['street_name']}）不在您的管辖范围（{identity.scope}）内，"
-                          "不能标记；请联系该区县。")
     if not mark_key:
         raise MarkRefused("标记缺少提交编号，请刷新页面后重新提交。")
     stored = state_for_wait(wait, settings) if state == "busy" else state
-    earlier = registry.run("mass/mark_by_key", "", mark_key=mark_key)
+    earlier = registry.run("mass/mark_by_key", identity.scope, mark_key=mark_key)
     if earlier.empty:
         # the same mark sent again under a new key (a second click while the first was saving)
         recent = registry.run("mass/live_marks", identity.scope, since=_since(settings.duplicate_window_s))
@@ -99,8 +101,9 @@ def submit(identity: Identity, site_code: str, state: str, queue_minutes, mark_k
                           f"这条标记已于 {pd.Timestamp(first['marked_at']):%H:%M:%S} 收到，重复提交不会重复记录。")
     registry.execute("mass/add_mark", identity.scope, mark_key=mark_key, site_id=int(row["site_id"]), state=stored,
                      queue_minutes=wait, operator=identity.name, operator_scope=identity.scope)
-    if registry.run("mass/mark_by_key", "", mark_key=mark_key).empty:
+    if registry.run("mass/mark_by_key", identity.scope, mark_key=mark_key).empty:
         raise MarkRefused("标记未能保存，请稍后重试。")
+    audit.record("site_mark", identity, subject=f"site:{code}", detail=f"{stored} {wait} min")
     note = "（排队已达拥堵线，已按拥堵记录）" if stored == "congested" else ""
     return MarkResult(True, code, stored, wait,
                       f"已标记 {code} {row['site_name']}：{SITE_STATES[stored]}，排队 {wait} 分钟{note}。指挥中心下次刷新即可看到。")

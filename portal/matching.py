@@ -113,19 +113,3 @@ def parse_search(text: str) -> Search:
     if len(name) > 20:
         raise SearchRefused("姓名不超过 20 个字。")
     return Search("name", name)
-
-
-def mask_id(number: str) -> str:
-    """510104********1234: the first 6 and the last 4 characters of an ID number."""
-    n = (number or "").strip()
-    if len(n) <= 10:
-        return "*" * len(n)
-    return n[:6] + "*" * (len(n) - 10) + n[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    """138****8000: the first 3 and the last 4 digits of a phone number."""
-    p = normalise_phone(phone) or (phone or "").strip()
-    if len(p) <= 7:
-        return "*" * len(p)
-    return p[:3] + "*" * (len(p) - 7) + p[-4:]

@@ -21,9 +21,9 @@ from portal.glossary import (
     SPECIAL_FLAGS,
     TIMELINE_KINDS,
 )
-from portal.matching import Search, mask_id, mask_phone, parse_search
+from portal.masking import mask_frame, mask_id, mask_phone
+from portal.matching import Search, parse_search
 from portal.session import Identity
-from portal.tracing import mask_name
 from warehouse.departments import DEPARTMENTS
 
 DEPARTMENT_NAMES = dict(DEPARTMENTS)
@@ -56,17 +56,22 @@ def search(run, text: str) -> tuple[Search, pd.DataFrame]:
     return wanted, found
 
 
-def masked(found: pd.DataFrame) -> pd.DataFrame:
-    """Search results as shown: ID first 6 + last 4, phone 3 + 4, name masked."""
+def search_table(found: pd.DataFrame) -> pd.DataFrame:
+    """Search results with Chinese headers, in full (portal.ui masks them as it shows them)."""
     return pd.DataFrame({
         "人员编号": found["person_id"].astype("int64"),
-        "姓名": found["person_name"].map(mask_name),
-        "身份证号码": found["id_number"].map(mask_id),
-        "手机号码": found["phone"].map(mask_phone),
+        "姓名": found["person_name"],
+        "身份证号码": found["id_number"],
+        "手机号码": found["phone"],
         "性别": found["sex"].map({"male": "男", "female": "女"}),
         "出生年份": pd.to_datetime(found["birth_date"]).dt.strftime("%Y"),
         "居住社区": found["community_name"],
     })
+
+
+def masked(found: pd.DataFrame) -> pd.DataFrame:
+    """Search results as shown by default: ID first 6 + last 4, phone 3 + 4, name masked."""
+    return mask_frame(search_table(found))
 
 
 def flags(basics: pd.Series) -> list[str]:

@@ -22,7 +22,6 @@ from portal import audit
 from portal.glossary import SCREENING_OUTCOMES
 from portal.matching import normalise_name, normalise_phone, valid_id
 from portal.session import Identity
-from portal.tracing import mask_name
 from queries import registry
 
 OUTCOMES_TO_RECORD = ("verified", "unreachable", "uncooperative")
@@ -113,12 +112,12 @@ def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, 
     note = (note or "").strip()
     if len(note) > 200:
         raise OutcomeRefused("备注不超过 200 字。")
-    found = registry.run("screening/record_by_id", "", record_id=int(record_id))
-    if found.empty:
-        raise OutcomeRefused(f"排查记录 {record_id} 不存在，请从列表中选择。")
-    rec = found.iloc[0]
-    if not str(rec["community_code"]).startswith(identity.scope):
-        raise OutcomeRefused(f"排查记录 {record_id} 属于 {rec['community_code']}，不在您的管辖范围（{identity.scope}）内，"
+    if registry.run("screening/record_by_id", identity.scope, record_id=int(record_id)).empty:
+        # only whether the record exists is read outside the jurisdiction: the refusal names no
+        # other district's community
+        if registry.run("screening/record_by_id", "", record_id=int(record_id)).empty:
+            raise OutcomeRefused(f"排查记录 {record_id} 不存在，请从列表中选择。")
+        raise OutcomeRefused(f"排查记录 {record_id} 不在您的管辖范围（{identity.scope}）内，"
                              "不能登记核查结果；请转交所属区县。")
     if registry.run("screening/outcome_by_key", identity.scope, outcome_key=key).shape[0]:
         return OutcomeResult(False, "这条核查结果已经收到，重复提交不会重复记录。")
@@ -176,10 +175,11 @@ def progress_table(progress: pd.DataFrame, names: dict[str, str]) -> pd.DataFram
 
 
 def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
-    """Every source record as shown: its group, identity as sent (masked), the person it was
-    matched to and completed from, dispatch, outcome and provenance."""
+    """Every source record: its group, identity as sent, the person it was matched to and
+    completed from, dispatch, outcome and provenance (personal columns in full; portal.ui masks
+    them as it shows and exports them)."""
     from portal.glossary import HEALTH_CODES
-    from portal.matching import mask_id, mask_phone, normalise_id
+    from portal.masking import EMPTY
     from warehouse.departments import DEPARTMENTS
 
     depts = dict(DEPARTMENTS)
@@ -190,12 +190,12 @@ def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
         "重复": g["group_size"].map(lambda n: "重复" if n > 1 else ""),
         "下发记录": g["is_primary"].map({1: "是", 0: ""}),
         "记录编号": g["record_id"].astype("int64"),
-        "姓名（原始）": g["raw_name"].map(mask_name),
-        "身份证号码（原始）": g["raw_id_number"].map(lambda v: mask_id(normalise_id(v) or v.strip()) if v else "（空）"),
-        "手机号码（原始）": g["raw_phone"].map(lambda v: mask_phone(v) if v else "（空）"),
+        "姓名（原始）": g["raw_name"],
+        "身份证号码（原始）": g["raw_id_number"].map(lambda v: v if v else EMPTY),
+        "手机号码（原始）": g["raw_phone"].map(lambda v: v if v else EMPTY),
         "匹配人员编号": g["group_person_id"],
-        "补全身份证号码": g["id_number"].fillna("").map(mask_id),
-        "补全手机号码": g["phone"].fillna("").map(mask_phone),
+        "补全身份证号码": g["id_number"].fillna(""),
+        "补全手机号码": g["phone"].fillna(""),
         "健康码": g["health_code"].fillna("").map(HEALTH_CODES),
         "街道": g["street_name"], "社区": g["community_name"],
         "下发时间": g["dispatched_at"], "核查结果": g["outcome"].map(SCREENING_OUTCOMES),

@@ -27,6 +27,9 @@ def create_topic(scope: str, name: str, person_ids: list[int], window: tuple[dt.
     ids = sorted({int(p) for p in person_ids})
     registry.execute("screening/add_topic_records", scope, topic_id=topic_id, person_ids=ids,
                      batch_id=batch_id, department=department, category=category)
+    written = registry.run("screening/undispatched", scope, topic_id=topic_id).iloc[0]
+    if int(written["ready"]) + int(written["no_residence"]) == 0:
+        raise TopicError("名单中的人员都不在您的管辖范围内，没有可下发的人员。")
     try:
         registry.execute("screening/add_topic", scope, topic_id=topic_id, topic_name=name,
                          window_start=f"{window[0]:%Y-%m-%d %H:%M:%S}", window_end=f"{window[1]:%Y-%m-%d %H:%M:%S}",

@@ -1,5 +1,5 @@
 """Tracing helpers for the trajectory and contact pages: case selection, stops, places and
-cells shared by several cases, trip paths for the time slider, name masking."""
+cells shared by several cases, trip paths for the time slider."""
 
 from __future__ import annotations
 
@@ -88,13 +88,6 @@ def trips(points: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
             "timestamps": [float((t - origin).total_seconds() / 60) for t in g["ts"]],
         })
     return pd.DataFrame(rows)
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张**: names are shown masked unless a role may see them."""
-    if not name:
-        return ""
-    return name[0] + "*" * (len(name) - 1)
 
 
 COMPANION_COLUMNS = ["case_id", "person_id", "overlap_minutes", "first_at", "cell", "place_name", "name",

@@ -114,28 +114,43 @@ def legend(values: pd.Series, label: str, unit: str, worse_up: bool) -> None:
                 unsafe_allow_html=True)
 
 
-def download_buttons(df: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV and XLSX downloads of a table, with Chinese headers kept."""
+def download_buttons(df: pd.DataFrame, stem: str, key: str, clear: bool = False) -> None:
+    """CSV and XLSX downloads of a table, with Chinese headers kept. Personal columns are
+    masked unless `clear` (from masking.reveal()); each download is written to the audit log."""
     import io
 
+    from portal import masking, session
+
+    data = masking.shown(df, clear)
+    personal, identity = masking.personal_columns(df), session.current()
+
+    def csv() -> bytes:
+        return data.to_csv(index=False).encode("utf-8-sig")
+
+    def xlsx() -> bytes:
+        buf = io.BytesIO()
+        data.to_excel(buf, index=False)
+        return buf.getvalue()
+
     c1, c2 = st.columns(2)
-    c1.download_button("下载 CSV", df.to_csv(index=False).encode("utf-8-sig"), f"{stem}.csv",
-                       "text/csv", key=f"{key}-csv")
-    buf = io.BytesIO()
-    df.to_excel(buf, index=False)
-    c2.download_button("下载 XLSX", buf.getvalue(), f"{stem}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    c1.download_button("下载 CSV", masking.audited_export(identity, stem, "CSV", csv, len(df), personal, clear),
+                       f"{stem}.csv", "text/csv", key=f"{key}-csv")
+    c2.download_button("下载 XLSX", masking.audited_export(identity, stem, "XLSX", xlsx, len(df), personal, clear),
+                       f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}-xlsx")
 
 
-def table(df: pd.DataFrame, **kwargs) -> None:
-    """st.dataframe with thousands separators on counts (identifiers and codes left as they are)."""
+def table(df: pd.DataFrame, clear: bool = False, **kwargs) -> None:
+    """st.dataframe with thousands separators on counts (identifiers and codes left as they are);
+    personal columns masked unless `clear` (from masking.reveal())."""
+    from portal import masking
+
     counts = {
         col: st.column_config.NumberColumn(format="localized")
         for col in df.columns
         if pd.api.types.is_integer_dtype(df[col]) and not any(k in str(col) for k in ("编号", "代码", "id", "code"))
     }
-    st.dataframe(df, column_config=counts, **kwargs)
+    st.dataframe(masking.shown(df, clear), column_config=counts, **kwargs)
 
 
 def fit_height(df: pd.DataFrame, most: int = 320) -> int:

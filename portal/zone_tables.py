@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portal import geometry, ui, zone_map, zone_plans, zoning
+from portal import geometry, masking, session, ui, zone_map, zone_plans, zoning
 from portal.glossary import DEPOT_KINDS, ZONE_COUNTS, ZONE_TIERS
 
 COMPOUND_COLUMNS = {
@@ -91,10 +91,14 @@ def compound_list(inside: pd.DataFrame, plan: zoning.Plan, as_of: dt.date, key: 
     table = compound_table(inside)
     ui.table(table, hide_index=True, height=300, width="stretch")
     c1, c2 = st.columns(2)
-    c1.download_button("下载小区名单 XLSX", lambda: xlsx(table), f"风险区小区名单-{as_of}.xlsx",
+    who = session.current()
+    c1.download_button("下载小区名单 XLSX", masking.audited_export(who, f"风险区小区名单-{as_of}", "XLSX",
+                                                               lambda: xlsx(table), len(table)),
+                       f"风险区小区名单-{as_of}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
-    c2.download_button("下载方案 GeoJSON", lambda: geojson(plan, as_of), f"风险区方案-{as_of}.geojson",
-                       "application/geo+json", key=f"{key}-geojson")
+    c2.download_button("下载方案 GeoJSON", masking.audited_export(who, f"风险区方案-{as_of}", "GeoJSON",
+                                                              lambda: geojson(plan, as_of), len(inside)),
+                       f"风险区方案-{as_of}.geojson", "application/geo+json", key=f"{key}-geojson")
 
 
 def compound_table(inside: pd.DataFrame) -> pd.DataFrame:
@@ -154,11 +158,15 @@ def plans(saved: pd.DataFrame, compounds: pd.DataFrame, scope: str, as_of: dt.da
     if c1.button("载入“划定推演”继续编辑", key="zone-load"):
         st.session_state["zone-plan"] = plan
         st.success("已载入，切换到“划定推演”查看。")
-    c2.download_button("下载 GeoJSON", lambda: geojson(plan, row["as_of"]), f"风险区方案-{chosen}.geojson",
-                       "application/geo+json", key="zone-plan-geojson")
     _, inside = zoning.tier_statistics(compounds, plan)
     table = compound_table(inside)
-    c3.download_button("下载小区名单 XLSX", lambda: xlsx(table), f"风险区小区名单-{chosen}.xlsx",
+    who = session.current()
+    c2.download_button("下载 GeoJSON", masking.audited_export(who, f"风险区方案-{chosen}", "GeoJSON",
+                                                            lambda: geojson(plan, row["as_of"]), len(inside)),
+                       f"风险区方案-{chosen}.geojson", "application/geo+json", key="zone-plan-geojson")
+    c3.download_button("下载小区名单 XLSX", masking.audited_export(who, f"风险区小区名单-{chosen}", "XLSX",
+                                                               lambda: xlsx(table), len(table)),
+                       f"风险区小区名单-{chosen}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="zone-plan-xlsx")
     if bool(row["published"]):
         st.caption(f"该方案已于 {row['published_at']} 生效，见“现行风险区”。")

@@ -53,4 +53,8 @@ def serve(env: dict):
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a loaded machine can be slow to stop it
+            proc.kill()
+            proc.wait(timeout=20)

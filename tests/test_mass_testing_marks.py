@@ -3,7 +3,7 @@ input refused with one clear sentence and nothing written."""
 
 import pytest
 
-from portal import marks
+from portal import audit, marks
 from portal.data import QueryRunner, forget_live
 from portal.session import Identity
 from portal.settings import PortalSettings
@@ -13,6 +13,11 @@ S = PortalSettings()
 OPERATOR = Identity("张站长", "district_operator", "510104")
 JINJIANG_SITE = "HS-510104-0003"
 WUHOU_SITE = "HS-510107-0001"
+
+
+@pytest.fixture(autouse=True)
+def audit_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
 
 
 def stored_marks(wh) -> int:
@@ -28,6 +33,9 @@ def test_a_mark_is_stored_with_who_and_when_and_congested_follows_from_the_wait(
     assert (row["site_code"], row["state"], row["queue_minutes"], row["operator"], row["operator_scope"]) == (
         JINJIANG_SITE, "congested", 65, "张站长", "510104")
     assert stored_marks(wh) == before + 1
+    events = audit.recent("site_mark")
+    assert events[["actor", "role", "scope", "subject", "detail"]].values.tolist() == [
+        ["张站长", "district_operator", "510104", "site:HS-510104-0003", "congested 65 min"]]
 
 
 def test_busy_under_the_congested_line_stays_busy_and_closed_has_no_queue(wh):
@@ -44,6 +52,7 @@ def test_the_same_mark_sent_twice_is_stored_once(wh):
     assert first.stored and not again.stored
     assert "重复提交不会重复记录" in again.message
     assert wh.scalar("SELECT count() FROM epi.site_mark FINAL WHERE mark_key = {k:String}", {"k": key}) == 1
+    assert audit.recent("site_mark")["subject"].tolist() == ["site:HS-510104-0006"]  # audited once
 
 
 def test_a_second_click_under_a_new_key_is_harmless_too(wh):
@@ -69,7 +78,7 @@ def test_a_second_click_under_a_new_key_is_harmless_too(wh):
      "标记为繁忙，但排队只有 10 分钟（不足 25 分钟为畅通）：请改选畅通，或核对排队时长。"),
     (OPERATOR, JINJIANG_SITE, "jammed", 30, "状态“jammed”无法识别：请选择畅通、繁忙或关闭。"),
     (OPERATOR, WUHOU_SITE, "busy", 30,
-     "采样点 HS-510107-0001（武侯区黄土街道）不在您的管辖范围（510104）内，不能标记；请联系该区县。"),
+     "采样点 HS-510107-0001 不在您的管辖范围（510104）内，不能标记；请联系该采样点所在区县。"),
     (Identity("领导", "leadership", ""), JINJIANG_SITE, "busy", 30, "只有区县工作人员可以标记本辖区采样点的状态。"),
 ])
 def test_bad_marks_are_refused_with_one_sentence_and_nothing_written(wh, who, code, state, wait, message):
@@ -78,6 +87,7 @@ def test_bad_marks_are_refused_with_one_sentence_and_nothing_written(wh, who, co
         marks.submit(who, code, state, wait, marks.new_key(), S)
     assert str(refused.value) == message
     assert stored_marks(wh) == before
+    assert audit.recent("site_mark").empty
 
 
 def test_a_mark_without_a_key_is_refused(wh):

@@ -5,12 +5,11 @@ import pandas as pd
 import pytest
 
 from portal import audit, person_file
+from portal.masking import mask_id, mask_phone
 from portal.matching import (
     SearchRefused,
     check_character,
     id_problem,
-    mask_id,
-    mask_phone,
     normalise_id,
     normalise_phone,
     parse_search,

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from portal import cockpit, quarantine
+from portal import cockpit, masking, quarantine
 from portal.settings import PortalSettings
 from queries import registry
 
@@ -107,9 +107,11 @@ def test_warning_lists_match_the_counts_and_mask_names(raw):
     missing = people[people["warning"] == "missing_test"]
     assert missing["detail"].str.split(",").map(len).sum() == hotels["missing_tests"].sum()
     full = dict(zip(raw["names"]["person_id"], raw["names"]["name"]))
-    for row in missing.itertuples():
-        name = full[row.person_id]
-        assert row.person_name == name[0] + "*" * (len(name) - 1)
+    shown = masking.shown(quarantine.person_table(people, "missing_test"))
+    assert len(shown) == len(missing)
+    for row in shown.itertuples():
+        name = full[row.人员编号]
+        assert row.姓名 == name[0] + "*" * (len(name) - 1)
 
 
 def test_a_district_sees_only_its_hotels(raw):

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from portal import loop, tracing
+from portal import loop, masking, tracing
 from portal.settings import PortalSettings
 from queries import registry
 
@@ -144,7 +144,7 @@ def test_case_numbers_typed_by_hand():
     with pytest.raises(tracing.SelectionError, match="网格分辨率应在 5–8 之间"):
         tracing.check_range("网格分辨率", 9, 5, 8)
     assert tracing.cap(list("abc"), 2) == (["a", "b"], "共选择 3 例，地图一次最多显示 2 例，已显示确诊最早的 2 例。")
-    assert tracing.mask_name("欧阳娜娜") == "欧***"
+    assert masking.mask_name("欧阳娜娜") == "欧***"
 
 
 def test_funnel_adds_up_and_matches_raw(wh):

@@ -1,5 +1,6 @@
 -- Screening topics with their source departments and the records each sent (within the
 -- caller's jurisdiction): records as sent, records matched to a person, primaries dispatched.
+-- A district or street sees only the topics holding records of its jurisdiction.
 -- grain: topic; params: scope String
 SELECT
     t.topic_id AS topic_id, t.name AS topic_name, t.created_at AS created_at,
@@ -24,4 +25,5 @@ LEFT JOIN
     )
     GROUP BY topic_id
 ) AS r ON r.topic_id = t.topic_id
+WHERE {scope:String} = '' OR r.records > 0
 ORDER BY t.topic_id
