@@ -176,7 +176,7 @@ if d:
                    f"导出全部最多 {settings.adhoc_export_rows:,} 行。")
     else:
         st.caption(f"共 {result.total:,} {unit}。")
-    ui.table(frame, hide_index=True, width="stretch", height=ui.fit_height(frame, 480))
+    ui.table(frame, clear=show_all, hide_index=True, width="stretch", height=ui.fit_height(frame, 480))
     ui.computed_note(adhoc_form.now_text())
     stem = f"自助分析_{query.table.label}"
     cap_full = settings.adhoc_export_rows

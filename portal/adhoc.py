@@ -20,9 +20,8 @@ import pandas as pd
 
 from portal import audit
 from portal.catalogue import TABLES
-from portal.matching import mask_id, mask_phone
+from portal.masking import mask_id, mask_name, mask_phone
 from portal.session import Identity
-from portal.tracing import mask_name
 from queries import adhoc, registry
 from queries.adhoc import (
     DATE,
