@@ -61,4 +61,9 @@ if identity is not None:
             sign_out_of_provider()
             st.rerun()
 
-st.navigation(pages, expanded=True).run()
+try:
+    st.navigation(pages, expanded=True).run()
+except WarehouseError as exc:
+    # a query the warehouse could not finish (its time limit, a lost server): one sentence, no trace
+    st.error(f"数据仓库未能完成本页的查询（{str(exc)[:160]}）。请缩小范围（选择区县、街道或更短的日期）后重试；"
+             "如仍出现，请联系系统管理员。")
