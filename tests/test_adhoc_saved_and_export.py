@@ -11,6 +11,7 @@ from sqlalchemy import insert
 
 from portal import adhoc, audit, saved_filters
 from portal.adhoc import AnalysisRefused
+from portal.matching import normalise_id
 from portal.session import Identity
 
 ANALYST = Identity("分析员甲", "analyst", "")
@@ -108,8 +109,10 @@ def test_an_export_is_a_real_masked_file_and_is_audited(tiny_warehouse, wh, fmt)
     for shown, phone in zip(frame["手机号码"], raw["raw_phone"]):
         digits = re.sub(r"\D", "", phone)
         assert shown == (f"{digits[-11:][:3]}****{digits[-4:]}" if phone else "")
+    # ID numbers are masked after normalising (spaces, lower-case x, 15 digits widened): 6 + 4
     for shown, number in zip(frame["身份证号码"], raw["raw_id_number"]):
-        assert shown == (number[:6] + "*" * (len(number) - 10) + number[-4:] if len(number) > 10 else "*" * len(number))
+        n = normalise_id(number) or number.strip()
+        assert shown == (n[:6] + "*" * (len(n) - 10) + n[-4:] if len(n) > 10 else "*" * len(n))
     assert (raw["raw_id_number"] != "").any() and (raw["raw_phone"] != "").any()
     assert all(c.startswith("510104") for c in frame["社区代码"]) and all(frame["社区名称"] != "")
     events = audit.recent("export")

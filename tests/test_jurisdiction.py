@@ -54,7 +54,7 @@ def context(wh):
         "iv_person": [int(x) for x in intervals["case_person"]], "iv_place": [int(x) for x in intervals["place_id"]],
         "iv_cell": [int(x) for x in intervals["cell"]], "iv_start": [int(x) for x in intervals["s"]],
         "iv_end": [int(x) for x in intervals["e"]],
-        "walk_m": 1000, "round_id": int(rounds["round_id"].iloc[-1]),
+        "walk_m": 1000, "limit": 200_000, "round_id": int(rounds["round_id"].iloc[-1]),
         "start_day": pd.Timestamp(rounds["first_day"].iloc[-1]).date(),
         "since": "2022-01-01 00:00:00", "site_id": int(site["site_id"]), "site_code": site["site_code"],
         "mark_key": "none", "outcome_key": "none", "person_id": int(person["person_id"]),

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCOPE = "510104"
 OPERATOR = Identity("锦江值班员", "district_operator", SCOPE)
 # the public queue opens without sign-in and shows the whole city to anyone: nothing to hide
+ADMIN_PAGES = ("users_admin.py", "audit_log.py")
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py") if p.name not in ("sign_in.py", "public_queue.py"))
 OTHERS = {code: name for code, name in district_choices().items() if code != SCOPE}
 _UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -89,6 +90,8 @@ def test_a_district_operator_sees_no_other_district(tiny_warehouse, wh, name):
     text = everything_shown(at)
     if name == "sources.py":  # city-level roles only: the page says so and shows nothing else
         assert "仅市级角色" in text and len(at.dataframe) == 0
+    elif name in ADMIN_PAGES:  # administrators only: refused, nothing else drawn
+        assert [e.value for e in at.error] == ["“区县工作人员”角色无权打开此页面。"] and len(at.dataframe) == 0
     else:
         assert len(text) > 2_000  # the page drew its content
     assert other_districts_in(text) == []

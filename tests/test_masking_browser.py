@@ -36,7 +36,7 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, server,
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
     page.goto(server["url"])
-    page.get_by_role("button", name="进入平台").wait_for(timeout=90_000)
+    page.get_by_label("用户名").wait_for(timeout=90_000)
     browser_sign_in(page, "district_operator", SCOPE)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     if name == "phone":
