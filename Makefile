@@ -29,7 +29,7 @@ seed: setup
 
 # one demo user per role, with random passwords printed once, only while the user store is empty
 users: setup
-	$(BIN)/python -m portal.admin demo-users
+	$(BIN)/python -m portal.auth demo-users
 
 run:
 	$(BIN)/streamlit run portal/app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from portal import users
+from portal.auth import users
 
 
 def account(role: str, scope: str = "") -> tuple[str, str]:

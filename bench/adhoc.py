@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from bench.timing import timed
-from portal import adhoc
-from portal.session import Identity
+from portal.adhoc import adhoc
+from portal.auth.session import Identity
 from portal.settings import load_portal_settings
 from warehouse import get_warehouse
 

@@ -19,8 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from bench.timing import timed
-from portal import appeals, quarantine, workdays
+from portal.command import appeals, workdays
 from portal.settings import PortalSettings
+from portal.tracing import quarantine
 from queries import registry
 from warehouse import get_warehouse
 

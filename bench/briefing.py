@@ -1,11 +1,11 @@
 """One day's briefing end to end, from the pre-aggregates vs. from the raw tables:
 `python -m bench.briefing [--date 2022-03-01] [--scope CODE] [--runs 3]`.
 
-The portal's briefing (`portal.briefing`: the cockpit's queries over the materialized views,
+The portal's briefing (`portal.command.briefing`: the cockpit's queries over the materialized views,
 then the XLSX and the Word file with the trend chart) is timed beside a naive equivalent that
 runs the same shapes of query over the raw fact tables (bench/sql/briefing/*.sql) and writes
 the same two files. Both must give the same figures, district table and trend. The headless
-command (`python -m portal.briefing`, process start included) is timed as a scheduled job
+command (`python -m portal.command.briefing`, process start included) is timed as a scheduled job
 would run it; the target is 10 s at `demo`. Results go to bench/results/briefing-<scale>[-<scope>].json.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.timing import timed
-from portal import briefing
+from portal.command import briefing
 from portal.settings import load_portal_settings
 from queries import registry
 from warehouse import get_warehouse
@@ -88,10 +88,10 @@ def _end_to_end(run, day: dt.date, scope: str) -> briefing.Briefing:
 
 
 def _headless(day: dt.date, scope: str) -> float:
-    """Seconds for `python -m portal.briefing` in its own process."""
+    """Seconds for `python -m portal.command.briefing` in its own process."""
     with tempfile.TemporaryDirectory(prefix="epi-briefing-cli-") as folder:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "portal.briefing", "--date", str(day), "--out", folder,
+        subprocess.run([sys.executable, "-m", "portal.command.briefing", "--date", str(day), "--out", folder,
                         "--scope", scope], cwd=ROOT, check=True, capture_output=True)
         return time.perf_counter() - start
 
@@ -118,7 +118,7 @@ def run(day: dt.date = dt.date(2022, 3, 1), scope: str = "", runs: int = 3) -> l
     rows.append({"step": "figures + XLSX + Word", "scale": scale, "date": str(day), "scope": scope,
                  "portal_ms": round(portal_ms, 1), "naive_ms": round(naive_ms, 1),
                  "ratio": round(naive_ms / portal_ms, 1), "agree": not diff})
-    rows.append({"step": "python -m portal.briefing (process start included)", "scale": scale, "date": str(day),
+    rows.append({"step": "python -m portal.command.briefing (process start included)", "scale": scale, "date": str(day),
                  "scope": scope, "portal_ms": round(cli_ms, 1), "naive_ms": None, "ratio": None,
                  "target_ms": 10_000, "within_target": cli_ms <= 10_000})
     return rows

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from bench.timing import timed
-from portal import workdays
+from portal.command import workdays
 from portal.settings import PortalSettings
 from queries import registry
 from warehouse import get_warehouse

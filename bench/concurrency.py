@@ -52,7 +52,7 @@ NEW_CONTACTS = 25
 
 def under_control_now() -> dict:
     """The cockpit's 在管人员 for the city on the last day with data, from its own query."""
-    from portal import cockpit
+    from portal.command import cockpit
     from portal.settings import load_portal_settings
     from queries import registry
 
@@ -121,7 +121,7 @@ async def _upload(chromium, url: str, path: Path, category: str, clicked: asynci
                   timeout_ms: int = 900_000) -> tuple[float, str]:
     """An analyst loads `path` on the data-sources page; returns (seconds from 载入 to the result,
     result). `clicked` is set the moment 载入 is pressed."""
-    from portal.sources import category_label
+    from portal.command.sources import category_label
 
     context = await chromium.new_context(viewport={"width": 1440, "height": 1000})
     context.set_default_timeout(browser.READY_TIMEOUT_MS)  # a busy machine is slow, not broken

@@ -27,8 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from bench.timing import timed
-from portal import forecast, marks, sampling
 from portal.settings import PortalSettings
+from portal.testing import forecast, marks, sampling
 from queries import registry
 from warehouse import get_warehouse, reset_warehouse
 

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from bench.timing import timed
-from portal import person_file, screening
+from portal.people import person_file
+from portal.tracing import screening
 from queries import registry
 from warehouse import get_warehouse
 

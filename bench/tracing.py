@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.timing import timed
 from portal.settings import PortalSettings
-from portal.tracing import find_companions
+from portal.tracing.tracing import find_companions
 from queries import registry
 from warehouse import get_warehouse
 

@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 
 from bench.timing import timed
-from portal import geometry, tracing, zoning
 from portal.settings import PortalSettings
+from portal.tracing import tracing
+from portal.zones import geometry, zoning
 from queries import registry
 from warehouse import get_warehouse
 

@@ -3,9 +3,10 @@ own jurisdiction; save and share named filters; export CSV/XLSX, masked and audi
 
 import streamlit as st
 
-from portal import adhoc, adhoc_form, saved_filters, ui
-from portal.adhoc import DATE, DATETIME, ENUM, FLAG, OPERATOR_LABELS, AnalysisRefused, operators_for
-from portal.catalogue import KIND_LABELS, TABLES
+from portal import ui
+from portal.adhoc import adhoc, adhoc_form, saved_filters
+from portal.adhoc.adhoc import DATE, DATETIME, ENUM, FLAG, OPERATOR_LABELS, AnalysisRefused, operators_for
+from portal.adhoc.catalogue import KIND_LABELS, TABLES
 from portal.data import page_context
 
 identity, settings, span, run = page_context()

@@ -7,9 +7,11 @@ import datetime as dt
 import plotly.express as px
 import streamlit as st
 
-from portal import appeals, cockpit, drill, ui
+from portal import ui
+from portal.command import appeals, cockpit
 from portal.data import page_context
 from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS
+from portal.ui import drill
 
 identity, settings, span, run = page_context()
 

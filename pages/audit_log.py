@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from portal import audit, session
+from portal.auth import audit, session
 from portal.glossary import AUDIT_KINDS, ROLES
 
 identity = session.require({"admin"})

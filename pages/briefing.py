@@ -3,8 +3,10 @@ districts and a 14-day trend, downloadable as XLSX and Word."""
 
 import streamlit as st
 
-from portal import briefing, masking, ui
+from portal import ui
+from portal.command import briefing
 from portal.data import page_context
+from portal.people import masking
 
 identity, settings, span, run = page_context()
 
@@ -37,4 +39,4 @@ c1.download_button("下载 XLSX", masking.audited_export(identity, stem, "XLSX",
 c2.download_button("下载 Word", masking.audited_export(identity, stem, "Word", lambda: briefing.docx_bytes(b), rows),
                    f"{stem}.docx",
                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="briefing-docx")
-st.caption("数字与“指挥总览”同一口径（同一组查询）。定时导出：python -m portal.briefing --date YYYY-MM-DD --out 目录")
+st.caption("数字与“指挥总览”同一口径（同一组查询）。定时导出：python -m portal.command.briefing --date YYYY-MM-DD --out 目录")

@@ -6,9 +6,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import cockpit, drill, sources, ui, zone_map, zone_plans
+from portal import ui
+from portal.command import cockpit, sources
 from portal.data import page_context
 from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS
+from portal.ui import drill
+from portal.zones import zone_map, zone_plans
 
 identity, settings, span, run = page_context()
 

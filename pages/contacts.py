@@ -5,10 +5,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import case_picker, loop, masking, ui
+from portal import ui
+from portal.command.skeleton import district_choices
 from portal.data import page_context
 from portal.glossary import ALERTS, CASE_KINDS, CONTACT_KINDS, CONTROL_OUTCOMES, FOUND_BY, LEVELS
-from portal.skeleton import district_choices
+from portal.people import masking
+from portal.tracing import case_picker, loop
 
 identity, settings, span, run = page_context()
 

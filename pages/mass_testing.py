@@ -7,10 +7,11 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import marks, sampling, ui
+from portal import ui
+from portal.command.skeleton import district_choices
 from portal.data import forget_live, page_context
 from portal.glossary import MARK_STATES, SITE_KINDS, SITE_STATES
-from portal.skeleton import district_choices
+from portal.testing import marks, sampling
 
 identity, settings, span, run = page_context()
 st.title("核酸采样调度")

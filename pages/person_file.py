@@ -4,10 +4,12 @@ is written to the audit log."""
 
 import streamlit as st
 
-from portal import audit, masking, person_file, ui
+from portal import ui
+from portal.auth import audit
 from portal.data import page_context
 from portal.glossary import HEALTH_CODES, SEARCH_KINDS, TIMELINE_KINDS
-from portal.matching import SearchRefused
+from portal.people import masking, person_file
+from portal.people.matching import SearchRefused
 
 identity, settings, span, run = page_context()
 st.title("一人一档")

@@ -4,10 +4,11 @@ wait. Sites and waits only — no person, operator or report author is shown."""
 import pandas as pd
 import streamlit as st
 
-from portal import marks, sampling, ui
+from portal import ui
+from portal.command.skeleton import district_choices
 from portal.data import public_context
 from portal.glossary import SITE_KINDS, SITE_STATES
-from portal.skeleton import district_choices
+from portal.testing import marks, sampling
 
 settings, span, run = public_context()
 st.title("核酸采样点排队查询")

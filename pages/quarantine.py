@@ -4,10 +4,13 @@ tests on protocol days 1, 2, 3, 5, 7."""
 
 import streamlit as st
 
-from portal import drill, masking, quarantine, ui
+from portal import ui
+from portal.command.skeleton import district_choices
 from portal.data import page_context
 from portal.glossary import HOTEL_WARNINGS
-from portal.skeleton import district_choices
+from portal.people import masking
+from portal.tracing import quarantine
+from portal.ui import drill
 
 identity, settings, span, run = page_context()
 

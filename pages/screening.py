@@ -4,10 +4,12 @@ the verification outcomes district operators record, and progress by topic and d
 import plotly.express as px
 import streamlit as st
 
-from portal import masking, screening, ui
+from portal import ui
+from portal.command.skeleton import district_choices
 from portal.data import forget_live, page_context
 from portal.glossary import SCREENING_OUTCOMES
-from portal.skeleton import district_choices
+from portal.people import masking
+from portal.tracing import screening
 from warehouse.departments import DEPARTMENTS
 
 identity, settings, span, run = page_context()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from portal import session, users
-from portal.sso import claims_of_signed_in_user, single_sign_on_configured
+from portal.auth import session, users
+from portal.auth.sso import claims_of_signed_in_user, single_sign_on_configured
 
 st.title("成都市疫情防控指挥平台")
 st.caption("蓉疫控 · 请使用系统管理员分配的账号登录")

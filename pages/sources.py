@@ -4,9 +4,11 @@ loaded and rejected, and each rejected row with its reason."""
 import pandas as pd
 import streamlit as st
 
-from portal import masking, sources, ui
+from portal import ui
+from portal.command import sources
 from portal.data import page_context
 from portal.glossary import BATCH_STATUS, THEME_TABLES
+from portal.people import masking
 
 identity, settings, span, run = page_context()
 

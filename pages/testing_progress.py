@@ -7,10 +7,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from portal import forecast, masking, sampling, ui
+from portal import ui
+from portal.command.skeleton import district_choices
 from portal.data import page_context
 from portal.glossary import LAB_STAGES, ROUND_ZONES, SAMPLE_PURPOSES
-from portal.skeleton import district_choices
+from portal.people import masking
+from portal.testing import forecast, sampling
 
 identity, settings, span, run = page_context()
 fraction = span["person_fraction"] or 1.0

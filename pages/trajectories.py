@@ -5,10 +5,12 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portal import case_picker, masking, tracing, ui
+from portal import ui
 from portal.data import page_context
 from portal.glossary import CONTROL_OUTCOMES
-from portal.topics import TopicError, create_topic
+from portal.people import masking
+from portal.tracing import case_picker, tracing
+from portal.tracing.topics import TopicError, create_topic
 from warehouse import WarehouseError
 
 identity, settings, span, run = page_context()

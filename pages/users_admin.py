@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from portal import session, users
+from portal.auth import session, users
 from portal.glossary import ROLES
 
 identity = session.require({"admin"})

@@ -6,10 +6,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from portal import geometry, zone_draw, zone_map, zone_plans, zone_tables, zoning
 from portal.data import page_context
 from portal.glossary import ZONE_TIERS
-from portal.tracing import stops
+from portal.tracing.tracing import stops
+from portal.zones import geometry, zone_draw, zone_map, zone_plans, zone_tables, zoning
 
 identity, settings, span, run = page_context()
 zs = zoning.ZoneSettings(lift_days=settings.zone_lift_days)

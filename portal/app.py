@@ -11,9 +11,9 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from portal import session  # noqa: E402
+from portal.auth import session  # noqa: E402
+from portal.auth.sso import sign_out_of_provider  # noqa: E402
 from portal.data import warehouse_ready  # noqa: E402
-from portal.sso import sign_out_of_provider  # noqa: E402
 from warehouse import WarehouseError  # noqa: E402
 
 st.set_page_config(page_title="成都市疫情防控指挥平台", page_icon=":material/shield:", layout="wide")

@@ -100,7 +100,7 @@ def public_context():
 
 def page_context():
     """What every signed-in page starts with: who, the settings, the data span, a query runner."""
-    from portal import session
+    from portal.auth import session
     from portal.settings import load_portal_settings
 
     identity = session.require()

@@ -20,7 +20,7 @@ class PortalSettings:
 
     pending_hours_a: int = 12  # EPI_PENDING_HOURS_A: results pending past this many hours
     pending_hours_b: int = 24  # EPI_PENDING_HOURS_B
-    # time limits per appeal type, in WORKING days (portal/workdays.py holds the 2022 calendar);
+    # time limits per appeal type, in WORKING days (portal/command/workdays.py holds the 2022 calendar);
     # EPI_APPEAL_LIMITS="consultation=2,help=5,…"
     appeal_limit_days: dict[str, int] = field(default_factory=lambda: dict(APPEAL_LIMIT_DEFAULTS))
     appeal_limits_error: str = ""  # why EPI_APPEAL_LIMITS could not be used (the defaults apply)

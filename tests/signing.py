@@ -12,8 +12,8 @@ import hashlib
 import os
 from urllib.parse import urlsplit
 
-from portal import users
-from portal.session import TOKEN_KEY, Identity
+from portal.auth import users
+from portal.auth.session import TOKEN_KEY, Identity
 
 TEST_PASSWORD = "Test-sign-in-2022"
 # the audit store of each portal server a browser test started (tests/portal_server.py), by origin

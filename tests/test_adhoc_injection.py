@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from portal import adhoc
-from portal.adhoc import AnalysisRefused
-from portal.catalogue import TABLES
-from portal.session import Identity
+from portal.adhoc import adhoc
+from portal.adhoc.adhoc import AnalysisRefused
+from portal.adhoc.catalogue import TABLES
+from portal.auth.session import Identity
 from queries import adhoc as composer
 from queries.registry import QueryError
 

@@ -8,8 +8,9 @@ import pytest
 from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
-from portal import audit, saved_filters
-from portal.session import Identity
+from portal.adhoc import saved_filters
+from portal.auth import audit
+from portal.auth.session import Identity
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "adhoc.py")

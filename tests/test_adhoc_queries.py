@@ -6,9 +6,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from portal import adhoc
-from portal.catalogue import TABLES
-from portal.session import Identity
+from portal.adhoc import adhoc
+from portal.adhoc.catalogue import TABLES
+from portal.auth.session import Identity
 
 ANALYST = Identity("分析员", "analyst", "")
 OPERATOR = Identity("锦江区值班员", "district_operator", "510104")

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from portal import adhoc, audit, saved_filters
-from portal.adhoc import AnalysisRefused
-from portal.matching import normalise_id
-from portal.session import Identity
+from portal.adhoc import adhoc, saved_filters
+from portal.adhoc.adhoc import AnalysisRefused
+from portal.auth import audit
+from portal.auth.session import Identity
+from portal.people.matching import normalise_id
 
 ANALYST = Identity("分析员甲", "analyst", "")
 OTHER = Identity("分析员乙", "analyst", "")
@@ -168,7 +169,7 @@ def test_text_a_spreadsheet_would_run_as_a_formula_stays_text():
 
 
 def test_a_query_the_warehouse_cannot_finish_gets_a_sentence(tiny_warehouse):
-    from portal.catalogue import TABLES
+    from portal.adhoc.catalogue import TABLES
     from queries.adhoc import AdhocQuery, Table
 
     appeal = TABLES["appeal"]

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from portal import appeals, workdays
+from portal.command import appeals, workdays
 from portal.settings import PortalSettings
 from queries import registry
 

@@ -8,8 +8,9 @@ import pytest
 from signing import browser_sign_in
 from test_browser import LAST_DAY, SHOTS, browser, metric_value, server, shoot  # noqa: F401
 
-from portal import appeals, quarantine
+from portal.command import appeals
 from portal.settings import PortalSettings
+from portal.tracing import quarantine
 from queries import registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

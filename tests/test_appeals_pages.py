@@ -8,9 +8,10 @@ import pytest
 from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
-from portal import appeals, quarantine
-from portal.session import Identity
+from portal.auth.session import Identity
+from portal.command import appeals
 from portal.settings import PortalSettings
+from portal.tracing import quarantine
 from queries import registry
 
 ROOT = Path(__file__).resolve().parent.parent

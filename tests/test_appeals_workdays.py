@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from portal import workdays
+from portal.command import workdays
 from portal.settings import APPEAL_LIMIT_DEFAULTS, load_portal_settings, parse_appeal_limits
 
 D = dt.date

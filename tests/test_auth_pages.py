@@ -10,8 +10,8 @@ from signing import TEST_PASSWORD, put_identity, user_for
 from sqlalchemy import insert, update
 from streamlit.testing.v1 import AppTest
 
-from portal import audit, users
-from portal.session import TOKEN_KEY, Identity
+from portal.auth import audit, users
+from portal.auth.session import TOKEN_KEY, Identity
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "portal" / "app.py")

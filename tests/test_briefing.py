@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from portal import briefing, cockpit
+from portal.command import briefing, cockpit
 from portal.settings import PortalSettings
 from queries import registry
 

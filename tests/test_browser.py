@@ -11,8 +11,9 @@ import pytest
 from portal_server import seed_tiny, serve
 from signing import browser_sign_in
 
-from portal import cockpit, tracing
+from portal.command import cockpit
 from portal.settings import PortalSettings
+from portal.tracing import tracing
 from queries import registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,8 +124,8 @@ def test_trajectories_and_companions_in_the_browser(tiny_warehouse, server, brow
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
 def test_zone_proposal_in_the_browser(tiny_warehouse, server, browser, width, height, name):
     """Propose zones from the last four weeks' cases and see the same residents the rules count."""
-    from portal import zoning
-    from portal.tracing import stops
+    from portal.tracing.tracing import stops
+    from portal.zones import zoning
 
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from portal import cockpit, workdays
+from portal.command import cockpit, workdays
 from portal.settings import PortalSettings
 from queries import registry
 

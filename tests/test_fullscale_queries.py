@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from portal import tracing
 from portal.settings import PortalSettings
+from portal.tracing import tracing
 from queries import registry
 from warehouse.migrate import MIGRATIONS_DIR, split_statements
 

@@ -18,8 +18,8 @@ from ingestion_files import (
 from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
-from portal import sources
-from portal.session import Identity
+from portal.auth.session import Identity
+from portal.command import sources
 from portal.settings import PortalSettings
 from queries import registry
 from warehouse.ingest import Loader, resolve

@@ -28,7 +28,7 @@ SITE_CODE = re.compile(r"HS-(\d{6})-")
 @pytest.fixture(scope="module")
 def context(wh):
     """Valid parameters for every query, taken from the tiny seed (inside the jurisdiction)."""
-    from portal import appeals
+    from portal.command import appeals
 
     cases = registry.run("trajectories/case_list", SCOPE)
     case_ids = cases["case_id"].head(5).tolist()
@@ -187,7 +187,7 @@ def test_an_operator_lists_only_the_topics_holding_their_records(tiny_warehouse,
 
 
 def test_a_topic_of_only_another_districts_people_is_refused(tiny_warehouse, wh):
-    from portal.topics import TopicError, create_topic
+    from portal.tracing.topics import TopicError, create_topic
 
     people = [int(p) for p in wh.query_df("SELECT person_id FROM epi.person WHERE startsWith(community_code, "
                                           "{s:String}) ORDER BY person_id LIMIT 3", {"s": OTHER})["person_id"]]
@@ -199,8 +199,9 @@ def test_a_topic_of_only_another_districts_people_is_refused(tiny_warehouse, wh)
 
 
 def test_refusals_name_nothing_of_the_other_district(tiny_warehouse, wh, monkeypatch, tmp_path):
-    from portal import marks, screening
-    from portal.session import Identity
+    from portal.auth.session import Identity
+    from portal.testing import marks
+    from portal.tracing import screening
 
     monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
     operator = Identity("锦江值班员", "district_operator", SCOPE)

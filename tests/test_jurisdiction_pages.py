@@ -12,8 +12,8 @@ from google.protobuf import text_format
 from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
-from portal.session import Identity
-from portal.skeleton import district_choices
+from portal.auth.session import Identity
+from portal.command.skeleton import district_choices
 
 ROOT = Path(__file__).resolve().parent.parent
 SCOPE = "510104"

@@ -9,8 +9,9 @@ import pytest
 from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
-from portal import audit, masking
-from portal.session import Identity
+from portal.auth import audit
+from portal.auth.session import Identity
+from portal.people import masking
 from queries import registry
 
 ROOT = Path(__file__).resolve().parent.parent

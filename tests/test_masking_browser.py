@@ -10,7 +10,7 @@ from portal_server import seed_tiny, serve
 from signing import browser_sign_in
 from test_browser import SHOTS, browser, shoot  # noqa: F401  (Debian's chromium)
 
-from portal import audit
+from portal.auth import audit
 from queries import registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal import forecast, sampling
 from portal.settings import PortalSettings
+from portal.testing import forecast, sampling
 from queries import registry
 
 S = PortalSettings()

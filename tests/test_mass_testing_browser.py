@@ -8,8 +8,8 @@ import pytest
 from signing import browser_sign_in
 from test_browser import SHOTS, browser, server, shoot  # noqa: F401  (module fixtures: own server, own warehouse)
 
-from portal import sampling
 from portal.settings import PortalSettings
+from portal.testing import sampling
 from queries import registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -3,10 +3,11 @@ input refused with one clear sentence and nothing written."""
 
 import pytest
 
-from portal import audit, marks
+from portal.auth import audit
+from portal.auth.session import Identity
 from portal.data import QueryRunner, forget_live
-from portal.session import Identity
 from portal.settings import PortalSettings
+from portal.testing import marks
 from queries import registry
 
 S = PortalSettings()

@@ -8,9 +8,9 @@ import pytest
 from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
-from portal import marks, sampling
-from portal.session import Identity
+from portal.auth.session import Identity
 from portal.settings import PortalSettings
+from portal.testing import marks, sampling
 from queries import registry
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import pytest
 from signing import TEST_PASSWORD, put_identity, user_for
 from streamlit.testing.v1 import AppTest
 
-from portal import cockpit
-from portal.session import Identity
+from portal.auth.session import Identity
+from portal.command import cockpit
 from portal.settings import PortalSettings
 from queries import registry
 
@@ -162,7 +162,7 @@ def test_zone_page_draws_saves_and_refuses_bad_input(tiny_warehouse):
 
 
 def test_zone_plans_tab_compares_and_publishes(tiny_warehouse):
-    from portal import geometry, zone_plans, zoning
+    from portal.zones import geometry, zone_plans, zoning
 
     wh = tiny_warehouse["wh"]
     as_of = dt.date(2022, 3, 1)

@@ -4,9 +4,11 @@ holds every fact of the person, the jurisdiction, and an audit row per view."""
 import pandas as pd
 import pytest
 
-from portal import audit, person_file
-from portal.masking import mask_id, mask_phone
-from portal.matching import (
+from portal.auth import audit
+from portal.auth.session import Identity
+from portal.people import person_file
+from portal.people.masking import mask_id, mask_phone
+from portal.people.matching import (
     SearchRefused,
     check_character,
     id_problem,
@@ -14,7 +16,6 @@ from portal.matching import (
     normalise_phone,
     parse_search,
 )
-from portal.session import Identity
 from queries import registry
 
 RARE_ID = 900_000_001  # a hand-made person with rare characters in the name

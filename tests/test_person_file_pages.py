@@ -7,8 +7,8 @@ import pytest
 from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
-from portal import audit
-from portal.session import Identity
+from portal.auth import audit
+from portal.auth.session import Identity
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = [("leadership", ""), ("analyst", ""), ("district_operator", "510104")]

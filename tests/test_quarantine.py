@@ -7,8 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from portal import cockpit, masking, quarantine
+from portal.command import cockpit
+from portal.people import masking
 from portal.settings import PortalSettings
+from portal.tracing import quarantine
 from queries import registry
 
 SETTINGS = PortalSettings()

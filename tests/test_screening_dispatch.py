@@ -5,8 +5,9 @@ without a residence are counted and left; progress and the record list see it at
 import pandas as pd
 import pytest
 
-from portal import audit, screening
-from portal.session import Identity
+from portal.auth import audit
+from portal.auth.session import Identity
+from portal.tracing import screening
 from queries import registry
 
 TOPIC = 9002

@@ -4,8 +4,9 @@ operator's jurisdiction and for other roles, and written to the audit log."""
 import pytest
 from test_screening import BASE, TOPIC, fixture_topic  # noqa: F401  (the hand-made topic)
 
-from portal import audit, screening
-from portal.session import Identity
+from portal.auth import audit
+from portal.auth.session import Identity
+from portal.tracing import screening
 from queries import registry
 
 OPERATOR = Identity("核查员甲", "district_operator", "510104")

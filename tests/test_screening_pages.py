@@ -8,9 +8,9 @@ from signing import put_identity
 from streamlit.testing.v1 import AppTest
 from test_screening import BASE, TOPIC, fixture_topic  # noqa: F401  (the hand-made topic)
 
-from portal import audit
+from portal.auth import audit
+from portal.auth.session import Identity
 from portal.data import forget_live
-from portal.session import Identity
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = [("leadership", ""), ("analyst", ""), ("district_operator", "510104")]

@@ -7,7 +7,7 @@ import pandas as pd
 from signing import SERVER_STORES, TEST_PASSWORD, browser_sign_in, store, user_for
 from test_browser import SHOTS, browser, expected, metric_value, server, shoot  # noqa: F401  (module fixtures)
 
-from portal.session import Identity
+from portal.auth.session import Identity
 
 SIGN_IN_TITLE = "成都市疫情防控指挥平台"
 

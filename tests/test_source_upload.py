@@ -11,8 +11,8 @@ from ingestion_files import FIRST_TEST_PERSON, PERSON_HEADER, forget_loads, pers
 from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
-from portal import sources
-from portal.session import Identity
+from portal.auth.session import Identity
+from portal.command import sources
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = FIRST_TEST_PERSON + 8000

@@ -6,8 +6,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from portal import loop, masking, tracing
+from portal.people import masking
 from portal.settings import PortalSettings
+from portal.tracing import loop, tracing
 from queries import registry
 
 SETTINGS = PortalSettings()
@@ -195,7 +196,7 @@ def test_chain_counts_by_hop(wh):
 
 
 def test_companions_become_a_screening_topic(wh):
-    from portal.topics import TopicError, create_topic
+    from portal.tracing.topics import TopicError, create_topic
 
     window = (dt.datetime(2022, 2, 13), dt.datetime(2022, 2, 20))
     with pytest.raises(TopicError, match="请填写专题名称"):

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal import admin, audit, users
+from portal import admin
+from portal.auth import audit, users
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
@@ -231,7 +232,7 @@ def test_demo_users_are_made_once_with_passwords_shown_once(store, tiny_warehous
 
 def test_admin_cli_runs_as_a_module(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "EPI_AUDIT_URL": f"sqlite:///{tmp_path / 'a.sqlite'}", "TZ": "Asia/Shanghai"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "portal.admin", *a], cwd=ROOT, env=env,  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "portal.auth", *a], cwd=ROOT, env=env,  # noqa: E731
                                     capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     listed = run("list")
     assert listed.returncode == 0 and listed.stdout.startswith("还没有用户")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portal import geometry, zone_plans, zoning
+from portal.zones import geometry, zone_plans, zoning
 from queries import registry
 
 # -- shapes ---------------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def test_distances_are_metres():
 def test_exports_are_real_files_with_every_compound(profile, as_of, tmp_path):
     import openpyxl
 
-    from portal import zone_tables
+    from portal.zones import zone_tables
 
     plan = zoning.Plan(high=geometry.circle(104.0804, 30.6628, 300), medium=geometry.circle(104.0804, 30.6628, 1000))
     _, inside = zoning.tier_statistics(profile, plan)

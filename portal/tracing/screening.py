@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from portal import audit
+from portal.auth import audit
+from portal.auth.session import Identity
 from portal.glossary import SCREENING_OUTCOMES
-from portal.matching import normalise_name, normalise_phone, valid_id
-from portal.session import Identity
+from portal.people.matching import normalise_name, normalise_phone, valid_id
 from queries import registry
 
 OUTCOMES_TO_RECORD = ("verified", "unreachable", "uncooperative")
@@ -179,7 +179,7 @@ def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
     completed from, dispatch, outcome and provenance (personal columns in full; portal.ui masks
     them as it shows and exports them)."""
     from portal.glossary import HEALTH_CODES
-    from portal.masking import EMPTY
+    from portal.people.masking import EMPTY
     from warehouse.departments import DEPARTMENTS
 
     depts = dict(DEPARTMENTS)

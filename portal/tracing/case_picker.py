@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from portal.skeleton import district_choices
-from portal.tracing import parse_case_numbers
+from portal.command.skeleton import district_choices
+from portal.tracing.tracing import parse_case_numbers
 
 MODES = {"number": "按病例编号", "date": "按确诊日期", "district": "按区（市）县", "cluster": "按聚集疫情"}
 KINDS = {"confirmed": "确诊", "asymptomatic": "无症状"}

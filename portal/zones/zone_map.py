@@ -9,8 +9,8 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portal import geometry, zoning
 from portal.glossary import ZONE_TIER_SHORT, ZONE_TIERS
+from portal.zones import geometry, zoning
 
 TIER_FILL = {"high": [214, 39, 40, 110], "medium": [255, 127, 14, 90], "low": [250, 210, 60, 60]}
 TIER_LINE = {"high": [170, 20, 20, 255], "medium": [210, 100, 0, 255], "low": [200, 160, 0, 255]}

@@ -9,7 +9,7 @@ from typing import Callable
 
 import pandas as pd
 
-from portal import workdays
+from portal.command import workdays
 from portal.settings import PortalSettings
 
 CHILD_GRAIN = {0: 6, 6: 9, 9: 12, 12: 12}

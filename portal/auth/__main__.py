@@ -1,4 +1,4 @@
-"""User administration from the command line: `python -m portal.admin add|list|disable|enable|
+"""User administration from the command line: `python -m portal.auth add|list|disable|enable|
 reset-password|grant-unmask|revoke-unmask|role|demo-users`.
 
 Bad input gets one line on stderr and exit code 2. A password is typed twice at a prompt, or
@@ -12,7 +12,7 @@ import argparse
 import getpass
 import sys
 
-from portal import users
+from portal.auth import users
 from portal.glossary import ROLES
 
 # one per role; the operator works for 锦江区 (510104)
@@ -25,7 +25,7 @@ DEMO_USERS = [
 
 
 def _operator():
-    from portal.session import Identity
+    from portal.auth.session import Identity
 
     return Identity(f"命令行（{getpass.getuser()}）", "admin", "")
 
@@ -66,7 +66,7 @@ def cmd_add(args) -> None:
 def cmd_list(args) -> None:
     rows = users.all_users()
     if not rows:
-        print("还没有用户：用 `python -m portal.admin add` 添加，或运行 make demo 生成演示用户。")
+        print("还没有用户：用 `python -m portal.auth add` 添加，或运行 make demo 生成演示用户。")
         return
     widths = (20, 6, 14, 11, 10)
     print(_row(("用户名", "状态", "角色", "管辖", "完整信息", "显示名 / 邮箱"), widths))
@@ -122,9 +122,9 @@ def cmd_demo_users(args) -> None:
     """One user per role with random passwords printed once; nothing happens when users exist."""
     if users.count():
         print(f"用户库已有 {users.count()} 个用户，不再生成演示用户"
-              "（忘记密码：python -m portal.admin reset-password 用户名）。")
+              "（忘记密码：python -m portal.auth reset-password 用户名）。")
         return
-    print("已生成演示用户（密码只显示这一次；忘记后用 python -m portal.admin reset-password 用户名 重设）：")
+    print("已生成演示用户（密码只显示这一次；忘记后用 python -m portal.auth reset-password 用户名 重设）：")
     for username, name, role, scope, unmask in DEMO_USERS:
         password = users.generate_password()
         users.add(username, name, role, scope, password, can_unmask=unmask, by=_operator())
@@ -132,7 +132,7 @@ def cmd_demo_users(args) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m portal.admin", description="门户用户管理")
+    ap = argparse.ArgumentParser(prog="python -m portal.auth", description="门户用户管理")
     sub = ap.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="添加用户")
     add.add_argument("username", help="用户名：3–40 位小写字母、数字、. _ -")

@@ -19,7 +19,7 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, creat
 from warehouse.settings import REPO_ROOT
 
 if TYPE_CHECKING:
-    from portal.session import Identity
+    from portal.auth.session import Identity
 
 DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'data' / 'audit.sqlite'}"
 
@@ -52,7 +52,7 @@ def _engine(url: str):
 
 def engine():
     """The relational store's engine (audit log, and other portal tables that live beside it)."""
-    import portal.users  # noqa: F401  (its tables are in this metadata: created with the log's)
+    import portal.auth.users  # noqa: F401  (its tables are in this metadata: created with the log's)
 
     return _engine(audit_url())
 

@@ -8,8 +8,8 @@ import json
 
 import pandas as pd
 
-from portal import geometry, zoning
 from portal.glossary import ZONE_TIERS
+from portal.zones import geometry, zoning
 from queries import registry
 
 MAX_NAME = 60

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from portal import geometry
+from portal.zones import geometry
 
 TIERS = ("high", "medium", "low")
 COUNTS = ["households", "residents", "owners", "aged_80_plus", "pregnant", "dialysis", "disabled", "infant",

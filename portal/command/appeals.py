@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from portal import workdays
+from portal.command import workdays
 from portal.glossary import APPEAL_STEPS, APPEAL_TYPES
 from portal.settings import PortalSettings
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from portal import audit
-from portal.catalogue import TABLES
-from portal.masking import mask_id, mask_name, mask_phone
-from portal.session import Identity
+from portal.adhoc.catalogue import TABLES
+from portal.auth import audit
+from portal.auth.session import Identity
+from portal.people.masking import mask_id, mask_name, mask_phone
 from queries import adhoc, registry
 from queries.adhoc import (
     DATE,

@@ -119,7 +119,8 @@ def download_buttons(df: pd.DataFrame, stem: str, key: str, clear: bool = False)
     masked unless `clear` (from masking.reveal()); each download is written to the audit log."""
     import io
 
-    from portal import masking, session
+    from portal.auth import session
+    from portal.people import masking
 
     data = masking.shown(df, clear)
     personal, identity = masking.personal_columns(df), session.current()
@@ -143,7 +144,7 @@ def download_buttons(df: pd.DataFrame, stem: str, key: str, clear: bool = False)
 def table(df: pd.DataFrame, clear: bool = False, **kwargs) -> None:
     """st.dataframe with thousands separators on counts (identifiers and codes left as they are);
     personal columns masked unless `clear` (from masking.reveal())."""
-    from portal import masking
+    from portal.people import masking
 
     counts = {
         col: st.column_config.NumberColumn(format="localized")

@@ -13,8 +13,11 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portal import geometry, masking, session, ui, zone_map, zone_plans, zoning
+from portal import ui
+from portal.auth import session
 from portal.glossary import DEPOT_KINDS, ZONE_COUNTS, ZONE_TIERS
+from portal.people import masking
+from portal.zones import geometry, zone_map, zone_plans, zoning
 
 COMPOUND_COLUMNS = {
     "tier": "风险区等级", "compound_name": "小区", "compound_id": "小区编号", "district_name": "区（市）县",

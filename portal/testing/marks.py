@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from portal import audit
+from portal.auth import audit
+from portal.auth.session import Identity
 from portal.glossary import MARK_STATES, SITE_STATES
-from portal.session import Identity
 from portal.settings import PortalSettings
 from queries import registry
 

@@ -8,7 +8,8 @@ import re
 
 import pandas as pd
 
-from portal import audit
+from portal.auth import audit
+from portal.auth.session import Identity
 from portal.glossary import (
     CASE_KINDS,
     CONTACT_KINDS,
@@ -21,9 +22,8 @@ from portal.glossary import (
     SPECIAL_FLAGS,
     TIMELINE_KINDS,
 )
-from portal.masking import mask_frame, mask_id, mask_phone
-from portal.matching import Search, parse_search
-from portal.session import Identity
+from portal.people.masking import mask_frame, mask_id, mask_phone
+from portal.people.matching import Search, parse_search
 from warehouse.departments import DEPARTMENTS
 
 DEPARTMENT_NAMES = dict(DEPARTMENTS)

@@ -1,6 +1,6 @@
 """Portal users and their sessions: accounts, argon2 password hashes, lock-out, session expiry.
 
-The tables live in the audit store (portal.audit.engine(): SQLite by default, PostgreSQL by
+The tables live in the audit store (portal.auth.audit.engine(): SQLite by default, PostgreSQL by
 URL), written through SQLAlchemy Core. Passwords are kept only as argon2id hashes; session
 tokens only as their SHA-256, so a copy of the store opens no account and no session.
 
@@ -23,7 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, func, insert, select, update
 
-from portal import audit
+from portal.auth import audit
 from portal.glossary import ROLES
 
 users = Table(
@@ -311,7 +311,7 @@ def set_password(username: str, password: str, by=None) -> User:
 
 
 def _admin_event(kind: str, by, username: str, detail: str) -> None:
-    from portal.session import Identity
+    from portal.auth.session import Identity
 
     actor = by or Identity("命令行", "admin", "")
     audit.record(kind, actor, subject=f"user:{username}", detail=detail)
@@ -328,7 +328,7 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     """Check a username and password; return a new session token, or raise SignInRefused.
 
     An unknown user and a wrong password get the same message, and take the same time."""
-    from portal.session import Identity
+    from portal.auth.session import Identity
 
     cfg = auth_settings()
     now = now or _now()
@@ -377,7 +377,7 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
 
 def open_session(user: User, method: str, now: dt.datetime | None = None) -> str:
     """Start a session for an already authenticated user; return its token (kept only hashed)."""
-    from portal.session import identity_of
+    from portal.auth.session import identity_of
 
     now = now or _now()
     token = secrets.token_urlsafe(32)
@@ -427,7 +427,7 @@ def session_user(token: str, now: dt.datetime | None = None) -> Lookup:
 
 def end_session(token: str, reason: str, now: dt.datetime | None = None) -> None:
     """End one session (sign-out or expiry) and audit it; a session already ended stays as it was."""
-    from portal.session import identity_of
+    from portal.auth.session import identity_of
 
     now = now or _now()
     with audit.engine().begin() as conn:
@@ -443,7 +443,7 @@ def end_session(token: str, reason: str, now: dt.datetime | None = None) -> None
 
 def end_sessions_of(user_id: int, reason: str) -> int:
     """End every open session of a user (disabled, password reset); they are signed out on their next run."""
-    from portal.session import identity_of
+    from portal.auth.session import identity_of
 
     with audit.engine().begin() as conn:
         result = conn.execute(update(sessions).where(sessions.c.user_id == user_id, sessions.c.ended_at.is_(None))

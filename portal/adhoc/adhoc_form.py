@@ -2,7 +2,7 @@
 
 Widget keys: `ah-table`, `ah-cols`, one row per condition (`ah-rows` lists their numbers; row i
 has `ah-f{i}-field`, `-op`, `-v`, `-v2`), `ah-group`, `ah-measures` ("fn:field"), `ah-order`,
-`ah-desc`. A definition built here is still read by portal.adhoc.parse like any other.
+`ah-desc`. A definition built here is still read by portal.adhoc.adhoc.parse like any other.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from portal import adhoc
-from portal.catalogue import KIND_LABELS, TABLES
+from portal.adhoc import adhoc
+from portal.adhoc.catalogue import KIND_LABELS, TABLES
 from portal.settings import load_portal_settings
 from queries.adhoc import ENUM, FLAG, STRING, Table, measures_for
 
@@ -162,7 +162,7 @@ def cached_fetch(canonical: str, scope: str, data_version: str, cap: int, role: 
     """The preview of a definition (as canonical JSON) for a scope, per data version."""
     import json
 
-    from portal.session import Identity
+    from portal.auth.session import Identity
 
     query = adhoc.parse(json.loads(canonical), Identity("", role, scope, can_unmask))
     return adhoc.fetch(query, scope, cap)

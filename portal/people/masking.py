@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from portal.matching import normalise_id, normalise_phone
+from portal.people.matching import normalise_id, normalise_phone
 
 TOGGLE_LABEL = "显示完整信息"
 TOGGLE_HELP = "显示完整的姓名、身份证号码、手机号码与住址。仅限有权限的用户，每次显示都记入审计日志。"
@@ -136,7 +136,7 @@ def reveal(identity, key: str, subject: str, what: str) -> bool:
     and turning the toggle off and on again is a new disclosure."""
     import streamlit as st
 
-    from portal import audit
+    from portal.auth import audit
 
     state = f"unmask-{key}"
     audited: set = st.session_state.setdefault(_AUDITED, set())
@@ -163,7 +163,7 @@ def export_detail(fmt: str, rows: int, personal: list[str], clear: bool) -> str:
 
 def record_export(identity, what: str, fmt: str, rows: int, personal: list[str], clear: bool) -> None:
     """Write one `export` audit event: what was exported, how many rows, masked or not."""
-    from portal import audit
+    from portal.auth import audit
 
     if identity is None:
         return

@@ -31,8 +31,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from portal import adhoc, audit
-from portal.session import Identity
+from portal.adhoc import adhoc
+from portal.auth import audit
+from portal.auth.session import Identity
 
 MAX_NAME = 40
 

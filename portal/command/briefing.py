@@ -2,11 +2,11 @@
 day before — cases, contacts and the closed loop, people under control, testing and sites,
 appeals, screening — with the districts and a 14-day trend, written as XLSX and Word (.docx).
 
-The figures are the cockpit's own (`portal.cockpit.compute` on the same queries), so the
+The figures are the cockpit's own (`portal.command.cockpit.compute` on the same queries), so the
 briefing and the cockpit cannot disagree. Files are written to a temporary name in the target
 folder and renamed when complete, so a failed export leaves nothing half-written.
 
-Headless: `python -m portal.briefing --date 2022-03-01 --out DIR [--scope CODE]`.
+Headless: `python -m portal.command.briefing --date 2022-03-01 --out DIR [--scope CODE]`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from portal import cockpit
+from portal.command import cockpit
 from portal.glossary import INDICATORS
 from portal.settings import PortalSettings
 
@@ -227,7 +227,7 @@ def main(argv=None) -> int:
     from warehouse import WarehouseError, get_warehouse
     from warehouse.migrate import ensure_current
 
-    ap = argparse.ArgumentParser(prog="python -m portal.briefing", description="每日简报：导出 XLSX 与 Word")
+    ap = argparse.ArgumentParser(prog="python -m portal.command.briefing", description="每日简报：导出 XLSX 与 Word")
     ap.add_argument("--date", required=True, help="统计日期 YYYY-MM-DD（截至当日24时，北京时间）")
     ap.add_argument("--out", required=True, help="输出目录")
     ap.add_argument("--scope", default="", help="管辖范围：区（市）县或街道代码，默认全市")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from portal import geometry
+from portal.zones import geometry
 
 SHAPES = {"circle": "圆形", "vertices": "多边形顶点", "geojson": "GeoJSON", "cells": "地图选网格", "compounds": "地图选小区"}
 CENTRES = {"case": "病例居住地", "search": "名称搜索", "coordinates": "坐标", "map": "地图点选"}

@@ -37,7 +37,7 @@ def identity_of(user) -> Identity:
 
 
 def ended_message(reason: str) -> str:
-    from portal.users import auth_settings
+    from portal.auth.users import auth_settings
 
     cfg = auth_settings()
     return {
@@ -53,7 +53,7 @@ def current() -> Identity | None:
 
     A session that ended (expired, user disabled, password reset) is dropped here, and the
     sign-in page says why."""
-    from portal import users
+    from portal.auth import users
 
     token = st.session_state.get(TOKEN_KEY)
     if not token:
@@ -81,7 +81,7 @@ def require(roles: set[str] | None = None) -> Identity:
 
 def sign_in(username: str, password: str) -> Identity:
     """Check the password and start a session; raises users.SignInRefused with the page's message."""
-    from portal import users
+    from portal.auth import users
 
     token = users.authenticate(username, password)
     st.session_state[TOKEN_KEY] = token
@@ -91,7 +91,7 @@ def sign_in(username: str, password: str) -> Identity:
 
 def sign_in_single_sign_on(claims: dict) -> Identity:
     """Start a session for the portal user an identity provider vouches for (see users.for_single_sign_on)."""
-    from portal import users
+    from portal.auth import users
 
     user = users.for_single_sign_on(claims)
     st.session_state[TOKEN_KEY] = users.open_session(user, "sso")
@@ -100,7 +100,7 @@ def sign_in_single_sign_on(claims: dict) -> Identity:
 
 
 def sign_out() -> None:
-    from portal import users
+    from portal.auth import users
 
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
