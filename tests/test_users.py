@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal import admin
+from portal.auth import admin
 from portal.auth import audit, users
 
 ROOT = Path(__file__).resolve().parent.parent
