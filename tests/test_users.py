@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal.auth import admin
-from portal.auth import audit, users
+from portal.auth import admin, audit, users
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
