@@ -1,0 +1,140 @@
+"""bench/README.md's tables, generated from the results in bench/results/*.json.
+
+`python -m bench.report` rewrites the part of bench/README.md between the two markers below;
+`python -m bench.report --check` writes nothing and exits 1 when that part is not what the
+results would give (a test runs it, so the tables cannot go stale silently); `--print` prints
+the tables only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+README = HERE / "README.md"
+START = "<!-- bench.report: generated from bench/results/*.json; edit those, then run python -m bench.report -->"
+END = "<!-- bench.report: end -->"
+SCALE_ORDER = ["tiny", "demo", "city", "full"]
+
+
+def _order(path: Path) -> tuple:
+    scale = path.stem.split("-", 1)[-1]
+    return (SCALE_ORDER.index(scale) if scale in SCALE_ORDER else len(SCALE_ORDER), path.name)
+
+
+def _int(value) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def _ms(value) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def _yes(value) -> str:
+    return {True: "yes", False: "**no**", None: "—"}[value]
+
+
+def bench_table(result: dict, name: str) -> str:
+    """One `python -m bench` run: its conditions, then one row per query."""
+    rows = result["rows"]
+    missed = sum(1 for r in rows if r.get("met") is False)
+    disagree = sum(1 for r in rows if r.get("agree") is False)
+    before, after = result.get("load_average_before") or ["?"], result.get("load_average_after") or ["?"]
+    lines = [
+        f"### `{result['scale']}` (`bench/results/{name}`)",
+        "",
+        f"{result['rows_in_epi']:,} rows in `epi`; as of {result['as_of']} (mass testing {result['mass_date']}); "
+        f"page runs {result['runs']}, naive runs {result['naive_runs']}; {len(rows)} queries in "
+        f"{result['seconds']:,.1f} s on {result['cores']} cores, load average {before[0]} before and "
+        f"{after[0]} after; targets missed: {missed}; figures disagreeing: {disagree}.",
+        "",
+        "| area | query | rows read | page ms (CPU ms) | naive rows read | naive ms | ratio | target ms | met "
+        "| same figure |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    notes = []
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['area']} | {r['query']} | failed: {r['error']} | | | | | {_int(r.get('target_ms'))} "
+                         f"| {_yes(r.get('met'))} | — |")
+            continue
+        naive = _ms(r["naive_ms"]) if r["naive_ms"] is not None else "not run"
+        ratio = f"{r['ratio']}×" if r["ratio"] is not None else "—"
+        page = f"{_ms(r['fast_ms'])} ({r['fast_cpu_ms']:,.0f})"
+        lines.append(f"| {r['area']} | {r['query']} | {_int(r['rows_read'])} | {page} | {_int(r['naive_rows_read'])} "
+                     f"| {naive} | {ratio} | {_int(r['target_ms'])} | {_yes(r['met'])} | {_yes(r['agree'])} |")
+        if r.get("naive_note") and r["naive_ms"] is None:
+            notes.append(f"- {r['area']} / {r['query']}: {r['naive_note']}")
+    if notes:
+        lines += ["", "Not run on the naive side:", "", *notes]
+    return "\n".join(lines)
+
+
+def memory_table(result: dict, name: str) -> str:
+    """One `python -m bench.memory` run: the peak, then each page's time and resident memory."""
+    verdict = "within" if result["within_limit"] else "**over**"
+    lines = [
+        f"### Memory at `{result['scale']}` (`bench/results/{name}`)",
+        "",
+        f"Peak resident memory of the portal process {result['peak_rss_gib']} GiB (VmHWM), {verdict} the "
+        f"{result['limit_gib']} GiB limit; exceptions on the pages: {result['exceptions']}.",
+        "",
+        "| page | seconds | resident MiB |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {s['page']} | {s['seconds']} | {s['rss_mib']:,} |" for s in result["steps"]]
+    return "\n".join(lines)
+
+
+def render(results: Path | None = None) -> str:
+    """Every table, in scale order: the query suites, then the memory runs."""
+    results = results or RESULTS
+    parts = []
+    for path in sorted(results.glob("bench-*.json"), key=_order):
+        parts.append(bench_table(json.loads(path.read_text(encoding="utf-8")), path.name))
+    for path in sorted(results.glob("memory-*.json"), key=_order):
+        parts.append(memory_table(json.loads(path.read_text(encoding="utf-8")), path.name))
+    return "\n\n".join(parts)
+
+
+def splice(text: str, tables: str) -> str:
+    """`text` with the part between the markers replaced by `tables`."""
+    head, start, rest = text.partition(START)
+    _old, end, tail = rest.partition(END)
+    if not start or not end:
+        raise ValueError(f"bench/README.md must hold the two marker lines:\n{START}\n{END}")
+    return f"{head}{START}\n\n{tables}\n\n{END}{tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.report", description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="exit 1 when bench/README.md's tables are stale")
+    ap.add_argument("--print", action="store_true", help="print the tables instead of writing the README")
+    args = ap.parse_args(argv)
+    tables = render()
+    if args.print:
+        print(tables)
+        return 0
+    current = README.read_text(encoding="utf-8")
+    try:
+        wanted = splice(current, tables)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        if wanted != current:
+            print("bench/README.md is stale: run python -m bench.report", file=sys.stderr)
+            return 1
+        return 0
+    if wanted != current:
+        README.write_text(wanted, encoding="utf-8")
+        print(f"written {README}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
