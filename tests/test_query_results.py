@@ -81,3 +81,21 @@ def test_the_loader_reads_header_parameters_and_statements(tmp_path):
     assert sql.writes and load_sql(path) is sql  # read once
     path.write_text("SELECT 1\n", encoding="utf-8")
     assert load_sql(path).text == "SELECT 1\n" and not load_sql(path).writes  # changed on disk: read again
+
+
+def test_the_page_runner_hands_out_results_and_remembers_the_last_of_each(wh):
+    from portal.data import QueryRunner
+
+    run = QueryRunner("", "v-results-test")
+    assert run.latest() is None and run.computed("geo/units") is None
+    whole = run("geo/units", **COMMUNITIES)
+    cut = run.result("geo/units", row_cap=len(whole) - 1, **COMMUNITIES)
+    assert isinstance(cut, registry.QueryResult) and cut.truncated and len(cut.frame) == len(whole) - 1
+    assert run.latest("geo/units") is cut and run.computed("geo/units") == cut.stamp
+    again = run.result("geo/units", **COMMUNITIES)  # from the cache: the same figures and time
+    assert not again.truncated and again.frame.equals(whole)
+    span = run.result("meta/data_range")
+    assert run.latest() in (again, span) and run.computed() == max(again.stamp, span.stamp)
+    # what a page changes in its rows does not reach the cached result
+    again.frame.drop(again.frame.index, inplace=True)
+    assert len(run("geo/units", **COMMUNITIES)) == len(whole)
