@@ -27,6 +27,7 @@ from portal.command import briefing
 from portal.settings import load_portal_settings
 from queries import registry
 from warehouse import get_warehouse
+from warehouse.sqlfile import load_sql
 
 ROOT = Path(__file__).resolve().parent.parent
 NAIVE = Path(__file__).parent / "sql" / "briefing"
@@ -46,7 +47,7 @@ def naive_runner(scope: str):
         path = NAIVE / f"{name.split('/')[-1]}.sql"
         if not path.exists():
             return registry.run(name, scope, **params)
-        sql = path.read_text(encoding="utf-8")
+        sql = load_sql(path).text
         bound = {k: v for k, v in {**params, "scope": scope}.items() if "{" + k + ":" in sql}
         return wh.query_df(sql, bound)
 

@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from bench.suite import naive_sql
 from bench.timing import timed
 from portal.command import workdays
 from portal.settings import PortalSettings
@@ -51,10 +52,10 @@ def suite(wh, day: dt.date) -> list:
     params = {"unit": "", "grain": 6, "as_of": day}
     cases = []
     for name, (column, extra) in CASES.items():
-        naive_sql = (HERE / "sql" / f"{name}.sql").read_text(encoding="utf-8")
-        naive_params = {k: v for k, v in {**params, **extra, "scope": ""}.items() if "{" + k + ":" in naive_sql}
+        raw_sql = naive_sql(name)
+        naive_params = {k: v for k, v in {**params, **extra, "scope": ""}.items() if "{" + k + ":" in raw_sql}
         cases.append(Case("cockpit", name, fast=lambda n=name, e=extra: registry.run(f"cockpit/{n}", "", **params, **e),
-                          naive=lambda q=naive_sql, p=naive_params: wh.query_df(q, p, timeout_s=600),
+                          naive=lambda q=raw_sql, p=naive_params: wh.query_df(q, p, timeout_s=600),
                           figure=figure(name, column, day), target_ms=500))
     cases.append(Case("cockpit", "daily_trend (14 days)",
                       fast=lambda: registry.run("cockpit/daily_trend", "", unit="", date_from=day - dt.timedelta(days=13),
@@ -75,9 +76,9 @@ def main(argv=None) -> int:
     rows = []
     for name, (column, extra) in CASES.items():
         fast_ms, fast = timed(lambda: registry.run(f"cockpit/{name}", "", **params, **extra), args.runs)
-        naive_sql = (HERE / "sql" / f"{name}.sql").read_text(encoding="utf-8")
-        naive_params = {k: v for k, v in {**params, **extra, "scope": ""}.items() if "{" + k + ":" in naive_sql}
-        naive_ms, naive = timed(lambda: wh.query_df(naive_sql, naive_params), args.runs)
+        raw_sql = naive_sql(name)
+        naive_params = {k: v for k, v in {**params, **extra, "scope": ""}.items() if "{" + k + ":" in raw_sql}
+        naive_ms, naive = timed(lambda: wh.query_df(raw_sql, naive_params), args.runs)
         if name == "sites_by_unit":
             fast = fast[fast["day"].astype(str).str[:10] == str(args.date)]
         agree = int(fast[column].sum()) == int(naive[column].sum())

@@ -8,14 +8,13 @@ against both tables read into pandas; the alerts have no simpler way to compute 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 
+from bench.suite import naive_sql
 from portal.settings import PortalSettings
 from queries import registry
 
-HERE = Path(__file__).parent
 S = PortalSettings()
 
 
@@ -42,7 +41,7 @@ def suite(wh, day: dt.date, cases: int = 1) -> list:
 
     # one case: ten cases' chains hold 481,473 edges at full, past the page's row cap
     some = run("trajectories/case_list")["case_id"].tolist()[:cases]
-    chain_raw = (HERE / "sql" / "contacts_chain_raw.sql").read_text(encoding="utf-8")
+    chain_raw = naive_sql("contacts_chain_raw")
     return [
         Case("contacts", f"chain of {len(some)} case", fast=lambda: run("contacts/chain", case_ids=some, row_cap=1_000_000),
              naive=lambda: wh.query_df(chain_raw, {"scope": "", "case_ids": some}, timeout_s=600), figure=len,

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.suite import naive_sql
 from bench.timing import timed
 from portal.settings import PortalSettings
 from portal.testing import forecast, marks, sampling
@@ -35,12 +36,13 @@ from warehouse import get_warehouse, reset_warehouse
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 S = PortalSettings()
+NO_PROJECTIONS = {"optimize_use_projections": 0}  # residents counted from every person row
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def naive(name: str, **params) -> pd.DataFrame:
-    sql = (HERE / "sql" / f"{name}.sql").read_text(encoding="utf-8")
+    sql = naive_sql(name)
     return get_warehouse().query_df(sql, {k: v for k, v in params.items() if "{" + k + ":" in sql})
 
 
@@ -164,7 +166,8 @@ def command_page_naive(day: dt.date, hour: int) -> dict:
     states = sampling.current_states(naive("mass_site_states", day=day, hour=hour),
                                      marks_all[marks_all["marked_at"] >= pd.Timestamp(marks.since(S))], S)
     plan = sampling.dispatch(states, S)
-    coverage = naive("mass_coverage_raw", scope="", unit="", walk_m=S.walk_circle_m)
+    # the page's own query with the registry's per-compound projection switched off
+    coverage = registry.run("mass/coverage_by_community", "", settings=NO_PROJECTIONS, unit="", walk_m=S.walk_circle_m)
     return {**figures, "dispatched": len(plan), "residents": int(coverage["residents"].sum())}
 
 

@@ -13,9 +13,18 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
+from warehouse.sqlfile import load_sql
+
 SCALES = ["tiny", "demo", "city", "full"]
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def naive_sql(name: str) -> str:
+    """A naive side's statement, bench/sql/<name>.sql, read through the one .sql loader."""
+    return load_sql(SQL_DIR / f"{name}.sql").text
 
 
 @dataclass

@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from bench.suite import naive_sql
 from bench.timing import timed
 from portal.settings import PortalSettings
 from portal.tracing.tracing import find_companions
@@ -39,12 +40,12 @@ def companions(case_ids: list[str], row_cap: int = S.companion_row_cap):
 
 
 def naive_companions(wh, case_ids: list[str]):
-    sql = (HERE / "sql" / "companions.sql").read_text(encoding="utf-8")
+    sql = naive_sql("companions")
     return wh.query_df(sql, {**PARAMS, "case_ids": case_ids, "scope": ""}, timeout_s=3600)
 
 
 def naive_trajectories(wh, case_ids: list[str]):
-    sql = (HERE / "sql" / "case_points_scan.sql").read_text(encoding="utf-8")
+    sql = naive_sql("case_points_scan")
     return wh.query_df(sql, {"case_ids": case_ids, "window_days": S.window_days, "scope": ""}, timeout_s=3600)
 
 

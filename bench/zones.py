@@ -16,6 +16,7 @@ import math
 import sys
 from pathlib import Path
 
+from bench.suite import naive_sql
 from bench.timing import timed
 from portal.settings import PortalSettings
 from portal.tracing import tracing
@@ -60,7 +61,7 @@ def residents(stats) -> int:
 
 def naive_residents(wh, plan, as_of: dt.date) -> int:
     ring = list(plan.union().exterior.coords)
-    sql = (HERE / "sql" / "zone_stats.sql").read_text(encoding="utf-8")
+    sql = naive_sql("zone_stats")
     return int(wh.query_df(sql, {"polygon": ring, "as_of": as_of}).iloc[0]["residents"])
 
 
@@ -73,7 +74,7 @@ def suite(wh, as_of: dt.date) -> list:
     zones' statistics against a per-resident gate test, for `python -m bench`."""
     from bench.suite import Case
 
-    profile_raw = (HERE / "sql" / "compound_profile_raw.sql").read_text(encoding="utf-8")
+    profile_raw = naive_sql("compound_profile_raw")
     cases = [Case("zones", f"compound profile as of {as_of} (first view of a day)",
                   fast=lambda: run("zones/compound_profile", as_of=as_of),
                   naive=lambda: wh.query_df(profile_raw, {"scope": "", "as_of": as_of}, timeout_s=600),
@@ -102,7 +103,7 @@ def main(argv=None) -> int:
     profile_ms, profile = timed(lambda: run("zones/compound_profile", as_of=args.as_of), args.runs)
     resources_ms, resources = timed(lambda: run("zones/resources", as_of=args.as_of), args.runs)
     plans = zones(args.as_of)
-    naive_sql = (HERE / "sql" / "zone_stats.sql").read_text(encoding="utf-8")
+    stats_sql = naive_sql("zone_stats")
     result = {"scale": info.get("scale", "?"), "people": people, "as_of": args.as_of.isoformat(),
               "profile_query_ms": round(profile_ms, 1), "resources_query_ms": round(resources_ms, 1), "zones": {}}
     print(f"scale={result['scale']}  people={people:,}  as of {args.as_of}")
@@ -117,7 +118,7 @@ def main(argv=None) -> int:
                  "area_km2": round(float(total["area_km2"]), 4), "residents": int(total["residents"])}
         line = f"{label:14s} statistics {fast_ms:7.1f} ms (cold, with queries {entry['with_cold_queries_ms']:.1f} ms)"
         if ring is not None:
-            naive_ms, naive = timed(lambda: wh.query_df(naive_sql, {"polygon": ring, "as_of": args.as_of}), args.runs)
+            naive_ms, naive = timed(lambda: wh.query_df(stats_sql, {"polygon": ring, "as_of": args.as_of}), args.runs)
             same = int(naive.iloc[0]["residents"]) == entry["residents"]
             ok &= same
             entry.update(naive_ms=round(naive_ms, 1), ratio=round(naive_ms / fast_ms, 1), same_residents=same)

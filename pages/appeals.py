@@ -50,7 +50,7 @@ with st.container(key="kpis"):
     c[3].metric("紧急超时（件）", ui.fmt(total["emergencies_late"]), border=True,
                 help=f"{settings.appeal_emergency_hours}小时内未处置的紧急诉求；区间内紧急诉求 {ui.fmt(total['emergencies'])} 件")
     c[4].metric("满意率（%）", ui.fmt(share, "%"), border=True, help="评价4星及以上的占比")
-ui.computed_note(run.computed_at.get("appeals/handling_by_unit"))
+ui.computed_note(run.computed("appeals/handling_by_unit"))
 
 loop_tab, overdue_tab, volume_tab, rating_tab = st.tabs(["办理闭环", "超期预警", "诉求量与话题", "满意度"])
 with loop_tab:

@@ -82,7 +82,7 @@ with kpis:
         f"{ui.fmt(total['pending_a'])} 管 · 当日未上报状态的采样点 {ui.fmt(total['sites_unreported'])} 个")
     row("涉疫诉求与风险排查", ["appeals_received", "appeals_closed", "appeals_overdue", "screening_dispatched"],
         f"当日核查完成 {ui.fmt(total['screening_verified'])} 人 · 待核查 {ui.fmt(total['screening_awaiting'])} 人")
-ui.computed_note(max(run.computed_at.values(), default=None))
+ui.computed_note(run.computed())
 
 # -- map and table of the units one level down ----------------------------------------------
 grain = cockpit.CHILD_GRAIN[len(unit)]
@@ -110,7 +110,7 @@ if len(unit) < 12 and not kids.empty:
             counts = zones.drop_duplicates("label")["tier"].value_counts()
             st.caption("现行风险区（地图上以红、橙、黄线勾出）：" + " · ".join(
                 f"{ZONE_TIERS[t]} {int(counts.get(t, 0))} 个" for t in ("high", "medium", "low")) + "，详见“风险区划定”。")
-        ui.computed_note(run.computed_at.get("geo/unit_cells"))
+        ui.computed_note(run.computed("geo/unit_cells"))
     with right:
         shown = table[["name", "unit_code", "under_control", "confirmed", "asymptomatic",
                        "close_identified", "sites_congested", "samples_taken", "appeals_received",
@@ -143,4 +143,4 @@ for col, chart, metric, unit_text, title in (
 ):
     name = TREND_METRICS[metric]
     col.plotly_chart(chart(daily, x="日期", y=name, title=title, labels={name: unit_text}), width="stretch")
-ui.computed_note(run.computed_at.get("cockpit/daily_trend"))
+ui.computed_note(run.computed("cockpit/daily_trend"))

@@ -23,8 +23,9 @@ with chain_tab:
     if not chosen:
         st.info("请选择病例以查看其密接、次密接传播链。")
     else:
-        chain = run("contacts/chain", case_ids=chosen)
-        if run.truncated["contacts/chain"]:
+        chain_read = run.result("contacts/chain", case_ids=chosen)
+        chain = chain_read.frame
+        if chain_read.truncated:
             st.warning(f"传播链超过 {len(chain):,} 条关系，以下仅为最早判定的部分；请缩小病例范围查看完整传播链。")
         if chain.empty:
             st.info("所选病例在您的管辖范围内没有判定的密接或次密接。")
@@ -49,7 +50,7 @@ with chain_tab:
                 "identified_at": "判定时间", "community_code": "居住社区"})
             ui.table(table, clear, hide_index=True, height=360, width="stretch")
             ui.download_buttons(table, "传播链", "chain", clear)
-            ui.computed_note(run.computed_at.get("contacts/chain"))
+            ui.computed_note(run.computed("contacts/chain"))
 
 with loop_tab:
     c1, c2, c3 = st.columns(3)
@@ -108,7 +109,7 @@ with loop_tab:
                                f"闭环预警（{unit or '全市'}，{as_of}）：{len(view):,} 人次的姓名")
         ui.table(view, clear, hide_index=True, height=300, width="stretch")
         ui.download_buttons(view, f"闭环预警_{as_of}", "alerts", clear)
-    ui.computed_note(run.computed_at.get("contacts/alerts"))
+    ui.computed_note(run.computed("contacts/alerts"))
 
 with transfer_tab:
     moves = run("transfers/case_transfers", date_from=settings.trend_start, as_of=span["last_day"])
@@ -131,4 +132,4 @@ with transfer_tab:
         st.markdown("##### 用时最长的 10 例")
         ui.table(table.sort_values("合计（分）", ascending=False).head(10), hide_index=True, width="stretch")
         ui.download_buttons(table, "病例转运", "transfers")
-        ui.computed_note(run.computed_at.get("transfers/case_transfers"))
+        ui.computed_note(run.computed("transfers/case_transfers"))

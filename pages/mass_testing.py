@@ -77,7 +77,7 @@ with map_tab:
                                          "{site_code} {site_name}\n{kind_text} · {state_text} · 排队 {queue_minutes} 分钟"),
                             height=480)
             ui.swatch_legend([(SITE_STATES[s], sampling.STATE_COLOURS[s], counts[s]) for s in sampling.STATE_ORDER])
-            ui.computed_note(run.computed_at.get("mass/site_states"))
+            ui.computed_note(run.computed("mass/site_states"))
     with right:
         ranked = shown.assign(rank=shown["state"].map({s: i for i, s in enumerate(sampling.STATE_ORDER)}))
         ranked = ranked.sort_values(["rank", "queue_minutes"], ascending=[True, False])
@@ -156,7 +156,7 @@ with live_tab:
                     "marked_at": "标记时间", "site_code": "采样点编码", "site_name": "采样点", "state": "状态",
                     "queue_minutes": "排队（分钟）", "operator": "标记人"})
             ui.table(view, hide_index=True, width="stretch", key="live-marks")
-        st.caption(f"每 {settings.live_refresh_s} 秒刷新 · 读取于 {run.computed_at.get('mass/live_marks')}（北京时间）")
+        st.caption(f"每 {settings.live_refresh_s} 秒刷新 · 读取于 {run.computed('mass/live_marks')}（北京时间）")
 
     live_marks()
 

@@ -78,7 +78,7 @@ timeline = person_file.timeline(events[events["kind"].isin(kinds)] if kinds else
 st.markdown(f"##### 时间线（{len(timeline):,} 项）")
 ui.table(timeline, hide_index=True, height=ui.fit_height(timeline, 520), width="stretch")
 ui.download_buttons(timeline, f"一人一档_{person_id}", "pf-timeline")
-ui.computed_note(run.computed_at.get("person/timeline"))
+ui.computed_note(run.computed("person/timeline"))
 with st.expander("查看记录（审计）"):
     views = audit.recent("person_file_view", subject=f"person:{person_id}", limit=20)
     st.dataframe(views[["at", "actor", "role", "scope", "detail"]].rename(columns={

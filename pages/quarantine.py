@@ -49,7 +49,7 @@ with st.container(key="kpis"):
                 help=f"集中隔离满{settings.centralized_days}天仍在住")
     w[3].metric("应检未检（人）", ui.fmt(total["missing_test_people"]), border=True,
                 help=f"隔离第{'、'.join(map(str, settings.close_test_days))}天应检，缺 {total['missing_tests']:,} 次")
-ui.computed_note(run.computed_at.get("quarantine/hotels"))
+ui.computed_note(run.computed("quarantine/hotels"))
 if total["staying"] == 0:
     st.info(f"{as_of} 24时没有人在集中隔离点。本页默认显示最近一个有人在住的日期。")
 

@@ -33,7 +33,7 @@ with list_tab:
     st.markdown(f"##### {len(topics)} 个排查专题，来源记录 {int(topics['records'].sum()):,} 条")
     ui.table(view, hide_index=True, width="stretch")
     ui.download_buttons(view, "排查专题", "topics")
-    ui.computed_note(run.computed_at.get("screening/topics"))
+    ui.computed_note(run.computed("screening/topics"))
 
 with records_tab:
     topic = st.selectbox("专题", list(names), format_func=lambda t: f"{t} · {names[t]}", key="sc-topic")
@@ -66,7 +66,7 @@ with records_tab:
                                f"排查名单（专题 {topic}）：{len(table):,} 条记录的姓名、身份证号码、手机号码")
         ui.table(table, clear, hide_index=True, height=420, width="stretch")
         ui.download_buttons(table, f"排查名单_{names[topic]}", "records", clear)
-        ui.computed_note(run.computed_at.get("screening/topic_records"))
+        ui.computed_note(run.computed("screening/topic_records"))
 
 with verify_tab:
     if identity.role != "district_operator":
@@ -123,4 +123,4 @@ with progress_tab:
             "rate": "完成率（%）"})
         ui.table(table, hide_index=True, height=380, width="stretch")
         ui.download_buttons(table, "排查进度", "progress")
-        ui.computed_note(run.computed_at.get("screening/progress_by_topic_district"))
+        ui.computed_note(run.computed("screening/progress_by_topic_district"))

@@ -84,10 +84,11 @@ else:
         labels = {r.batch_id: f"{r.file_name} · {r.category} · 拒收 {ui.fmt(r.rows_rejected)} 行"
                   for r in with_rejects.itertuples()}
         batch = st.selectbox("批次", list(labels), format_func=labels.get)
-        rejects = run("sources/rejects", batch=batch)
+        rejects_read = run.result("sources/rejects", batch=batch)
+        rejects = rejects_read.frame
         rejects = rejects.assign(column_name=rejects["column_name"].map(sources.column_label)).rename(columns={
             "row_number": "行号", "column_name": "字段", "reason": "原因", "raw": "原始内容"})
-        if run.truncated.get("sources/rejects"):
+        if rejects_read.truncated:
             st.caption(f"只列出前 {len(rejects):,} 行；完整清单可下载。")
         clear = masking.reveal(identity, "rejects", f"batch:{batch}",
                                f"拒收行（批次 {batch}）：{len(rejects):,} 行原始内容")
@@ -95,7 +96,7 @@ else:
             st.caption("原始内容中的身份证号码与手机号码已脱敏。")
         ui.table(rejects, clear, hide_index=True, width="stretch", height=ui.fit_height(rejects))
         ui.download_buttons(rejects, f"拒收行_{batch}", "rejects", clear)
-ui.computed_note(max(run.computed_at.values(), default=None))
+ui.computed_note(run.computed())
 
 if identity.role in sources.LOADING_ROLES:
     st.markdown("#### 载入部门文件")

@@ -57,7 +57,7 @@ with flow_tab:
             "peak_capacity": "高峰小时产能（人次，折算）", "use_pct": "高峰负荷（%）"})
     ui.table(view, hide_index=True, width="stretch")
     ui.download_buttons(view, f"采样通量_{here}_{day}", "flow")
-    ui.computed_note(run.computed_at.get("mass/samples_by_hour"))
+    ui.computed_note(run.computed("mass/samples_by_hour"))
 
 with round_tab:
     if rounds.empty:
@@ -93,7 +93,7 @@ with round_tab:
         st.markdown("##### 覆盖率最低的社区在前")
         ui.table(view, hide_index=True, width="stretch", height=360)
         ui.download_buttons(view, f"本轮进度_{round_id}_{here}", "round")
-        ui.computed_note(run.computed_at.get("mass/round_progress_by_community"))
+        ui.computed_note(run.computed("mass/round_progress_by_community"))
 
 with circle_tab:
     coverage = run("mass/coverage_by_community", unit=unit, walk_m=settings.walk_circle_m)
@@ -109,7 +109,7 @@ with circle_tab:
         "farthest_m": "最远小区距离（米）", "compounds_outside": "圈外小区"})
     ui.table(view, hide_index=True, width="stretch", height=360)
     ui.download_buttons(view, f"采样圈缺口_{here}", "gaps")
-    ui.computed_note(run.computed_at.get("mass/coverage_by_community"))
+    ui.computed_note(run.computed("mass/coverage_by_community"))
 
 with lab_tab:
     turnaround = run("mass/turnaround", unit=unit, day=day)
@@ -169,8 +169,10 @@ with forecast_tab:
     st.info(forecast.METHOD.format(days=settings.forecast_history_days, lookback=settings.forecast_lookback_days))
     calendar = forecast.round_calendar(rounds)
     start = forecast.history_start(day, settings.forecast_lookback_days, settings.backtest_days)
-    arrivals = run("mass/arrivals_by_site_hour", unit=unit, day_from=start, day=day, row_cap=settings.forecast_row_cap)
-    if run.truncated["mass/arrivals_by_site_hour"]:
+    arrivals_read = run.result("mass/arrivals_by_site_hour", unit=unit, day_from=start, day=day,
+                               row_cap=settings.forecast_row_cap)
+    arrivals = arrivals_read.frame
+    if arrivals_read.truncated:
         st.warning(f"到检记录超过 {settings.forecast_row_cap:,} 条，预测只用了其中一部分；请选择一个区（市）县。")
     sites = run("mass/site_states", unit=unit, day=day, hour=hour)
     ahead = [h for h in range(hour + 1, hour + 1 + settings.forecast_hours) if h < 24]
@@ -202,4 +204,4 @@ with forecast_tab:
         "day": "日期", "round_day": "类别", "actual": "实际到检（人次）", "predicted": "预测到检（人次）",
         "mae": "平均绝对误差（人次/点·时）", "mape_pct": "逐时合计平均百分比误差（%）"})
     ui.table(view, hide_index=True, width="stretch")
-    ui.computed_note(run.computed_at.get("mass/arrivals_by_site_hour"))
+    ui.computed_note(run.computed("mass/arrivals_by_site_hour"))

@@ -81,7 +81,7 @@ st.pydeck_chart(pdk.Deck(layers=layers, initial_view_state=view, map_style=None,
                          tooltip={"text": "{case_id} · {label}\n到达 {arrived} 离开 {left}"}), height=520)
 st.caption("浅色线为各病例传染期全程轨迹，亮色为截至滑块时刻前 24 小时的行程；彩色圆点为停留点，"
            "黑圈为两例及以上病例到过的场所。")
-ui.computed_note(run.computed_at.get("trajectories/case_points"))
+ui.computed_note(run.computed("trajectories/case_points"))
 
 left, right = st.columns([3, 2])
 with left:
@@ -118,7 +118,8 @@ if request and request[0] == tuple(searched):
     found = tracing.find_companions(run, list(request[0]), resolution=request[1], min_overlap_minutes=request[2],
                                     window_days=request[3], max_dwell_minutes=settings.max_dwell_minutes,
                                     row_cap=settings.companion_row_cap)
-    if run.truncated.get("trajectories/companions"):
+    listed = run.latest("trajectories/companions")  # None when the cases had no presence to match
+    if listed is not None and listed.truncated:
         st.warning(f"伴随关系超过 {settings.companion_row_cap:,} 条，仅列出伴随时长最长的部分。"
                    "请减少病例或提高伴随时长门槛后再研判。")
     if found.empty:
@@ -154,4 +155,4 @@ if request and request[0] == tuple(searched):
                     st.error(str(exc))
                 except WarehouseError as exc:
                     st.error(f"写入失败，名单未保存：{exc}")
-        ui.computed_note(run.computed_at.get("trajectories/companions"))
+        ui.computed_note(run.computed("trajectories/companions"))

@@ -4,7 +4,7 @@ at a time, so repeated views must not reach it)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from typing import Any
 
 import pandas as pd
@@ -15,8 +15,6 @@ from queries import registry
 from warehouse import get_warehouse
 from warehouse.migrate import ensure_current
 
-BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8))
-
 
 @st.cache_resource(show_spinner=False)
 def warehouse_ready() -> bool:
@@ -25,14 +23,12 @@ def warehouse_ready() -> bool:
     return True
 
 
-def _fetch(name: str, scope: str, params: tuple) -> tuple[pd.DataFrame, str]:
-    df = registry.run(name, scope, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
-    computed = dt.datetime.now(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
-    return df, computed
+def _fetch(name: str, scope: str, params: tuple) -> registry.QueryResult:
+    return registry.fetch(name, scope, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
 @st.cache_data(ttl=load_portal_settings().cache_ttl_s, show_spinner=False, max_entries=2000)
-def _cached(name: str, scope: str, data_version: str, params: tuple) -> tuple[pd.DataFrame, str]:
+def _cached(name: str, scope: str, data_version: str, params: tuple) -> registry.QueryResult:
     return _fetch(name, scope, params)
 
 
@@ -55,7 +51,7 @@ def data_range(scope: str) -> dict:
 
 
 @st.cache_data(ttl=1, show_spinner=False, max_entries=200)
-def _live(name: str, scope: str, params: tuple) -> tuple[pd.DataFrame, str]:
+def _live(name: str, scope: str, params: tuple) -> registry.QueryResult:
     """Live rows (site leads' marks): not keyed by data version; the 1 s lifetime only lets
     sessions refreshing at the same moment share one read."""
     return _fetch(name, scope, params)
@@ -67,28 +63,49 @@ def forget_live() -> None:
 
 
 class QueryRunner:
-    """Runs registry queries for one session's jurisdiction, through the cache."""
+    """Runs registry queries for one session's jurisdiction, through the cache.
+
+    `run(name, ...)` gives the rows; `run.result(name, ...)` the whole QueryResult (when it was
+    computed, whether the row cap cut it). The runner also remembers the last result of each
+    name it handed out, so a page can show the time of a query a portal module ran for it."""
 
     def __init__(self, scope: str, data_version: str):
         self.scope, self.data_version = scope, data_version
-        self.computed_at: dict[str, str] = {}
-        self.truncated: dict[str, bool] = {}
+        self._results: dict[str, registry.QueryResult] = {}
 
     def __call__(self, name: str, **params: Any) -> pd.DataFrame:
-        frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
-        df, computed = _cached(name, self.scope, self.data_version, frozen)
-        self.computed_at[name] = computed
-        # the row cap stops a result early; pages say so instead of showing a silent part
-        self.truncated[name] = len(df) >= params.get("row_cap", registry.DEFAULT_ROW_CAP)
-        return df.copy()
+        return self.result(name, **params).frame
+
+    def result(self, name: str, **params: Any) -> registry.QueryResult:
+        return self._handed(_cached(name, self.scope, self.data_version, _key(params)))
 
     def live(self, name: str, **params: Any) -> pd.DataFrame:
         """A query that must see writes made after the data version was read (live marks)."""
-        frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
-        df, computed = _live(name, self.scope, frozen)
-        self.computed_at[name] = computed
-        self.truncated[name] = len(df) >= params.get("row_cap", registry.DEFAULT_ROW_CAP)
-        return df.copy()
+        return self.live_result(name, **params).frame
+
+    def live_result(self, name: str, **params: Any) -> registry.QueryResult:
+        return self._handed(_live(name, self.scope, _key(params)))
+
+    def latest(self, name: str | None = None) -> registry.QueryResult | None:
+        """The last result of `name` this runner handed out; without a name, the most recently
+        computed of all (what a page's single "computed at" note shows)."""
+        if name is not None:
+            return self._results.get(name)
+        return max(self._results.values(), key=lambda r: r.computed_at, default=None)
+
+    def computed(self, name: str | None = None) -> str | None:
+        """When latest(name) was computed, as pages print it; None when it was not read."""
+        result = self.latest(name)
+        return result.stamp if result is not None else None
+
+    def _handed(self, result: registry.QueryResult) -> registry.QueryResult:
+        result = dataclasses.replace(result, frame=result.frame.copy())
+        self._results[result.name] = result
+        return result
+
+
+def _key(params: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, _freeze(v)) for k, v in params.items()))
 
 
 def public_context():

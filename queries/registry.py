@@ -7,46 +7,94 @@ limit; pages and the portal never see SQL.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from warehouse import get_warehouse
+from warehouse.sqlfile import SqlFile, load_sql
 
 QUERY_DIR = Path(__file__).parent
-_PARAM = re.compile(r"\{(\w+):([^}]+)\}")
 SCOPE_PATTERN = re.compile(r"^(|\d{6}|\d{9}|\d{12})$")
-DEFAULT_ROW_CAP = 50_000
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 class QueryError(ValueError):
     """A query asked for with a wrong name or wrong parameters; str() says what to fix."""
 
 
-@lru_cache(maxsize=None)
-def load(name: str) -> str:
+@dataclass(frozen=True)
+class QueryResult:
+    """One run of a named query: its rows (at most the row cap), when they were computed
+    (Beijing time), whether the cap cut them, and the rows the engine read (None when the
+    engine does not say: the embedded engine does not)."""
+
+    name: str
+    frame: pd.DataFrame
+    computed_at: dt.datetime
+    truncated: bool
+    rows_read: int | None = None
+
+    @property
+    def stamp(self) -> str:
+        """computed_at as pages print it: 2022-03-02 14:05:09."""
+        return self.computed_at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def spec(name: str) -> SqlFile:
+    """The file of query `name` (its text, header, parameters, whether it writes)."""
     path = (QUERY_DIR / f"{name}.sql").resolve()
     if QUERY_DIR not in path.parents or not path.exists():
         raise QueryError(f"没有名为 {name} 的查询 / no query named {name!r}")
-    return path.read_text(encoding="utf-8")
+    return load_sql(path)
+
+
+def load(name: str) -> str:
+    return spec(name).text
 
 
 def parameters(name: str) -> dict[str, str]:
     """The {name:Type} parameters a query declares."""
-    return dict(_PARAM.findall(load(name)))
+    return spec(name).parameters
 
 
 def names() -> list[str]:
     return sorted(str(p.relative_to(QUERY_DIR).with_suffix("")) for p in QUERY_DIR.glob("*/*.sql"))
 
 
-def run(name: str, scope: str, row_cap: int = DEFAULT_ROW_CAP, **params: Any) -> pd.DataFrame:
-    """Run query `name` for a caller whose jurisdiction is the code prefix `scope`."""
+def default_row_cap() -> int:
+    """The warehouse's row cap (EPI_ROW_CAP, read once with the warehouse's settings)."""
+    return get_warehouse().settings.row_cap
+
+
+def fetch(name: str, scope: str, row_cap: int | None = None, settings: dict[str, Any] | None = None,
+          **params: Any) -> QueryResult:
+    """Run query `name` for a caller whose jurisdiction is the code prefix `scope`.
+
+    At most `row_cap` rows come back (default: the warehouse's row cap); one row more is asked
+    for, so `truncated` says whether the cap cut the result. `settings` go to the engine with
+    the statement (e.g. {"max_threads": 1} or {"use_skip_indexes": 0})."""
+    if spec(name).writes:
+        raise QueryError(f"查询 {name} 会写入数据 / query {name} writes: use registry.execute()")
     sql, bound = _bind(name, scope, params)
-    return get_warehouse().query_df(sql, bound, max_rows=row_cap)
+    cap = row_cap or default_row_cap()
+    read = get_warehouse().read(sql, bound, max_rows=cap + 1, settings=settings)
+    frame = read.frame
+    truncated = len(frame) > cap
+    if truncated:
+        frame = frame.iloc[:cap].copy()
+    return QueryResult(name=name, frame=frame, computed_at=dt.datetime.now(BEIJING), truncated=truncated,
+                       rows_read=read.rows_read)
+
+
+def run(name: str, scope: str, row_cap: int | None = None, settings: dict[str, Any] | None = None,
+        **params: Any) -> pd.DataFrame:
+    """fetch() for callers that only want the rows."""
+    return fetch(name, scope, row_cap=row_cap, settings=settings, **params).frame
 
 
 def execute(name: str, scope: str, **params: Any) -> None:

@@ -15,7 +15,8 @@ from seed.scales import Scale
 from seed.skeleton import load_districts, skeleton_parameters
 from warehouse import Warehouse, WarehouseError
 from warehouse.departments import DEPARTMENTS, categories
-from warehouse.migrate import ensure_current, split_statements
+from warehouse.migrate import ensure_current
+from warehouse.sqlfile import load_sql
 
 SQL_DIR = Path(__file__).parent / "sql"
 WORKING_TABLES = [
@@ -100,7 +101,7 @@ class Seeder:
 
     def sql(self, name: str, **extra) -> None:
         params = {**self.params, **extra}
-        for statement in split_statements((SQL_DIR / name).read_text(encoding="utf-8")):
+        for statement in load_sql(SQL_DIR / name).statements():
             used = {k: v for k, v in params.items() if "{" + k + ":" in statement}
             self.wh.command(statement, used)
 

@@ -15,7 +15,7 @@ import fcntl
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 import clickhouse_connect
@@ -27,6 +27,15 @@ from warehouse.settings import BUSINESS_TZ, DATABASE, WarehouseSettings, load_se
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+T = TypeVar("T")
+
+
+class Read(NamedTuple):
+    """What one SELECT gave: the rows, and how many rows the engine read (None if not told)."""
+
+    frame: pd.DataFrame
+    rows_read: int | None
 
 
 def _check_data_dir(folder: Path) -> None:
@@ -96,7 +105,56 @@ class Warehouse:
                 ) from None
             raise WarehouseError(f"数据仓库拒绝连接 / the server refused: {exc}") from None
 
+    # -- the one way a call reaches the engine -------------------------------------------
+    def _call(self, fn: Callable[[], T]) -> T:
+        """Run one client call under the process lock; ClickHouse errors become WarehouseError."""
+        with self._lock:
+            try:
+                return fn()
+            except ClickHouseError as exc:
+                raise WarehouseError(_first_line(exc)) from exc
+
+    def _settings(self, settings: dict[str, Any] | None, timeout_s: int | None = None,
+                  max_rows: int | None = None) -> dict[str, Any]:
+        """The portal's limits (time, and rows when asked), then the caller's own settings."""
+        out: dict[str, Any] = {"max_execution_time": timeout_s or self.settings.query_timeout_s}
+        if max_rows:
+            out["max_result_rows"] = max_rows
+            out["result_overflow_mode"] = "break"
+        return {**out, **(settings or {})}
+
     # -- reading -------------------------------------------------------------------------
+    def read(
+        self,
+        sql: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        max_rows: int | None = None,
+        timeout_s: int | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> Read:
+        """Run one SELECT with bound {name:Type} parameters; times come back in Beijing time.
+        `settings` go to the engine with the statement (e.g. max_threads, use_skip_indexes)."""
+        parameters = parameters or {}
+        merged = self._settings(settings, timeout_s, max_rows)
+
+        def run() -> Read:
+            context = self._client.create_query_context(
+                query=sql, parameters=parameters, settings=merged, use_numpy=True, as_pandas=True
+            )
+            result = self._client.query(context=context)
+            df = result.df_result
+            if df.empty and len(df.columns) == 0:
+                # the embedded engine returns an empty result without its columns:
+                # DESCRIBE the same statement to learn their names
+                described = self._client.query("DESCRIBE (" + sql + ")", parameters=parameters)
+                df = pd.DataFrame(columns=[row[0] for row in described.result_rows])
+            if any(pd.api.types.is_datetime64_any_dtype(t) for t in df.dtypes):
+                df = self._to_business_time(df, sql, parameters)
+            return Read(df, self._rows_read(result.summary))
+
+        return self._call(run)
+
     def query_df(
         self,
         sql: str,
@@ -104,27 +162,17 @@ class Warehouse:
         *,
         max_rows: int | None = None,
         timeout_s: int | None = None,
+        settings: dict[str, Any] | None = None,
     ) -> pd.DataFrame:
-        """Run one SELECT with bound {name:Type} parameters; times come back in Beijing time."""
-        settings: dict[str, Any] = {
-            "max_execution_time": timeout_s or self.settings.query_timeout_s,
-        }
-        if max_rows:
-            settings["max_result_rows"] = max_rows
-            settings["result_overflow_mode"] = "break"
-        with self._lock:
-            try:
-                df = self._client.query_df(sql, parameters=parameters or {}, settings=settings)
-                if df.empty and len(df.columns) == 0:
-                    # the embedded engine returns an empty result without its columns:
-                    # DESCRIBE the same statement to learn their names
-                    described = self._client.query("DESCRIBE (" + sql + ")", parameters=parameters or {})
-                    df = pd.DataFrame(columns=[row[0] for row in described.result_rows])
-                if any(pd.api.types.is_datetime64_any_dtype(t) for t in df.dtypes):
-                    df = self._to_business_time(df, sql, parameters or {})
-            except ClickHouseError as exc:
-                raise WarehouseError(_first_line(exc)) from exc
-        return df
+        """read() for callers that only want the frame."""
+        return self.read(sql, parameters, max_rows=max_rows, timeout_s=timeout_s, settings=settings).frame
+
+    def _rows_read(self, summary: dict[str, Any] | None) -> int | None:
+        """Rows the engine read, from a server's query summary. The embedded engine's summary
+        holds the rows of the result, not the rows read, so it gives None."""
+        if self.settings.embedded or not summary or "read_rows" not in summary:
+            return None
+        return int(summary["read_rows"])
 
     def _to_business_time(self, df: pd.DataFrame, sql: str, parameters: dict) -> pd.DataFrame:
         """DateTime columns arrive as naive UTC: show them as Beijing wall-clock times."""
@@ -141,43 +189,27 @@ class Warehouse:
                     df[name] = col.dt.tz_localize("UTC").dt.tz_convert(BUSINESS_TZ).dt.tz_localize(None)
         return df
 
-    def scalar(self, sql: str, parameters: dict[str, Any] | None = None) -> Any:
-        with self._lock:
-            try:
-                rows = self._client.query(sql, parameters=parameters or {}).result_rows
-                return rows[0][0] if rows else None
-            except ClickHouseError as exc:
-                raise WarehouseError(_first_line(exc)) from exc
+    def scalar(self, sql: str, parameters: dict[str, Any] | None = None, *,
+               settings: dict[str, Any] | None = None) -> Any:
+        rows = self.rows(sql, parameters, settings=settings)
+        return rows[0][0] if rows else None
 
-    def rows(self, sql: str, parameters: dict[str, Any] | None = None) -> list[tuple]:
-        with self._lock:
-            try:
-                return self._client.query(sql, parameters=parameters or {}).result_rows
-            except ClickHouseError as exc:
-                raise WarehouseError(_first_line(exc)) from exc
+    def rows(self, sql: str, parameters: dict[str, Any] | None = None, *,
+             settings: dict[str, Any] | None = None) -> list[tuple]:
+        return self._call(
+            lambda: self._client.query(sql, parameters=parameters or {}, settings=settings).result_rows
+        )
 
     # -- writing -------------------------------------------------------------------------
     def command(self, sql: str, parameters: dict[str, Any] | None = None, **settings: Any) -> Any:
-        with self._lock:
-            try:
-                return self._client.command(sql, parameters=parameters, settings=settings or None)
-            except ClickHouseError as exc:
-                raise WarehouseError(_first_line(exc)) from exc
+        return self._call(lambda: self._client.command(sql, parameters=parameters, settings=settings or None))
 
     def insert_df(self, table: str, df: pd.DataFrame) -> None:
-        with self._lock:
-            try:
-                self._client.insert_df(table, df, database=DATABASE)
-            except ClickHouseError as exc:
-                raise WarehouseError(_first_line(exc)) from exc
+        self._call(lambda: self._client.insert_df(table, df, database=DATABASE))
 
     def insert_arrow(self, table: str, data: "pa.Table") -> None:
         """Insert an Arrow table (column names are the target's); the fast path for file loads."""
-        with self._lock:
-            try:
-                self._client.insert_arrow(table, data, database=DATABASE)
-            except ClickHouseError as exc:
-                raise WarehouseError(_first_line(exc)) from exc
+        self._call(lambda: self._client.insert_arrow(table, data, database=DATABASE))
 
     def close(self) -> None:
         self._client.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from warehouse.client import Warehouse
 from warehouse.errors import SchemaOutdated
+from warehouse.sqlfile import load_sql, split_statements  # noqa: F401 (split_statements: the callers of migrate use it)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -33,24 +34,14 @@ class Migration:
 
     @property
     def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        return load_sql(self.path).text
 
     @property
     def checksum(self) -> str:
         return hashlib.sha256(self.text.encode()).hexdigest()[:16]
 
     def statements(self) -> list[str]:
-        return split_statements(self.text)
-
-
-def split_statements(text: str) -> list[str]:
-    """Split a migration file on semicolons that end a line; comments stay with their statement."""
-    parts = re.split(r";\s*\n", text.strip() + "\n")
-    return [p.strip().rstrip(";") for p in parts if _has_sql(p)]
-
-
-def _has_sql(chunk: str) -> bool:
-    return any(line.strip() and not line.strip().startswith("--") for line in chunk.splitlines())
+        return load_sql(self.path).statements()
 
 
 def discover() -> list[Migration]:

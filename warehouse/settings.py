@@ -18,7 +18,7 @@ class WarehouseSettings:
 
     url: str
     query_timeout_s: int = 30
-    row_cap: int = 200_000
+    row_cap: int = 50_000  # most rows a registry query returns unless the caller asks for another cap
 
     @property
     def embedded(self) -> bool:
@@ -37,5 +37,5 @@ def load_settings() -> WarehouseSettings:
     return WarehouseSettings(
         url=url,
         query_timeout_s=int(os.environ.get("EPI_QUERY_TIMEOUT_S", "30")),
-        row_cap=int(os.environ.get("EPI_ROW_CAP", "200000")),
+        row_cap=int(os.environ.get("EPI_ROW_CAP", "50000")),
     )

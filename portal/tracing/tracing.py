@@ -103,9 +103,10 @@ def find_companions(run, case_ids: list[str], *, window_days: int, resolution: i
                     resolution=resolution, max_dwell_minutes=max_dwell_minutes)
     if intervals.empty:
         return pd.DataFrame(columns=COMPANION_COLUMNS)
-    limit = row_cap or registry.DEFAULT_ROW_CAP
+    limit = row_cap or registry.default_row_cap()
+    # one pair past the cap is listed, so the runner can tell the page the list was cut
     return run("trajectories/companions", case_ids=case_ids, resolution=resolution,
-               min_overlap_minutes=min_overlap_minutes, max_dwell_minutes=max_dwell_minutes, limit=limit,
+               min_overlap_minutes=min_overlap_minutes, max_dwell_minutes=max_dwell_minutes, limit=limit + 1,
                iv_case=intervals["case_id"].tolist(), iv_person=[int(x) for x in intervals["case_person"]],
                iv_place=[int(x) for x in intervals["place_id"]], iv_cell=[int(x) for x in intervals["cell"]],
                iv_start=[int(x) for x in intervals["s"]], iv_end=[int(x) for x in intervals["e"]], row_cap=limit)
