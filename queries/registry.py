@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from warehouse import get_warehouse
+from warehouse.errors import EpiError
 
 QUERY_DIR = Path(__file__).parent
 _PARAM = re.compile(r"\{(\w+):([^}]+)\}")
@@ -22,7 +23,7 @@ SCOPE_PATTERN = re.compile(r"^(|\d{6}|\d{9}|\d{12})$")
 DEFAULT_ROW_CAP = 50_000
 
 
-class QueryError(ValueError):
+class QueryError(EpiError, ValueError):
     """A query asked for with a wrong name or wrong parameters; str() says what to fix."""
 
 

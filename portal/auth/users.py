@@ -24,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, func, insert, select, update
 
 from portal.auth import audit
+from portal.errors import EpiError
 from portal.glossary import ROLES
 
 users = Table(
@@ -70,11 +71,11 @@ END_REASONS = {"sign_out": "主动退出", "idle": "超时未操作", "absolute"
                "reset": "密码重设"}
 
 
-class UserError(ValueError):
+class UserError(EpiError, ValueError):
     """Bad input to user administration; str() is one Chinese sentence saying what to do."""
 
 
-class SignInRefused(Exception):
+class SignInRefused(EpiError):
     """A refused sign-in; str() is the message for the sign-in page."""
 
 

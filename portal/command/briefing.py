@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from portal.command import cockpit
+from portal.errors import EpiError
 from portal.glossary import INDICATORS
 from portal.settings import PortalSettings
 
@@ -40,7 +41,7 @@ TREND_DAYS = 14
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC"]
 
 
-class BriefingError(ValueError):
+class BriefingError(EpiError, ValueError):
     """A briefing that cannot be made; str() says why and what to do, in Chinese."""
 
 
@@ -224,7 +225,7 @@ def main(argv=None) -> int:
     import sys
 
     from queries import registry
-    from warehouse import WarehouseError, get_warehouse
+    from warehouse import get_warehouse
     from warehouse.migrate import ensure_current
 
     ap = argparse.ArgumentParser(prog="python -m portal.command.briefing", description="每日简报：导出 XLSX 与 Word")
@@ -249,7 +250,7 @@ def main(argv=None) -> int:
         briefing = for_scope(run, load_settings(), day, span, args.scope)
         for path in write(briefing, Path(args.out)):
             print(path)
-    except (BriefingError, WarehouseError, registry.QueryError) as exc:
+    except EpiError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -20,6 +20,7 @@ import pandas as pd
 
 from portal.auth import audit
 from portal.auth.session import Identity
+from portal.errors import EpiError
 from portal.glossary import SCREENING_OUTCOMES
 from portal.people.matching import normalise_name, normalise_phone, valid_id
 from queries import registry
@@ -28,7 +29,7 @@ OUTCOMES_TO_RECORD = ("verified", "unreachable", "uncooperative")
 ESCALATED = ("unreachable", "uncooperative")
 
 
-class OutcomeRefused(ValueError):
+class OutcomeRefused(EpiError, ValueError):
     """Why an outcome was not stored, in words for the operator."""
 
 
@@ -141,7 +142,7 @@ def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, 
 DISPATCHERS = ("leadership", "analyst")
 
 
-class DispatchRefused(ValueError):
+class DispatchRefused(EpiError, ValueError):
     """Why a topic was not dispatched, in words for the command centre."""
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from portal.errors import EpiError, WarehouseError
 from queries import registry
-from warehouse import WarehouseError
 
 
-class TopicError(ValueError):
+class TopicError(EpiError, ValueError):
     """Why a topic could not be created, in words for the user."""
 
 

@@ -8,6 +8,7 @@ import json
 
 import pandas as pd
 
+from portal.errors import EpiError
 from portal.glossary import ZONE_TIERS
 from portal.zones import geometry, zoning
 from queries import registry
@@ -15,7 +16,7 @@ from queries import registry
 MAX_NAME = 60
 
 
-class PlanError(ValueError):
+class PlanError(EpiError, ValueError):
     """A plan that cannot be saved or published; str() says why and what to do, in Chinese."""
 
 
