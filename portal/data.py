@@ -11,9 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from portal.settings import load_portal_settings
-from queries import registry
-from warehouse import get_warehouse
-from warehouse.migrate import ensure_current
+from queries import registry, schema
 
 BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -21,7 +19,7 @@ BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8))
 @st.cache_resource(show_spinner=False)
 def warehouse_ready() -> bool:
     """Open the single client and check the schema once per process."""
-    ensure_current(get_warehouse())
+    schema.ensure_current()
     return True
 
 

@@ -224,9 +224,7 @@ def main(argv=None) -> int:
     import argparse
     import sys
 
-    from queries import registry
-    from warehouse import get_warehouse
-    from warehouse.migrate import ensure_current
+    from queries import registry, schema
 
     ap = argparse.ArgumentParser(prog="python -m portal.command.briefing", description="每日简报：导出 XLSX 与 Word")
     ap.add_argument("--date", required=True, help="统计日期 YYYY-MM-DD（截至当日24时，北京时间）")
@@ -240,7 +238,7 @@ def main(argv=None) -> int:
             raise BriefingError(f"日期“{args.date}”无法识别：请写成 YYYY-MM-DD，例如 2022-03-01。") from None
         if not registry.SCOPE_PATTERN.match(args.scope):
             raise BriefingError(f"管辖范围“{args.scope}”无效：请写 6 位区（市）县代码或 9 位街道代码，全市留空。")
-        ensure_current(get_warehouse())
+        schema.ensure_current()
 
         def run(name, **params):
             return registry.run(name, args.scope, **params)

@@ -24,6 +24,7 @@ from portal.errors import EpiError
 from portal.glossary import SCREENING_OUTCOMES
 from portal.people.matching import normalise_name, normalise_phone, valid_id
 from queries import registry
+from queries.feeds import DEPARTMENTS
 
 OUTCOMES_TO_RECORD = ("verified", "unreachable", "uncooperative")
 ESCALATED = ("unreachable", "uncooperative")
@@ -181,7 +182,6 @@ def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
     them as it shows and exports them)."""
     from portal.glossary import HEALTH_CODES
     from portal.people.masking import EMPTY
-    from warehouse.departments import DEPARTMENTS
 
     depts = dict(DEPARTMENTS)
     g = grouped.sort_values(["group_no", "is_primary", "record_id"], ascending=[True, False, True])
