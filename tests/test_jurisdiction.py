@@ -203,7 +203,7 @@ def test_refusals_name_nothing_of_the_other_district(tiny_warehouse, wh, monkeyp
     from portal.testing import marks
     from portal.tracing import screening
 
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
     operator = Identity("锦江值班员", "district_operator", SCOPE)
     record = int(wh.scalar("SELECT min(record_id) FROM epi.screening_record WHERE startsWith(community_code, "
                            "{s:String})", {"s": OTHER}))

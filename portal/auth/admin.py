@@ -13,6 +13,7 @@ import getpass
 import sys
 
 from portal.auth import users
+from portal.auth.identity import Identity
 from portal.errors import EpiError
 from portal.glossary import ROLES
 
@@ -26,8 +27,6 @@ DEMO_USERS = [
 
 
 def _operator():
-    from portal.auth.session import Identity
-
     return Identity(f"命令行（{getpass.getuser()}）", "admin", "")
 
 
