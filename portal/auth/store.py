@@ -6,7 +6,9 @@ tables, all created here when the engine is first opened:
 - audit_event: the audit log (portal.auth.audit);
 - portal_user, portal_session, portal_sign_in_failure: accounts, sessions, lock-out
   (portal.auth.users);
-- adhoc_saved_filter: named ad-hoc filters (portal.adhoc.saved_filters).
+- adhoc_saved_filter: named ad-hoc filters (portal.adhoc.saved_filters);
+- id_series: the last number handed out per id series (zone plans, published zones, screening
+  topics), taken in one transaction so two saves at the same moment never get the same number.
 
 Modules that use a table import it from here; nothing here imports them back.
 """
@@ -14,6 +16,7 @@ Modules that use a table import it from here; nothing here imports them back.
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,8 +30,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    case,
     create_engine,
+    insert,
+    select,
+    update,
 )
+from sqlalchemy.exc import IntegrityError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'data' / 'audit.sqlite'}"
@@ -90,6 +98,11 @@ saved_filters = Table(
     Column("saved_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("owner", "name", name="uq_adhoc_filter_owner_name"),
 )
+id_series = Table(
+    "id_series", metadata,
+    Column("series", String(40), primary_key=True),  # zone_plan, risk_zone, screening_topic
+    Column("last_id", Integer, nullable=False),
+)
 
 
 def store_url() -> str:
@@ -105,6 +118,41 @@ def _engine(url: str):
     return engine
 
 
+_opening = threading.Lock()  # sessions' threads opening the store at once create its tables once
+
+
 def engine():
     """The store's engine, every table created (once per URL and process)."""
-    return _engine(store_url())
+    url = store_url()
+    with _opening:
+        return _engine(url)
+
+
+def next_ids(series: str, above: int = 0, count: int = 1) -> int:
+    """Take `count` consecutive new numbers of an id series; returns the first.
+
+    The numbers follow both the series' last number and `above` (the highest id already in the
+    warehouse, so rows written there by others — the seed, a department file — are never
+    reused). One UPDATE raises the series in a transaction: a second caller waits for it and
+    starts after it, so two saves at the same moment never share a number."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    for _ in range(2):  # the first use of a series inserts its row; a concurrent insert wins once
+        with engine().begin() as conn:
+            raised = conn.execute(update(id_series).where(id_series.c.series == series).values(
+                last_id=_greatest(id_series.c.last_id, int(above)) + count)).rowcount
+            if raised:
+                last = conn.execute(select(id_series.c.last_id).where(id_series.c.series == series)).scalar_one()
+                return int(last) - count + 1
+        try:
+            with engine().begin() as conn:
+                conn.execute(insert(id_series).values(series=series, last_id=int(above) + count))
+            return int(above) + 1
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"id series {series!r} could not be raised")
+
+
+def _greatest(column, value: int):
+    """max(column, value) in SQL, on SQLite and PostgreSQL alike."""
+    return case((column >= value, column), else_=value)
