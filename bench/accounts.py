@@ -1,5 +1,5 @@
-"""Accounts the browser benchmarks sign in with: one per role and scope in the audit store
-(EPI_AUDIT_URL), given a fresh random password on each run (never printed or kept)."""
+"""Accounts the browser benchmarks sign in with: one per role and scope in the portal's
+relational store (EPI_PORTAL_DB), given a fresh random password on each run (never printed or kept)."""
 
 from __future__ import annotations
 

@@ -133,7 +133,7 @@ def main(argv=None) -> int:
     ap.add_argument("--scale-label", help="the scale written in the results (default: from the warehouse)")
     args = ap.parse_args(argv)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.setdefault("EPI_AUDIT_URL", f"sqlite:///{tempfile.gettempdir()}/portal-memory-audit.sqlite")
+    env.setdefault("EPI_PORTAL_DB", f"sqlite:///{tempfile.gettempdir()}/portal-memory-audit.sqlite")
     scale = args.scale_label or _scale(env)
     proc, url, log = start_server(env)
     samples: list[int] = []

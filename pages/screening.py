@@ -10,7 +10,7 @@ from portal.data import forget_live, page_context
 from portal.glossary import SCREENING_OUTCOMES
 from portal.people import masking
 from portal.tracing import screening
-from warehouse.departments import DEPARTMENTS
+from portal.tracing.screening import DEPARTMENTS
 
 identity, settings, span, run = page_context()
 st.title("排查专题")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from portal.auth import session, users
 from portal.auth.sso import claims_of_signed_in_user, single_sign_on_configured
+from portal.errors import EpiError
 
 st.title("成都市疫情防控指挥平台")
 st.caption("蓉疫控 · 请使用系统管理员分配的账号登录")
@@ -20,7 +21,7 @@ with st.form("sign_in", enter_to_submit=True):
 if submitted:
     try:
         session.sign_in(username, password)
-    except (users.SignInRefused, users.UserError) as refused:
+    except EpiError as refused:
         st.error(str(refused))
     else:
         st.rerun()

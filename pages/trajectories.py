@@ -7,11 +7,11 @@ import streamlit as st
 
 from portal import ui
 from portal.data import page_context
+from portal.errors import WarehouseError
 from portal.glossary import CONTROL_OUTCOMES
 from portal.people import masking
 from portal.tracing import case_picker, tracing
 from portal.tracing.topics import TopicError, create_topic
-from warehouse import WarehouseError
 
 identity, settings, span, run = page_context()
 

@@ -14,13 +14,13 @@ import streamlit as st  # noqa: E402
 from portal.auth import session  # noqa: E402
 from portal.auth.sso import sign_out_of_provider  # noqa: E402
 from portal.data import warehouse_ready  # noqa: E402
-from warehouse import WarehouseError  # noqa: E402
+from portal.errors import EpiError, WarehouseError  # noqa: E402
 
 st.set_page_config(page_title="成都市疫情防控指挥平台", page_icon=":material/shield:", layout="wide")
 
 try:
     warehouse_ready()
-except WarehouseError as exc:
+except EpiError as exc:
     st.error(f"数据仓库不可用：{exc}")
     st.stop()
 
@@ -63,7 +63,10 @@ if identity is not None:
 
 try:
     st.navigation(pages, expanded=True).run()
-except WarehouseError as exc:
-    # a query the warehouse could not finish (its time limit, a lost server): one sentence, no trace
-    st.error(f"数据仓库未能完成本页的查询（{str(exc)[:160]}）。请缩小范围（选择区县、街道或更短的日期）后重试；"
-             "如仍出现，请联系系统管理员。")
+except EpiError as exc:
+    # an error meant for a person that the page itself did not catch: its one sentence, no trace
+    if isinstance(exc, WarehouseError):  # a query the warehouse could not finish (time limit, lost server)
+        st.error(f"数据仓库未能完成本页的查询（{str(exc)[:160]}）。请缩小范围（选择区县、街道或更短的日期）后重试；"
+                 "如仍出现，请联系系统管理员。")
+    else:
+        st.error(str(exc))

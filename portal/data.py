@@ -11,15 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from portal.settings import load_portal_settings
-from queries import registry
-from warehouse import get_warehouse
-from warehouse.migrate import ensure_current
+from queries import registry, schema
 
 
 @st.cache_resource(show_spinner=False)
 def warehouse_ready() -> bool:
     """Open the single client and check the schema once per process."""
-    ensure_current(get_warehouse())
+    schema.ensure_current()
     return True
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from warehouse import get_warehouse
+from warehouse.errors import EpiError
 from warehouse.sqlfile import SqlFile, load_sql
 
 QUERY_DIR = Path(__file__).parent
@@ -23,7 +24,7 @@ SCOPE_PATTERN = re.compile(r"^(|\d{6}|\d{9}|\d{12})$")
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
-class QueryError(ValueError):
+class QueryError(EpiError, ValueError):
     """A query asked for with a wrong name or wrong parameters; str() says what to fix."""
 
 

@@ -17,8 +17,8 @@ TEST_SEED = 20220220
 @pytest.fixture(scope="session", autouse=True)
 def session_audit_store(tmp_path_factory):
     """Users, sessions and audit events of the test session go to a file of its own, never to
-    the repository's data/ (a test may point EPI_AUDIT_URL elsewhere for itself)."""
-    os.environ["EPI_AUDIT_URL"] = f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.sqlite'}"
+    the repository's data/ (a test may point EPI_PORTAL_DB elsewhere for itself)."""
+    os.environ["EPI_PORTAL_DB"] = f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.sqlite'}"
 
 
 @pytest.fixture(scope="session")

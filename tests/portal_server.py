@@ -38,7 +38,7 @@ def serve(env: dict):
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    SERVER_STORES[url] = env.get("EPI_AUDIT_URL", "")  # where browser_sign_in creates its users
+    SERVER_STORES[url] = env.get("EPI_PORTAL_DB", "")  # where browser_sign_in creates its users
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

@@ -47,16 +47,16 @@ def put_identity(at, identity: Identity | None) -> None:
 @contextlib.contextmanager
 def store(url: str | None):
     """Work on another audit store for a while (a browser test's server has its own)."""
-    before = os.environ.get("EPI_AUDIT_URL")
+    before = os.environ.get("EPI_PORTAL_DB")
     if url:
-        os.environ["EPI_AUDIT_URL"] = url
+        os.environ["EPI_PORTAL_DB"] = url
     try:
         yield
     finally:
         if before is None:
-            os.environ.pop("EPI_AUDIT_URL", None)
+            os.environ.pop("EPI_PORTAL_DB", None)
         else:
-            os.environ["EPI_AUDIT_URL"] = before
+            os.environ["EPI_PORTAL_DB"] = before
 
 
 def browser_sign_in(page, role: str = "leadership", scope: str = "") -> None:

@@ -19,7 +19,7 @@ GRID_ROWS = """() => { const t = Array.from(document.querySelectorAll('[data-tes
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("adhoc-server")
-    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{base / 'data'}", "EPI_AUDIT_URL": f"sqlite:///{base / 'audit.sqlite'}"}
+    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{base / 'data'}", "EPI_PORTAL_DB": f"sqlite:///{base / 'audit.sqlite'}"}
     seed_tiny(env)
     with serve(env) as url:
         yield url

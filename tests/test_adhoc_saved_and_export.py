@@ -13,6 +13,7 @@ from portal.adhoc import adhoc, saved_filters
 from portal.adhoc.adhoc import AnalysisRefused
 from portal.auth import audit
 from portal.auth.session import Identity
+from portal.auth.store import engine as store_engine
 from portal.people.matching import normalise_id
 
 ANALYST = Identity("分析员甲", "analyst", "")
@@ -24,7 +25,7 @@ DAILY = {"table": "control_episode", "group_by": ["district", "kind"],
 
 @pytest.fixture(autouse=True)
 def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
 
 
 def test_a_filter_saved_and_shared_is_listed_and_opened_under_the_openers_scope(tiny_warehouse, wh):
@@ -77,7 +78,7 @@ def test_a_forged_stored_definition_is_refused_when_opened(tiny_warehouse):
     forged = [{**DAILY, "scope": ""}, {"table": "appeal", "filters": [{"field": "id_number", "op": "eq", "value": "1"}]},
               {"table": "person"}]
     ids = []
-    with audit.engine().begin() as conn:
+    with store_engine().begin() as conn:
         for i, d in enumerate([*forged, "{not json"]):
             ids.append(conn.execute(insert(saved_filters.saved).values(
                 owner="someone", owner_name="某人", owner_role="analyst", name=f"伪造{i}", shared=True,

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from portal.auth import audit, users
 from portal.auth.session import TOKEN_KEY, Identity
+from portal.auth.store import engine as store_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "portal" / "app.py")
@@ -20,7 +21,7 @@ SIGN_IN_TITLE = "成都市疫情防控指挥平台"
 
 @pytest.fixture(autouse=True)
 def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
 
 
 def app(who: Identity | None = None, **state) -> AppTest:
@@ -100,7 +101,7 @@ def test_an_idle_session_is_signed_out_with_a_message(tiny_warehouse, monkeypatc
     monkeypatch.setenv("EPI_SESSION_IDLE_MINUTES", "30")
     at = app(Identity("久未操作", "leadership", ""))
     assert at.title[0].value == "指挥总览"
-    with audit.engine().begin() as conn:
+    with store_engine().begin() as conn:
         conn.execute(update(users.sessions).values(
             last_seen_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=31)))
     at.run()
@@ -140,7 +141,7 @@ def test_only_an_administrator_opens_the_admin_pages(tiny_warehouse, role, scope
 
 
 def at_time(kind: str, actor: str, subject: str, when: dt.datetime) -> None:
-    with audit.engine().begin() as conn:
+    with store_engine().begin() as conn:
         conn.execute(insert(audit.events).values(at=when, kind=kind, actor=actor, role="analyst", scope="",
                                                  subject=subject, detail=""))
 

@@ -18,7 +18,7 @@ S = PortalSettings()
 WRITES = {"mass/add_mark", "screening/add_outcome", "screening/add_topic", "screening/add_topic_records",
           "screening/dispatch_topic", "screening/drop_topic_records", "zones/publish_plan", "zones/save_plan"}
 # queries that read no district's rows, so there is nothing to filter (each says why in its header)
-CITY_WIDE = {"screening/next_topic_id"}
+CITY_WIDE = {"meta/last_ids"}
 LAST_DAY = dt.date(2022, 3, 20)
 OVERRIDES = {"mass/positive_pools": {"day": LAST_DAY}}  # 锦江区's first positive pool comes after DAY
 CODE_COLUMN = re.compile(r"(community|street|district|unit)_code$|(^|_)scope$")
@@ -108,7 +108,7 @@ def test_every_query_returns_only_the_jurisdiction(tiny_warehouse, context, name
 
 
 NON_EMPTY = ["appeals/handling_by_unit", "cockpit/cases_by_unit", "contacts/chain", "contacts/funnel_by_unit",
-             "geo/units", "mass/site_states", "person/basics", "person/timeline",
+             "geo/districts", "geo/units", "mass/site_states", "person/basics", "person/timeline",
              "quarantine/hotels", "screening/topic_records", "trajectories/case_points", "trajectories/companions",
              "zones/compound_profile", "zones/case_homes", "mass/round_progress_by_community"]
 
@@ -167,11 +167,11 @@ def test_writes_aimed_at_another_district_write_nothing(tiny_warehouse, wh):
     registry.execute("screening/drop_topic_records", OTHER, topic_id=990, batch_id="jurisdiction-test")
     assert count(wh, "screening_record") == before["screening_record"]
     # another district's plan cannot be published by 锦江区
-    registry.execute("zones/save_plan", OTHER, plan_name="武侯辖区测试方案", author="乙", as_of=DAY,
+    plan = int(wh.scalar("SELECT max(plan_id) FROM epi.zone_plan")) + 1
+    registry.execute("zones/save_plan", OTHER, plan_id=plan, plan_name="武侯辖区测试方案", author="乙", as_of=DAY,
                      geometry='{"type":"FeatureCollection","features":[]}')
-    plan = int(wh.scalar("SELECT max(plan_id) FROM epi.zone_plan"))
     assert registry.run("zones/plans", SCOPE).query("plan_id == @plan").empty
-    registry.execute("zones/publish_plan", SCOPE, plan_id=plan, tiers=["high"], zone_names=["x"],
+    registry.execute("zones/publish_plan", SCOPE, plan_id=plan, first_zone_id=90_000, tiers=["high"], zone_names=["x"],
                      district_codes=[OTHER], geometries=['{"type":"Point","coordinates":[104.0,30.6]}'],
                      start_at="2022-03-01 22:00:00")
     wh.command("DELETE FROM epi.zone_plan WHERE plan_id = {p:UInt32}", {"p": plan})
@@ -203,7 +203,7 @@ def test_refusals_name_nothing_of_the_other_district(tiny_warehouse, wh, monkeyp
     from portal.testing import marks
     from portal.tracing import screening
 
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
     operator = Identity("锦江值班员", "district_operator", SCOPE)
     record = int(wh.scalar("SELECT min(record_id) FROM epi.screening_record WHERE startsWith(community_code, "
                            "{s:String})", {"s": OTHER}))

@@ -13,7 +13,7 @@ from signing import put_identity
 from streamlit.testing.v1 import AppTest
 
 from portal.auth.session import Identity
-from portal.command.skeleton import district_choices
+from seed.skeleton import load_districts
 
 ROOT = Path(__file__).resolve().parent.parent
 SCOPE = "510104"
@@ -21,13 +21,13 @@ OPERATOR = Identity("锦江值班员", "district_operator", SCOPE)
 # the public queue opens without sign-in and shows the whole city to anyone: nothing to hide
 ADMIN_PAGES = ("users_admin.py", "audit_log.py")
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py") if p.name not in ("sign_in.py", "public_queue.py"))
-OTHERS = {code: name for code, name in district_choices().items() if code != SCOPE}
+OTHERS = {d.code: d.name for d in load_districts() if d.code != SCOPE}
 _UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
 @pytest.fixture(autouse=True)
 def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
 
 
 def everything_shown(at) -> str:

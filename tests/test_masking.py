@@ -22,7 +22,7 @@ UNMASKER = Identity("锦江流调组长", "district_operator", SCOPE, can_unmask
 
 @pytest.fixture(autouse=True)
 def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
 
 
 def test_masked_forms():

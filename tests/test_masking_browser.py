@@ -21,10 +21,10 @@ SCOPE = "510104"
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("masking-server")
     env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{base / 'data'}",
-           "EPI_AUDIT_URL": f"sqlite:///{base / 'audit.sqlite'}"}
+           "EPI_PORTAL_DB": f"sqlite:///{base / 'audit.sqlite'}"}
     seed_tiny(env)
     with serve(env) as url:
-        yield {"url": url, "audit": env["EPI_AUDIT_URL"]}
+        yield {"url": url, "audit": env["EPI_PORTAL_DB"]}
 
 
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
@@ -69,7 +69,7 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, server,
     page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)
     shoot(page, SHOTS / f"masked-chain-{name}.png")
-    monkeypatch.setenv("EPI_AUDIT_URL", server["audit"])
+    monkeypatch.setenv("EPI_PORTAL_DB", server["audit"])
     exports = audit.recent("export")
     assert exports.iloc[0][["role", "scope", "subject", "detail"]].tolist() == [
         "district_operator", SCOPE, "export:传播链", "CSV，26 行，含个人信息（姓名），已脱敏"]

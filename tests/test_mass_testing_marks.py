@@ -18,7 +18,7 @@ WUHOU_SITE = "HS-510107-0001"
 
 @pytest.fixture(autouse=True)
 def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
 
 
 def stored_marks(wh) -> int:

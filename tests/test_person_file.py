@@ -23,7 +23,7 @@ RARE_ID = 900_000_001  # a hand-made person with rare characters in the name
 
 @pytest.fixture(autouse=True)
 def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
 
 
 def run_as(scope):

@@ -19,10 +19,10 @@ def server(tmp_path_factory):
     """A portal server on its own warehouse folder (same seed as the session's) and audit file."""
     base = tmp_path_factory.mktemp("pf-server")
     env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{base / 'data'}",
-           "EPI_AUDIT_URL": f"sqlite:///{base / 'audit.sqlite'}"}
+           "EPI_PORTAL_DB": f"sqlite:///{base / 'audit.sqlite'}"}
     seed_tiny(env)
     with serve(env) as url:
-        yield {"url": url, "audit": env["EPI_AUDIT_URL"]}
+        yield {"url": url, "audit": env["EPI_PORTAL_DB"]}
 
 
 def open_page(page, url, link, phone):
@@ -70,6 +70,6 @@ def test_screening_records_and_a_person_file_in_the_browser(tiny_warehouse, wh, 
     assert page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
     page.wait_for_timeout(1000)
     shoot(page, SHOTS / f"person-file-{name}.png")
-    monkeypatch.setenv("EPI_AUDIT_URL", server["audit"])
+    monkeypatch.setenv("EPI_PORTAL_DB", server["audit"])
     assert f"person:{person.person_id}" in set(audit.recent("person_file_view")["subject"])
     page.close()

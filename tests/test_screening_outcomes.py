@@ -14,7 +14,7 @@ OPERATOR = Identity("核查员甲", "district_operator", "510104")
 
 @pytest.fixture(autouse=True)
 def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
 
 
 def _current(record_id):

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.auth import admin, audit, users
+from portal.auth.store import engine as store_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
@@ -22,14 +23,14 @@ PASSWORD = "Ganjiang-2022-safe"
 def store(tmp_path, monkeypatch):
     """An empty store of its own for each test."""
     path = tmp_path / "audit.sqlite"
-    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{path}")
     for name in ("EPI_LOCKOUT_FAILURES", "EPI_LOCKOUT_MINUTES", "EPI_SESSION_IDLE_MINUTES", "EPI_SESSION_MAX_HOURS"):
         monkeypatch.delenv(name, raising=False)
     return path
 
 
 def stored(username: str):
-    with audit.engine().connect() as conn:
+    with store_engine().connect() as conn:
         return conn.execute(select(users.users).where(users.users.c.username == username)).one()
 
 
@@ -230,7 +231,7 @@ def test_demo_users_are_made_once_with_passwords_shown_once(store, tiny_warehous
 
 
 def test_admin_cli_runs_as_a_module(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "EPI_AUDIT_URL": f"sqlite:///{tmp_path / 'a.sqlite'}", "TZ": "Asia/Shanghai"}
+    env = {"PATH": "/usr/bin:/bin", "EPI_PORTAL_DB": f"sqlite:///{tmp_path / 'a.sqlite'}", "TZ": "Asia/Shanghai"}
     run = lambda *a: subprocess.run([sys.executable, "-m", "portal.auth", *a], cwd=ROOT, env=env,  # noqa: E731
                                     capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     listed = run("list")
@@ -274,10 +275,10 @@ def test_last_seen_is_written_at_most_every_30_seconds(store):
     user = users.add("wangwei", "王伟", "analyst", "", PASSWORD)
     token = users.open_session(user, "password", now=T0)
     users.session_user(token, now=T0 + dt.timedelta(seconds=10))
-    with audit.engine().connect() as conn:
+    with store_engine().connect() as conn:
         seen = conn.execute(select(users.sessions.c.last_seen_at)).scalar_one()
     assert users._utc(seen) == T0
     users.session_user(token, now=T0 + dt.timedelta(seconds=45))
-    with audit.engine().connect() as conn:
+    with store_engine().connect() as conn:
         seen = conn.execute(select(users.sessions.c.last_seen_at)).scalar_one()
     assert users._utc(seen) == T0 + dt.timedelta(seconds=45)

@@ -21,6 +21,7 @@ import pandas as pd
 from portal.adhoc.catalogue import TABLES
 from portal.auth import audit
 from portal.auth.session import Identity
+from portal.errors import EpiError, WarehouseError
 from portal.people.masking import mask_id, mask_name, mask_phone
 from queries import adhoc, registry
 from queries.adhoc import (
@@ -37,7 +38,6 @@ from queries.adhoc import (
     Measure,
     operators_for,
 )
-from warehouse import WarehouseError
 
 ROLES = ("analyst", "leadership", "district_operator")
 REFUSED = ("自助分析仅供数据分析员、指挥部领导和区县工作人员（限本辖区）使用；系统管理员账号管理用户与审计，不查询业务数据。"
@@ -58,7 +58,7 @@ _DATETIME = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})
 FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2149, 6, 6)
 
 
-class AnalysisRefused(ValueError):
+class AnalysisRefused(EpiError, ValueError):
     """A definition or a value that cannot be used; str() is the sentence to show."""
 
 

@@ -1,4 +1,5 @@
-"""Named ad-hoc filters, saved in the portal's relational store beside the audit log.
+"""Named ad-hoc filters, saved in the portal's relational store (portal.auth.store) beside the
+audit log.
 
 A filter belongs to its owner; shared ones are listed to every user of the page. What is stored
 is the definition only (table, fields, conditions, groups, measures, order) — never a scope: a
@@ -10,57 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    delete,
-    insert,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.adhoc import adhoc
-from portal.auth import audit
-from portal.auth.session import Identity
+from portal.auth import store
+from portal.auth.identity import Identity
 
-MAX_NAME = 40
-
-metadata = MetaData()
-saved = Table(
-    "adhoc_saved_filter", metadata,
-    Column("filter_id", Integer, primary_key=True, autoincrement=True),
-    Column("owner", String(80), nullable=False, index=True),  # the owner's user name (their key)
-    Column("owner_name", String(80), nullable=False),  # the name shown to others
-    Column("owner_role", String(40), nullable=False),
-    Column("name", String(MAX_NAME), nullable=False),
-    Column("shared", Boolean, nullable=False, default=False),
-    Column("definition", Text, nullable=False),
-    Column("saved_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("owner", "name", name="uq_adhoc_filter_owner_name"),
-)
-
-
-@lru_cache(maxsize=4)
-def _ready(url: str) -> bool:
-    metadata.create_all(audit.engine())
-    return True
-
-
-def _engine():
-    _ready(audit.audit_url())
-    return audit.engine()
+MAX_NAME = store.SAVED_FILTER_NAME
+saved = store.saved_filters
 
 
 def owner_of(identity: Identity) -> str:
@@ -87,7 +48,7 @@ def save(identity: Identity, name: str, definition: dict, shared: bool = False) 
     row = dict(owner=owner_of(identity), owner_name=identity.name, owner_role=identity.role, name=text, shared=bool(shared),
                definition=adhoc.canonical(definition), saved_at=dt.datetime.now(dt.timezone.utc))
     try:
-        with _engine().begin() as conn:
+        with store.engine().begin() as conn:
             taken = conn.execute(select(saved.c.filter_id).where(
                 saved.c.owner == owner_of(identity), saved.c.name == text)).first()
             if taken:
@@ -104,7 +65,7 @@ def listed(identity: Identity) -> pd.DataFrame:
                     (saved.c.owner == owner_of(identity)).label("mine"), saved.c.shared, saved.c.saved_at)
              .where(or_(saved.c.owner == owner_of(identity), saved.c.shared.is_(True)))
              .order_by(saved.c.name, saved.c.filter_id))
-    with _engine().connect() as conn:
+    with store.engine().connect() as conn:
         df = pd.DataFrame(conn.execute(query).mappings().all(),
                           columns=["filter_id", "name", "owner", "mine", "shared", "saved_at"])
     return df.astype({"mine": bool, "shared": bool})
@@ -112,7 +73,7 @@ def listed(identity: Identity) -> pd.DataFrame:
 
 def load(identity: Identity, filter_id: int) -> dict:
     """A definition the user may open (their own, or shared), checked against the catalogue."""
-    with _engine().connect() as conn:
+    with store.engine().connect() as conn:
         row = conn.execute(select(saved).where(saved.c.filter_id == int(filter_id))).mappings().first()
     if row is None or not (row["owner"] == owner_of(identity) or row["shared"]):
         raise adhoc.AnalysisRefused("该筛选不存在，或未共享给您。")
@@ -126,7 +87,7 @@ def load(identity: Identity, filter_id: int) -> dict:
 
 def remove(identity: Identity, filter_id: int) -> None:
     """Delete one of the user's own filters."""
-    with _engine().begin() as conn:
+    with store.engine().begin() as conn:
         gone = conn.execute(delete(saved).where(saved.c.filter_id == int(filter_id),
                                                 saved.c.owner == owner_of(identity))).rowcount
     if not gone:
@@ -134,7 +95,7 @@ def remove(identity: Identity, filter_id: int) -> None:
 
 
 def share(identity: Identity, filter_id: int, shared: bool) -> None:
-    with _engine().begin() as conn:
+    with store.engine().begin() as conn:
         done = conn.execute(update(saved).where(saved.c.filter_id == int(filter_id), saved.c.owner == owner_of(identity))
                             .values(shared=bool(shared))).rowcount
     if not done:

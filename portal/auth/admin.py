@@ -13,6 +13,8 @@ import getpass
 import sys
 
 from portal.auth import users
+from portal.auth.identity import Identity
+from portal.errors import EpiError
 from portal.glossary import ROLES
 
 # one per role; the operator works for 锦江区 (510104)
@@ -25,8 +27,6 @@ DEMO_USERS = [
 
 
 def _operator():
-    from portal.auth.session import Identity
-
     return Identity(f"命令行（{getpass.getuser()}）", "admin", "")
 
 
@@ -164,13 +164,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    from queries.registry import QueryError
-    from warehouse import WarehouseError
-
     args = parser().parse_args(argv)
     try:
         args.run(args)
-    except (users.UserError, WarehouseError, QueryError) as exc:
+    except EpiError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

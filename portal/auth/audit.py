@@ -1,65 +1,27 @@
 """The audit log: who did what to whose data, when — person-file views, verification outcomes,
 sign-ins and user administration.
 
-A relational store through SQLAlchemy, apart from the warehouse: a SQLite file under data/ by
-default, PostgreSQL (or any SQLAlchemy URL) by EPI_AUDIT_URL. One general table — event kind,
-actor, role, scope, subject, detail, time — so later kinds (exports, sign-ins) need no change.
+One general table of the portal's relational store (portal.auth.store: SQLite by default,
+PostgreSQL by EPI_PORTAL_DB) — event kind, actor, role, scope, subject, detail, time — so later
+kinds (exports, sign-ins) need no change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, func, insert, select
+from sqlalchemy import func, insert, select
 
-from warehouse.settings import REPO_ROOT
+from portal.auth import store
+from portal.auth.identity import Identity
 
-if TYPE_CHECKING:
-    from portal.auth.session import Identity
-
-DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'data' / 'audit.sqlite'}"
-
-metadata = MetaData()
-events = Table(
-    "audit_event", metadata,
-    Column("event_id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("kind", String(40), nullable=False, index=True),  # person_file_view, screening_outcome, …
-    Column("actor", String(80), nullable=False),
-    Column("role", String(40), nullable=False),
-    Column("scope", String(12), nullable=False),
-    Column("subject", String(80), nullable=False, index=True),  # e.g. person:123, screening_record:456
-    Column("detail", String(500), nullable=False, default=""),
-)
-
-
-def audit_url() -> str:
-    return os.environ.get("EPI_AUDIT_URL", "").strip() or DEFAULT_URL
-
-
-@lru_cache(maxsize=4)
-def _engine(url: str):
-    if url.startswith("sqlite:///"):
-        os.makedirs(os.path.dirname(url.removeprefix("sqlite:///")) or ".", exist_ok=True)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
-    metadata.create_all(engine)
-    return engine
-
-
-def engine():
-    """The relational store's engine (audit log, and other portal tables that live beside it)."""
-    import portal.auth.users  # noqa: F401  (its tables are in this metadata: created with the log's)
-
-    return _engine(audit_url())
+events = store.audit_events
 
 
 def record(kind: str, identity: Identity, subject: str, detail: str = "") -> None:
     """Append one event (committed before returning)."""
-    with engine().begin() as conn:
+    with store.engine().begin() as conn:
         conn.execute(insert(events).values(
             at=dt.datetime.now(dt.timezone.utc), kind=kind, actor=identity.name, role=identity.role,
             scope=identity.scope, subject=subject, detail=detail[:500]))
@@ -72,7 +34,7 @@ def recent(kind: str | None = None, subject: str | None = None, limit: int = 100
         query = query.where(events.c.kind == kind)
     if subject:
         query = query.where(events.c.subject == subject)
-    with engine().connect() as conn:
+    with store.engine().connect() as conn:
         return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])
 
 
@@ -96,7 +58,7 @@ def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: st
         query = query.where(events.c.at >= _utc_start(first_day))
     if last_day:
         query = query.where(events.c.at < _utc_start(last_day + dt.timedelta(days=1)))
-    with engine().connect() as conn:
+    with store.engine().connect() as conn:
         df = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])
     # stored in UTC (SQLite hands it back without a zone); shown in Beijing time
     df["at"] = pd.to_datetime(df["at"], utc=True).dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
@@ -104,7 +66,7 @@ def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: st
 
 
 def kinds_seen() -> list[str]:
-    with engine().connect() as conn:
+    with store.engine().connect() as conn:
         return sorted(r[0] for r in conn.execute(select(events.c.kind).distinct()))
 
 

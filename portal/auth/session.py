@@ -8,38 +8,17 @@ flag. A changed role, a disabled user or an expired session takes effect on the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
-from portal.glossary import ROLES
+from portal.auth import users
+from portal.auth.identity import Identity, identity_of
 
 TOKEN_KEY = "session_token"
 NOTICE_KEY = "sign_in_notice"
 
 
-@dataclass(frozen=True)
-class Identity:
-    name: str
-    role: str
-    scope: str  # jurisdiction: '' for the whole city, else a district/street code prefix
-    can_unmask: bool = False  # may show full names, ID numbers and phones (each use is audited)
-    username: str = ""
-
-    @property
-    def role_label(self) -> str:
-        return ROLES[self.role]
-
-
-def identity_of(user) -> Identity:
-    """The identity pages use, from a user-store row."""
-    return Identity(user.display_name, user.role, user.scope, user.can_unmask, user.username)
-
-
 def ended_message(reason: str) -> str:
-    from portal.auth.users import auth_settings
-
-    cfg = auth_settings()
+    cfg = users.auth_settings()
     return {
         "idle": f"您已超过 {cfg.idle_minutes} 分钟未操作，为保护数据已自动退出，请重新登录。",
         "absolute": f"本次登录已满 {cfg.max_hours} 小时，请重新登录。",
@@ -53,8 +32,6 @@ def current() -> Identity | None:
 
     A session that ended (expired, user disabled, password reset) is dropped here, and the
     sign-in page says why."""
-    from portal.auth import users
-
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         return None
@@ -81,8 +58,6 @@ def require(roles: set[str] | None = None) -> Identity:
 
 def sign_in(username: str, password: str) -> Identity:
     """Check the password and start a session; raises users.SignInRefused with the page's message."""
-    from portal.auth import users
-
     token = users.authenticate(username, password)
     st.session_state[TOKEN_KEY] = token
     st.session_state.pop(NOTICE_KEY, None)
@@ -91,8 +66,6 @@ def sign_in(username: str, password: str) -> Identity:
 
 def sign_in_single_sign_on(claims: dict) -> Identity:
     """Start a session for the portal user an identity provider vouches for (see users.for_single_sign_on)."""
-    from portal.auth import users
-
     user = users.for_single_sign_on(claims)
     st.session_state[TOKEN_KEY] = users.open_session(user, "sso")
     st.session_state.pop(NOTICE_KEY, None)
@@ -100,8 +73,6 @@ def sign_in_single_sign_on(claims: dict) -> Identity:
 
 
 def sign_out() -> None:
-    from portal.auth import users
-
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
         users.end_session(str(token), "sign_out")

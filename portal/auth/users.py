@@ -1,7 +1,7 @@
 """Portal users and their sessions: accounts, argon2 password hashes, lock-out, session expiry.
 
-The tables live in the audit store (portal.auth.audit.engine(): SQLite by default, PostgreSQL by
-URL), written through SQLAlchemy Core. Passwords are kept only as argon2id hashes; session
+The tables live in the portal's relational store (portal.auth.store: SQLite by default,
+PostgreSQL by EPI_PORTAL_DB), written through SQLAlchemy Core. Passwords are kept only as argon2id hashes; session
 tokens only as their SHA-256, so a copy of the store opens no account and no session.
 
 Lock-out counts consecutive failures per typed username, whether or not such a user exists,
@@ -21,42 +21,15 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
-from portal.auth import audit
+from portal.auth import audit, store
+from portal.auth.identity import Identity, identity_of
+from portal.errors import EpiError
 from portal.glossary import ROLES
+from queries import registry
 
-users = Table(
-    "portal_user", audit.metadata,
-    Column("user_id", Integer, primary_key=True, autoincrement=True),
-    Column("username", String(40), nullable=False, unique=True),
-    Column("display_name", String(40), nullable=False),
-    Column("role", String(40), nullable=False),
-    Column("scope", String(12), nullable=False, default=""),
-    Column("can_unmask", Boolean, nullable=False, default=False),
-    Column("active", Boolean, nullable=False, default=True),
-    Column("email", String(200), nullable=True, unique=True),  # single sign-on maps by this
-    Column("password_hash", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("password_changed_at", DateTime(timezone=True), nullable=False),
-)
-sessions = Table(
-    "portal_session", audit.metadata,
-    Column("session_id", Integer, primary_key=True, autoincrement=True),
-    Column("token_sha256", String(64), nullable=False, unique=True),
-    Column("user_id", Integer, nullable=False, index=True),
-    Column("method", String(20), nullable=False),  # password, sso
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("last_seen_at", DateTime(timezone=True), nullable=False),
-    Column("ended_at", DateTime(timezone=True), nullable=True),
-    Column("end_reason", String(20), nullable=True),  # sign_out, idle, absolute, disabled, reset
-)
-failures = Table(
-    "portal_sign_in_failure", audit.metadata,
-    Column("username", String(40), primary_key=True),  # as typed (normalised), real or not
-    Column("consecutive", Integer, nullable=False),
-    Column("locked_until", DateTime(timezone=True), nullable=True),
-)
+users, sessions, failures = store.users, store.sessions, store.sign_in_failures
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
 SCOPE = re.compile(r"^(\d{6}|\d{9})$")
@@ -70,11 +43,11 @@ END_REASONS = {"sign_out": "主动退出", "idle": "超时未操作", "absolute"
                "reset": "密码重设"}
 
 
-class UserError(ValueError):
+class UserError(EpiError, ValueError):
     """Bad input to user administration; str() is one Chinese sentence saying what to do."""
 
 
-class SignInRefused(Exception):
+class SignInRefused(EpiError):
     """A refused sign-in; str() is the message for the sign-in page."""
 
 
@@ -165,8 +138,6 @@ def check_role(role: str) -> str:
 
 def scope_in_warehouse(code: str) -> bool:
     """Whether a district (6-digit) or street (9-digit) code is in the warehouse's geography."""
-    from queries import registry
-
     found = registry.run("geo/units", "", unit=code, grain=len(code))
     return code in set(found["unit_code"])
 
@@ -224,7 +195,7 @@ def verify_password(stored_hash: str, password: str) -> bool:
 
 
 def get(username: str) -> User | None:
-    with audit.engine().connect() as conn:
+    with store.engine().connect() as conn:
         row = conn.execute(select(users).where(users.c.username == normalise_username(username))).first()
     return _user(row) if row else None
 
@@ -237,12 +208,12 @@ def _require(username: str) -> User:
 
 
 def all_users() -> list[User]:
-    with audit.engine().connect() as conn:
+    with store.engine().connect() as conn:
         return [_user(r) for r in conn.execute(select(users).order_by(users.c.username))]
 
 
 def count() -> int:
-    with audit.engine().connect() as conn:
+    with store.engine().connect() as conn:
         return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 
 
@@ -260,7 +231,7 @@ def add(username: str, display_name: str, role: str, scope: str, password: str, 
     if mail and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", mail):
         raise UserError(f"邮箱“{email}”格式不对。")
     now = _now()
-    with audit.engine().begin() as conn:
+    with store.engine().begin() as conn:
         if conn.execute(select(users.c.user_id).where(users.c.username == name)).first():
             raise UserError(f"用户名“{name}”已被使用：请换一个，或用 reset-password 重设该用户的密码。")
         if mail and conn.execute(select(users.c.user_id).where(users.c.email == mail)).first():
@@ -274,7 +245,7 @@ def add(username: str, display_name: str, role: str, scope: str, password: str, 
 
 def _set(username: str, by, kind: str, detail: str, **values) -> User:
     user = _require(username)
-    with audit.engine().begin() as conn:
+    with store.engine().begin() as conn:
         conn.execute(update(users).where(users.c.user_id == user.user_id).values(**values))
     _admin_event(kind, by, user.username, detail)
     return _require(user.username)
@@ -304,15 +275,13 @@ def set_password(username: str, password: str, by=None) -> User:
     user = _set(username, by, "password_reset", "", password_hash=hash_password(password),
                 password_changed_at=_now())
     end_sessions_of(user.user_id, "reset")
-    with audit.engine().begin() as conn:
+    with store.engine().begin() as conn:
         conn.execute(update(failures).where(failures.c.username == user.username)
                      .values(consecutive=0, locked_until=None))
     return user
 
 
 def _admin_event(kind: str, by, username: str, detail: str) -> None:
-    from portal.auth.session import Identity
-
     actor = by or Identity("命令行", "admin", "")
     audit.record(kind, actor, subject=f"user:{username}", detail=detail)
 
@@ -328,8 +297,6 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     """Check a username and password; return a new session token, or raise SignInRefused.
 
     An unknown user and a wrong password get the same message, and take the same time."""
-    from portal.auth.session import Identity
-
     cfg = auth_settings()
     now = now or _now()
     name = normalise_username(username)
@@ -337,7 +304,7 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     wrong = "用户名或密码不正确。"
     if not name or not password:
         raise SignInRefused("请输入用户名和密码。")
-    with audit.engine().connect() as conn:
+    with store.engine().connect() as conn:
         row = conn.execute(select(users).where(users.c.username == name)).first()
         fail = conn.execute(select(failures).where(failures.c.username == name)).first()
     locked_until = _utc(fail.locked_until) if fail else None
@@ -352,7 +319,7 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     if not ok:
         consecutive = (fail.consecutive if fail else 0) + 1
         lock = now + dt.timedelta(minutes=cfg.lockout_minutes) if consecutive >= cfg.lockout_failures else None
-        with audit.engine().begin() as conn:
+        with store.engine().begin() as conn:
             if fail:
                 conn.execute(update(failures).where(failures.c.username == name)
                              .values(consecutive=0 if lock else consecutive, locked_until=lock))
@@ -366,10 +333,10 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
                                 f"请于 {beijing(lock)}（北京时间）后再试，或联系系统管理员。")
         raise SignInRefused(wrong)
     if fail:
-        with audit.engine().begin() as conn:
+        with store.engine().begin() as conn:
             conn.execute(update(failures).where(failures.c.username == name).values(consecutive=0, locked_until=None))
     if _hasher.check_needs_rehash(row.password_hash):
-        with audit.engine().begin() as conn:
+        with store.engine().begin() as conn:
             conn.execute(update(users).where(users.c.user_id == row.user_id)
                          .values(password_hash=hash_password(password)))
     return open_session(_user(row), "password", now)
@@ -377,11 +344,9 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
 
 def open_session(user: User, method: str, now: dt.datetime | None = None) -> str:
     """Start a session for an already authenticated user; return its token (kept only hashed)."""
-    from portal.auth.session import identity_of
-
     now = now or _now()
     token = secrets.token_urlsafe(32)
-    with audit.engine().begin() as conn:
+    with store.engine().begin() as conn:
         conn.execute(insert(sessions).values(token_sha256=_token_hash(token), user_id=user.user_id, method=method,
                                              created_at=now, last_seen_at=now))
     audit.record("sign_in", identity_of(user), f"user:{user.username}", METHODS[method])
@@ -401,7 +366,7 @@ def session_user(token: str, now: dt.datetime | None = None) -> Lookup:
         return Lookup(None, "unknown")
     cfg = auth_settings()
     now = now or _now()
-    with audit.engine().connect() as conn:
+    with store.engine().connect() as conn:
         row = conn.execute(select(sessions, users).join(users, users.c.user_id == sessions.c.user_id)
                            .where(sessions.c.token_sha256 == _token_hash(token))).first()
     if row is None:
@@ -420,17 +385,15 @@ def session_user(token: str, now: dt.datetime | None = None) -> Lookup:
         end_session(token, reason, now)
         return Lookup(None, reason)
     if now - _utc(row.last_seen_at) >= _LAST_SEEN_EVERY:
-        with audit.engine().begin() as conn:
+        with store.engine().begin() as conn:
             conn.execute(update(sessions).where(sessions.c.session_id == row.session_id).values(last_seen_at=now))
     return Lookup(user)
 
 
 def end_session(token: str, reason: str, now: dt.datetime | None = None) -> None:
     """End one session (sign-out or expiry) and audit it; a session already ended stays as it was."""
-    from portal.auth.session import identity_of
-
     now = now or _now()
-    with audit.engine().begin() as conn:
+    with store.engine().begin() as conn:
         row = conn.execute(select(sessions.c.session_id, sessions.c.user_id)
                            .where(sessions.c.token_sha256 == _token_hash(token), sessions.c.ended_at.is_(None))).first()
         if row is None:
@@ -443,9 +406,7 @@ def end_session(token: str, reason: str, now: dt.datetime | None = None) -> None
 
 def end_sessions_of(user_id: int, reason: str) -> int:
     """End every open session of a user (disabled, password reset); they are signed out on their next run."""
-    from portal.auth.session import identity_of
-
-    with audit.engine().begin() as conn:
+    with store.engine().begin() as conn:
         result = conn.execute(update(sessions).where(sessions.c.user_id == user_id, sessions.c.ended_at.is_(None))
                               .values(ended_at=_now(), end_reason=reason))
         user = _user(conn.execute(select(users).where(users.c.user_id == user_id)).one())
@@ -468,7 +429,7 @@ def for_single_sign_on(claims: dict) -> User:
         raise SignInRefused(f"单点登录账号的邮箱 {email} 未经验证，无法登录本平台。")
     if not email and not login:
         raise SignInRefused("身份提供方没有给出邮箱或用户名，无法对应平台账号：请联系系统管理员。")
-    with audit.engine().connect() as conn:
+    with store.engine().connect() as conn:
         row = None
         if email:
             row = conn.execute(select(users).where(users.c.email == email)).first()

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from portal.command import cockpit
+from portal.errors import EpiError
 from portal.glossary import INDICATORS
 from portal.settings import PortalSettings
 
@@ -40,7 +41,7 @@ TREND_DAYS = 14
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC"]
 
 
-class BriefingError(ValueError):
+class BriefingError(EpiError, ValueError):
     """A briefing that cannot be made; str() says why and what to do, in Chinese."""
 
 
@@ -223,9 +224,7 @@ def main(argv=None) -> int:
     import argparse
     import sys
 
-    from queries import registry
-    from warehouse import WarehouseError, get_warehouse
-    from warehouse.migrate import ensure_current
+    from queries import registry, schema
 
     ap = argparse.ArgumentParser(prog="python -m portal.command.briefing", description="每日简报：导出 XLSX 与 Word")
     ap.add_argument("--date", required=True, help="统计日期 YYYY-MM-DD（截至当日24时，北京时间）")
@@ -239,7 +238,7 @@ def main(argv=None) -> int:
             raise BriefingError(f"日期“{args.date}”无法识别：请写成 YYYY-MM-DD，例如 2022-03-01。") from None
         if not registry.SCOPE_PATTERN.match(args.scope):
             raise BriefingError(f"管辖范围“{args.scope}”无效：请写 6 位区（市）县代码或 9 位街道代码，全市留空。")
-        ensure_current(get_warehouse())
+        schema.ensure_current()
 
         def run(name, **params):
             return registry.run(name, args.scope, **params)
@@ -249,7 +248,7 @@ def main(argv=None) -> int:
         briefing = for_scope(run, load_settings(), day, span, args.scope)
         for path in write(briefing, Path(args.out)):
             print(path)
-    except (BriefingError, WarehouseError, registry.QueryError) as exc:
+    except EpiError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -12,10 +12,7 @@ import pandas as pd
 from portal.data import QueryRunner, data_range
 from portal.glossary import FEED_STATES, THEME_TABLES
 from portal.settings import PortalSettings
-from warehouse import get_warehouse
-from warehouse.ingest import CATEGORIES, Loader, LoadReport
-from warehouse.ingest.categories import DEPARTMENT_NAMES
-from warehouse.ingest.layouts import LABELS
+from queries.feeds import CATEGORIES, DEPARTMENT_NAMES, LABELS, LoadReport, load_file
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
@@ -94,7 +91,7 @@ def load_upload(category_code: str, file_name: str, data: bytes, on_chunk=None) 
     with tempfile.TemporaryDirectory(prefix="epi-upload-") as folder:
         path = Path(folder) / Path(file_name).name
         path.write_bytes(data)
-        report = Loader(get_warehouse()).load(category, path, on_chunk=on_chunk)
+        report = load_file(category, path, on_chunk=on_chunk)
     if report.status == "complete":
         data_range.clear()  # the load bumped the data version: every session reads fresh figures
     return report

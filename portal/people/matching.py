@@ -14,13 +14,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from portal.errors import EpiError
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
 _SEPARATORS = re.compile(r"[\s\-－—_·.]+")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
-class SearchRefused(ValueError):
+class SearchRefused(EpiError, ValueError):
     """Why a search text cannot be used, in words for the user."""
 
 

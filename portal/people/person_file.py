@@ -24,7 +24,7 @@ from portal.glossary import (
 )
 from portal.people.masking import mask_frame, mask_id, mask_phone
 from portal.people.matching import Search, parse_search
-from warehouse.departments import DEPARTMENTS
+from queries.feeds import DEPARTMENTS
 
 DEPARTMENT_NAMES = dict(DEPARTMENTS)
 

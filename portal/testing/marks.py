@@ -16,6 +16,7 @@ import pandas as pd
 
 from portal.auth import audit
 from portal.auth.session import Identity
+from portal.errors import EpiError
 from portal.glossary import MARK_STATES, SITE_STATES
 from portal.settings import PortalSettings
 from queries import registry
@@ -23,7 +24,7 @@ from queries import registry
 BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
-class MarkRefused(ValueError):
+class MarkRefused(EpiError, ValueError):
     """Why a mark was not stored, in words for the site lead."""
 
 

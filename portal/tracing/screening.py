@@ -20,15 +20,17 @@ import pandas as pd
 
 from portal.auth import audit
 from portal.auth.session import Identity
+from portal.errors import EpiError
 from portal.glossary import SCREENING_OUTCOMES
 from portal.people.matching import normalise_name, normalise_phone, valid_id
 from queries import registry
+from queries.feeds import DEPARTMENTS
 
 OUTCOMES_TO_RECORD = ("verified", "unreachable", "uncooperative")
 ESCALATED = ("unreachable", "uncooperative")
 
 
-class OutcomeRefused(ValueError):
+class OutcomeRefused(EpiError, ValueError):
     """Why an outcome was not stored, in words for the operator."""
 
 
@@ -141,7 +143,7 @@ def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, 
 DISPATCHERS = ("leadership", "analyst")
 
 
-class DispatchRefused(ValueError):
+class DispatchRefused(EpiError, ValueError):
     """Why a topic was not dispatched, in words for the command centre."""
 
 
@@ -180,7 +182,6 @@ def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
     them as it shows and exports them)."""
     from portal.glossary import HEALTH_CODES
     from portal.people.masking import EMPTY
-    from warehouse.departments import DEPARTMENTS
 
     depts = dict(DEPARTMENTS)
     g = grouped.sort_values(["group_no", "is_primary", "record_id"], ascending=[True, False, True])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from portal.errors import EpiError, WarehouseError
+from portal.ids import new_ids
 from queries import registry
-from warehouse import WarehouseError
 
 
-class TopicError(ValueError):
+class TopicError(EpiError, ValueError):
     """Why a topic could not be created, in words for the user."""
 
 
@@ -22,7 +23,7 @@ def create_topic(scope: str, name: str, person_ids: list[int], window: tuple[dt.
         raise TopicError("专题名称不超过 60 个字。")
     if not person_ids:
         raise TopicError("名单为空，没有可下发的人员。")
-    topic_id = int(registry.run("screening/next_topic_id", scope)["topic_id"].iloc[0])
+    topic_id = new_ids("screening_topic", scope)
     batch_id = f"portal-topic-{topic_id}-{dt.datetime.now():%Y%m%d%H%M%S}"
     ids = sorted({int(p) for p in person_ids})
     registry.execute("screening/add_topic_records", scope, topic_id=topic_id, person_ids=ids,

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from portal.errors import EpiError
 from queries import registry
 
 CASE_NUMBER = re.compile(r"CD-\d{4}", re.IGNORECASE)
@@ -15,7 +16,7 @@ PALETTE = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30
            (128, 0, 0), (0, 0, 128), (255, 200, 0), (100, 100, 100)]
 
 
-class SelectionError(ValueError):
+class SelectionError(EpiError, ValueError):
     """What was wrong with a case selection, in words for the user."""
 
 

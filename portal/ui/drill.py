@@ -9,11 +9,12 @@ import re
 import pandas as pd
 
 from portal.data import QueryRunner
+from portal.errors import EpiError
 
 CODE = re.compile(r"^(|\d{6}|\d{9}|\d{12})$")
 
 
-class UnknownUnit(ValueError):
+class UnknownUnit(EpiError, ValueError):
     """A drill-down code that does not exist or lies outside the user's jurisdiction."""
 
 

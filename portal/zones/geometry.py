@@ -14,6 +14,8 @@ from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.validation import explain_validity
 
+from portal.errors import EpiError
+
 GEOD = Geod(ellps="WGS84")
 # Chengdu spans 102°54′–104°53′ E and 30°05′–31°26′ N; a zone must overlap this box
 CITY_BOX = shapely.box(102.9, 30.08, 104.89, 31.44)
@@ -22,7 +24,7 @@ M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON_EQ = 111_320.0
 
 
-class ShapeError(ValueError):
+class ShapeError(EpiError, ValueError):
     """A zone shape that cannot be used; str() says what is wrong and what to do, in Chinese."""
 
 

@@ -8,14 +8,16 @@ import json
 
 import pandas as pd
 
+from portal.errors import EpiError
 from portal.glossary import ZONE_TIERS
+from portal.ids import new_ids
 from portal.zones import geometry, zoning
 from queries import registry
 
 MAX_NAME = 60
 
 
-class PlanError(ValueError):
+class PlanError(EpiError, ValueError):
     """A plan that cannot be saved or published; str() says why and what to do, in Chinese."""
 
 
@@ -44,9 +46,10 @@ def save(plan: zoning.Plan, name: str, author: str, scope: str, as_of: dt.date) 
     existing = list(saved(scope)["plan_name"])
     name = plan_name(name, existing)
     doc = json.dumps(plan.to_feature_collection(as_of), ensure_ascii=False, separators=(",", ":"))
-    registry.execute("zones/save_plan", scope, plan_name=name, author=author, as_of=as_of, geometry=doc)
-    found = saved(scope)
-    return int(found.loc[found["plan_name"] == name, "plan_id"].iloc[0])
+    plan_id = new_ids("zone_plan", scope)
+    registry.execute("zones/save_plan", scope, plan_id=plan_id, plan_name=name, author=author, as_of=as_of,
+                     geometry=doc)
+    return plan_id
 
 
 def saved(scope: str) -> pd.DataFrame:
@@ -83,8 +86,10 @@ def publish(row, scope: str, compounds: pd.DataFrame, start_at: dt.datetime) -> 
         names.append(f"{row['plan_name']}（{ZONE_TIERS[tier]}）")
         districts.append(district)
         shapes.append(json.dumps(geometry.to_geojson(plan.get(tier)), separators=(",", ":")))
-    registry.execute("zones/publish_plan", scope, plan_id=int(row["plan_id"]), tiers=tiers, zone_names=names,
-                     district_codes=districts, geometries=shapes, start_at=start_at.strftime("%Y-%m-%d %H:%M:%S"))
+    first = new_ids("risk_zone", scope, count=len(tiers)) if tiers else 1
+    registry.execute("zones/publish_plan", scope, plan_id=int(row["plan_id"]), first_zone_id=first, tiers=tiers,
+                     zone_names=names, district_codes=districts, geometries=shapes,
+                     start_at=start_at.strftime("%Y-%m-%d %H:%M:%S"))
     return len(tiers)
 
 

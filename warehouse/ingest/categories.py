@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from warehouse.departments import DEPARTMENTS, categories
+from warehouse.errors import EpiError
 from warehouse.ingest.layouts import LAYOUTS, Layout
 
 
-class UnknownSource(ValueError):
+class UnknownSource(EpiError, ValueError):
     """A department or category the registry does not know; str() lists the valid codes."""
 
 

@@ -23,12 +23,18 @@ import pandas as pd
 import pyarrow as pa
 
 from warehouse.client import Warehouse
+from warehouse.errors import EpiError
 from warehouse.ingest.categories import Category
 from warehouse.ingest.readers import BLOCK_BYTES, TABLE_ROWS, FileRefused, open_source
 from warehouse.ingest.validate import KnownCodes, check_chunk
 from warehouse.settings import BUSINESS_TZ
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+class LoadAccountingError(EpiError, RuntimeError):
+    """A chunk's rows do not add up (read != loaded + rejected): a fault in the checks, not in
+    the file; the load stops before the chunk is written."""
 
 
 @dataclass
@@ -151,7 +157,8 @@ class Loader:
                                       path.name, now)
                 counts = (chunk.read, checked.good.num_rows, checked.rejects.num_rows)
                 if counts[0] != counts[1] + counts[2]:
-                    raise AssertionError(f"chunk {number}: read {counts[0]} != {counts[1]} + {counts[2]}")
+                    raise LoadAccountingError(f"第 {number} 块行数对不上 / chunk {number}: read {counts[0]} != "
+                                              f"loaded {counts[1]} + rejected {counts[2]}")
                 writes.put((number, chunk, checked, counts))
         except (FileRefused, pa.ArrowException, OSError) as exc:
             report.status = "refused"

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from warehouse.errors import EpiError
 from warehouse.ingest.layouts import LABELS, Layout
 
 BLOCK_BYTES = 8 << 20  # CSV / JSON lines read per chunk (about 100,000 rows of 80 bytes)
@@ -32,7 +33,7 @@ FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parqu
            ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
-class FileRefused(ValueError):
+class FileRefused(EpiError, ValueError):
     """The file cannot be read as the category's data; str() says why and what to do."""
 
 
