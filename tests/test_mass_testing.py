@@ -115,9 +115,9 @@ def test_round_progress_by_community_matches_the_raw_rows(tiny_warehouse, raw):
     assert (got.loc[in24.index, "sampled_24h"] == in24).all()
     assert (int(got["residents"].sum()), int(got["sampled_24h"].sum()), int(got["sampled_48h"].sum())) == (20_937, 8_819, 17_673)
     table = sampling.round_progress(got.reset_index(), 2, S)
-    assert set(table["target_hours"]) <= {24, 48}
-    assert (table.loc[table["zone_tier"] == "high", "target_hours"] == 24).all()
-    assert (table.loc[table["zone_tier"] != "high", "target_hours"] == 48).all()
+    assert set(table["target_hours"]) <= {S.sealed_target_hours, S.controlled_target_hours}
+    assert (table.loc[table["zone_tier"] == "high", "target_hours"] == S.sealed_target_hours).all()
+    assert (table.loc[table["zone_tier"] != "high", "target_hours"] == S.controlled_target_hours).all()
     assert int(table["sampled_in_target"].sum()) == 17_673 - int(
         (table["sampled_48h"] - table["sampled_24h"])[table["zone_tier"] == "high"].sum())
 
@@ -139,7 +139,7 @@ def test_coverage_and_sampler_shortfall_follow_the_norms(tiny_warehouse, raw):
     street = persons.groupby(persons["community_code"].str[:9]).size()
     samplers = sites.groupby(sites["community_code"].str[:9])["samplers"].sum()
     row = short.set_index("street_code").loc["510104001"]
-    assert row["samplers_needed"] == int(np.ceil(street["510104001"] / 0.001 / 360))
+    assert row["samplers_needed"] == int(np.ceil(street["510104001"] / 0.001 / S.people_per_sampler))
     assert row["shortfall"] == row["samplers_needed"] - samplers["510104001"]
     assert (int(short["samplers_needed"].sum()), int((short["shortfall"] > 0).sum())) == (58_276, 261)
     gaps = sampling.coverage_gaps(cov, 0.001, S)
