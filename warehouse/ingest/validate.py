@@ -219,7 +219,7 @@ def _epoch(moment: dt.datetime) -> int:
 def _domain_checks(column: str, text: pa.Array, values: pa.Array, fails: _Failures, known: KnownCodes) -> None:
     present = ~_np(pc.equal(pc.utf8_length(text), 0))
     if column in ID_COLUMNS:
-        fails.add(column, "身份证号格式或校验位错误（GB 11643）/ ID check character wrong",
+        fails.add(column, "身份证号格式、校验位、出生日期或地址码错误（GB 11643）/ ID number invalid",
                   present & ~id_check_ok(text))
     elif column in PHONE_COLUMNS:
         fails.add(column, "手机号应为 1 开头的 11 位数字 / not a mobile number",
