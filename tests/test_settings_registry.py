@@ -76,3 +76,9 @@ def test_settings_that_name_a_variable_read_it_and_default_as_registered(monkeyp
 
 def test_the_readme_shows_the_registry():
     assert environment_table() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_setting_has_a_chinese_label():
+    unlabelled = [f.name for f in dataclasses.fields(PortalSettings)
+                  if f.name != "appeal_limits_error" and not re.search(r"[\u4e00-\u9fff]", f.metadata.get("label", ""))]
+    assert unlabelled == []

@@ -28,11 +28,6 @@ def setting(default: Any, label: str, env: str | None = None) -> Any:
     return field(default=default, metadata=meta)
 
 
-def label(cls_or_obj: Any, name: str) -> str:
-    """The Chinese label of a setting."""
-    return {f.name: f.metadata.get("label", "") for f in dataclasses.fields(cls_or_obj)}[name]
-
-
 def env_overrides(cls: type) -> dict[str, Any]:
     """The values the environment sets for `cls`'s settings that name a variable (whole numbers)."""
     out = {}
