@@ -85,7 +85,7 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
         raw = naive("mass_raw_samples", day_from=round_start, day_to=round_start + dt.timedelta(days=2))
         mass = raw[(raw["purpose"] == "mass") & (raw["round_id"] == round_id)]
         people = naive("mass_residents").groupby("community_code").size()
-        sampled = mass[mass["sampled_at"] < pd.Timestamp(round_start) + pd.Timedelta(hours=24)]
+        sampled = mass[mass["sampled_at"] < pd.Timestamp(round_start) + pd.Timedelta(hours=S.sealed_target_hours)]
         return people, sampled.groupby("community_code")["person_id"].nunique()
 
     def pandas_turnaround():
@@ -124,8 +124,9 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
                                                        row_cap=S.forecast_row_cap),
          pandas_arrivals, lambda f: int(f["arrivals"].sum()), lambda n: int(n.sum())),
         ("round_progress_by_community", lambda: registry.run("mass/round_progress_by_community", "", unit="",
-                                                             round_id=round_id, start_day=round_start),
-         pandas_progress, lambda f: int(f["sampled_24h"].sum()), lambda n: int(n[1].sum())),
+                                                             round_id=round_id, start_day=round_start,
+                                                             **sampling.round_progress_params(S)),
+         pandas_progress, lambda f: int(f["sampled_sealed_target"].sum()), lambda n: int(n[1].sum())),
         ("turnaround", lambda: registry.run("mass/turnaround", "", unit="", day=day), pandas_turnaround,
          lambda f: int(f["samples"].sum()), lambda n: int(n.sum())),
         ("lab_backlog", lambda: registry.run("mass/lab_backlog", "", unit="", day=day, hour=hour), pandas_backlog,

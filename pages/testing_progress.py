@@ -69,7 +69,8 @@ with round_tab:
         round_id = st.selectbox("全员核酸轮次", list(labels), index=len(labels) - 1, format_func=labels.get, key="tp-round")
         chosen = rounds.set_index("round_id").loc[round_id]
         first, last = pd.Timestamp(chosen["first_day"]).date(), pd.Timestamp(chosen["last_day"]).date()
-        progress = run("mass/round_progress_by_community", unit=unit, round_id=round_id, start_day=first)
+        progress = run("mass/round_progress_by_community", unit=unit, round_id=round_id, start_day=first,
+                       **sampling.round_progress_params(settings))
         progress = progress[progress["community_code"].str[:6].isin(chosen["districts"])]
         table = sampling.round_progress(progress, (last - first).days + 1, settings)
         k = st.columns(4)

@@ -12,7 +12,7 @@ from portal.tracing.tracing import stops
 from portal.zones import geometry, zone_draw, zone_map, zone_plans, zone_tables, zoning
 
 identity, settings, span, run = page_context()
-zs = zoning.ZoneSettings(lift_days=settings.zone_lift_days)
+zs = zoning.ZoneSettings(policy=settings)
 
 st.title("风险区划定推演")
 as_of = st.date_input("统计日期（截至当日24时）", value=span["last_day"], min_value=span["first_day"],

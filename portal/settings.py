@@ -1,78 +1,52 @@
-"""Portal settings: the policy choices the indicators apply (DOMAIN.md defaults)."""
+"""Portal settings: the policy (warehouse.policy) and the portal's own choices on top of it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from warehouse.policy import APPEAL_LIMIT_DEFAULTS, Policy, env_overrides, setting
 
-def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
-APPEAL_LIMIT_DEFAULTS = {"consultation": 2, "help": 5, "complaint": 5, "report": 5, "suggestion": 10}
+__all__ = ["APPEAL_LIMIT_DEFAULTS", "PortalSettings", "load_portal_settings", "parse_appeal_limits"]
 
 
 @dataclass(frozen=True)
-class PortalSettings:
-    """Named settings; each can be overridden by the environment variable in its comment."""
+class PortalSettings(Policy):
+    """Every policy setting (inherited, one home in warehouse/policy.py) and the portal's own:
+    alert thresholds, analysis choices, caches and row caps. Those naming a variable can be
+    overridden by the environment."""
 
-    pending_hours_a: int = 12  # EPI_PENDING_HOURS_A: results pending past this many hours
-    pending_hours_b: int = 24  # EPI_PENDING_HOURS_B
-    # time limits per appeal type, in WORKING days (portal/command/workdays.py holds the 2022 calendar);
-    # EPI_APPEAL_LIMITS="consultation=2,help=5,…"
-    appeal_limit_days: dict[str, int] = field(default_factory=lambda: dict(APPEAL_LIMIT_DEFAULTS))
+    pending_hours_a: int = setting(12, "检测结果待出超过（小时）：一级提示", "EPI_PENDING_HOURS_A")
+    pending_hours_b: int = setting(24, "检测结果待出超过（小时）：二级提示", "EPI_PENDING_HOURS_B")
     appeal_limits_error: str = ""  # why EPI_APPEAL_LIMITS could not be used (the defaults apply)
-    appeal_emergency_hours: int = 2  # an emergency appeal must be handled within this many hours
-    appeal_rising_days: int = 7  # a topic rises when today exceeds the mean of this many days before …
-    appeal_rising_ratio: float = 1.5  # … by this factor …
-    appeal_rising_min: int = 3  # … with at least this many appeals today
-    hotel_occupancy_warn_pct: int = 90  # EPI_HOTEL_OCCUPANCY_WARN_PCT: a hotel this full raises a warning
-    centralized_days: int = 7  # centralized quarantine of close contacts (9th edition: 7 days)
-    trend_start: dt.date = dt.date(2022, 2, 10)
-    # tracing (9th-edition protocol and Chengdu's 2021 companion rule)
-    window_days: int = 4  # infectious window starts this many days before onset / sampling
-    stop_minutes: int = 30  # a point is a stop when the person stayed at least this long
-    max_dwell_minutes: int = 120  # a point stands for presence until the next one, at most this
-    companion_resolution: int = 8  # H3 resolution of the shared grid cell (8 ≈ 800 m grid)
-    companion_minutes: int = 10  # companions shared the cell for more than this
-    transfer_limit_hours: int = 12  # close contacts not transferred after this raise an alert
-    close_test_days: tuple = (1, 2, 3, 5, 7)
-    secondary_test_days: tuple = (1, 4, 7)
-    map_case_cap: int = 50  # most cases drawn on one map
-    companion_case_cap: int = 20  # most cases in one companion search
-    companion_row_cap: int = 200_000  # most companion pairs listed (longest overlaps first)
-    cache_ttl_s: int = 60  # EPI_CACHE_TTL_S
-    # risk zones: days without a new infection before a zone is lifted (9th edition 7; Nov 2022 5)
-    zone_lift_days: int = 7  # EPI_ZONE_LIFT_DAYS
-    feed_stale_hours: int = 24  # EPI_FEED_STALE_HOURS: a fed category with no new batch for this long is stale
-    # mass testing (DOMAIN.md: Shenzhen queue states, 15-minute circle, sampler and turnaround norms)
-    busy_minutes: int = 25  # EPI_BUSY_MINUTES: a queue of this many minutes or more is busy
-    congested_minutes: int = 50  # EPI_CONGESTED_MINUTES: … and this many or more is congested
-    max_wait_minutes: int = 480  # a mark with a longer queue is refused as a typing error
-    mark_fresh_minutes: int = 120  # a site lead's mark overrides the reports for this long
-    duplicate_window_s: int = 60  # the same mark (or verification outcome) by the same operator within this is a resend
-    live_refresh_s: int = 2  # EPI_LIVE_REFRESH_S: the command view re-reads the marks this often
-    walk_circle_m: int = 1000  # 15-minute walking circle: a compound this far from a site is a gap
-    people_per_site_max: int = 3000  # one sampling site per 2,000–3,000 residents
-    people_per_sampler: int = 360  # samplers needed = population ÷ 360 (one round in 24 h)
-    swabs_per_sampler_hour: int = 40  # what one sampler swabs in an hour (sites' capacity = samplers × 40)
-    sealed_target_hours: int = 24  # first round in a sealed zone (封控区) within 24 h
-    controlled_target_hours: int = 48  # … in a controlled zone (管控区) within 48 h
-    # turnaround targets by purpose: re-samples of positive pools as urgent as a fever clinic,
-    # people under control as patients, mass and voluntary testing 24 h
-    turnaround_target_hours: dict[str, int] = field(default_factory=lambda: {
-        "resample": 6, "quarantine": 12, "mass": 24, "routine": 24})
-    dispatch_radius_m: int = 2000  # sites this close to a congested one can take its queue
-    dispatch_alternatives: int = 3  # nearby sites suggested per congested site
-    forecast_history_days: int = 3  # same-hour mean over this many past days of the same kind
-    forecast_lookback_days: int = 28  # … found within this many days back
-    forecast_hours: int = 3  # expected arrivals for this many hours ahead
-    backtest_days: int = 7  # past days the forecast is scored on
-    forecast_row_cap: int = 5_000_000  # site-hours read for the forecast (every site, every hour of 35 days)
-    adhoc_preview_rows: int = 500  # EPI_ADHOC_PREVIEW_ROWS: rows an ad-hoc preview shows
-    adhoc_export_rows: int = 100_000  # EPI_ADHOC_EXPORT_ROWS: most rows in one ad-hoc export
+    appeal_rising_days: int = setting(7, "诉求上升：与此前多少天的日均比较")
+    appeal_rising_ratio: float = setting(1.5, "诉求上升：超过日均的倍数")
+    appeal_rising_min: int = setting(3, "诉求上升：当日至少件数")
+    hotel_occupancy_warn_pct: int = setting(90, "隔离酒店入住率预警线（%）", "EPI_HOTEL_OCCUPANCY_WARN_PCT")
+    trend_start: dt.date = setting(dt.date(2022, 2, 10), "趋势图起始日")
+    # tracing
+    stop_minutes: int = setting(30, "停留点：至少停留（分钟）")
+    max_dwell_minutes: int = setting(120, "轨迹点代表停留的最长时间（分钟）")
+    map_case_cap: int = setting(50, "一张地图最多显示病例数")
+    companion_case_cap: int = setting(20, "一次时空伴随查询最多病例数")
+    companion_row_cap: int = setting(200_000, "时空伴随最多列出对数（重叠最长者优先）")
+    cache_ttl_s: int = setting(60, "查询结果缓存（秒）", "EPI_CACHE_TTL_S")
+    feed_stale_hours: int = setting(24, "数据源超过此小时数无新批次即为停更", "EPI_FEED_STALE_HOURS")
+    # mass testing: marks by site leads, dispatch and forecast
+    max_wait_minutes: int = setting(480, "排队标记上限（分钟，更长视为录入错误）")
+    mark_fresh_minutes: int = setting(120, "采样点负责人标记的有效时长（分钟）")
+    duplicate_window_s: int = setting(60, "同一人同一标记在此秒数内视为重复提交")
+    live_refresh_s: int = setting(2, "指挥视图刷新间隔（秒）", "EPI_LIVE_REFRESH_S")
+    dispatch_radius_m: int = setting(2000, "可分流的邻近采样点距离（米）")
+    dispatch_alternatives: int = setting(3, "每个拥堵采样点建议的分流点数")
+    forecast_history_days: int = setting(3, "预测：取同类日同时段的天数")
+    forecast_lookback_days: int = setting(28, "预测：向前查找的天数")
+    forecast_hours: int = setting(3, "预测：向后预测的小时数")
+    backtest_days: int = setting(7, "预测回测天数")
+    forecast_row_cap: int = setting(5_000_000, "预测读取的采样点小时数上限")
+    adhoc_preview_rows: int = setting(500, "自助查询预览行数", "EPI_ADHOC_PREVIEW_ROWS")
+    adhoc_export_rows: int = setting(100_000, "自助查询单次导出行数上限", "EPI_ADHOC_EXPORT_ROWS")
 
 
 def parse_appeal_limits(raw: str) -> dict[str, int]:
@@ -91,24 +65,11 @@ def parse_appeal_limits(raw: str) -> dict[str, int]:
 
 
 def load_portal_settings() -> PortalSettings:
+    """The settings in force: defaults with the environment's overrides."""
     limits, error = dict(APPEAL_LIMIT_DEFAULTS), ""
     if raw := os.environ.get("EPI_APPEAL_LIMITS", "").strip():
         try:
             limits = parse_appeal_limits(raw)
         except ValueError as exc:
             error = str(exc)
-    return PortalSettings(
-        pending_hours_a=_int("EPI_PENDING_HOURS_A", 12),
-        pending_hours_b=_int("EPI_PENDING_HOURS_B", 24),
-        appeal_limit_days=limits,
-        appeal_limits_error=error,
-        hotel_occupancy_warn_pct=_int("EPI_HOTEL_OCCUPANCY_WARN_PCT", 90),
-        cache_ttl_s=_int("EPI_CACHE_TTL_S", 60),
-        zone_lift_days=_int("EPI_ZONE_LIFT_DAYS", 7),
-        feed_stale_hours=_int("EPI_FEED_STALE_HOURS", 24),
-        busy_minutes=_int("EPI_BUSY_MINUTES", 25),
-        congested_minutes=_int("EPI_CONGESTED_MINUTES", 50),
-        live_refresh_s=_int("EPI_LIVE_REFRESH_S", 2),
-        adhoc_preview_rows=_int("EPI_ADHOC_PREVIEW_ROWS", 500),
-        adhoc_export_rows=_int("EPI_ADHOC_EXPORT_ROWS", 100_000),
-    )
+    return PortalSettings(**env_overrides(PortalSettings), appeal_limit_days=limits, appeal_limits_error=error)

@@ -16,6 +16,7 @@ from seed.skeleton import load_districts, skeleton_parameters
 from warehouse import Warehouse, WarehouseError
 from warehouse.departments import DEPARTMENTS, categories
 from warehouse.migrate import ensure_current
+from warehouse.policy import POLICY
 from warehouse.sqlfile import load_sql
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -84,19 +85,23 @@ class Seeder:
             "last_case_day": dt.date(2022, 3, 12),
             "cluster": story.CLUSTER_NAME,
             "max_new_cases": 8,
-            "pool_size": story.POOL_SIZE,
+            "pool_size": POLICY.pool_size,
             "backlog_round": 3,
-            "close_test_days": story.CLOSE_TEST_DAYS,
-            "monitoring_test_days": story.MONITORING_TEST_DAYS,
-            "secondary_test_days": story.SECONDARY_TEST_DAYS,
-            "busy_minutes": story.BUSY_MINUTES,
-            "congested_minutes": story.CONGESTED_MINUTES,
-            "high_lift_days": story.HIGH_ZONE_LIFT_DAYS,
-            "medium_lift_days": story.MEDIUM_ZONE_LIFT_DAYS,
+            "close_test_days": list(POLICY.close_test_days),
+            "monitoring_test_days": list(POLICY.monitoring_test_days),
+            "secondary_test_days": list(POLICY.secondary_test_days),
+            "busy_minutes": POLICY.busy_minutes,
+            "congested_minutes": POLICY.congested_minutes,
+            "high_lift_days": POLICY.zone_lift_days,
+            "medium_lift_days": POLICY.zone_lift_days,
             **story.mass_day_parameters(),
-            "centralized_days": story.CENTRALIZED_DAYS,
-            "monitoring_days": story.HOME_MONITORING_DAYS,
-            "secondary_days": story.SECONDARY_HOME_DAYS,
+            "centralized_days": POLICY.centralized_days,
+            "monitoring_days": POLICY.home_monitoring_days,
+            "secondary_days": POLICY.secondary_home_days,
+            "swabs_per_sampler_hour": POLICY.swabs_per_sampler_hour,
+            "story_start": story.STORY_START,
+            "window_days": POLICY.window_days,
+            "companion_minutes": POLICY.companion_minutes,
         }
 
     def sql(self, name: str, **extra) -> None:

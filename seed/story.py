@@ -1,4 +1,4 @@
-"""The storyline's fixed facts and the protocol settings it follows (DOMAIN.md defaults)."""
+"""The storyline's fixed facts; the protocol it follows is warehouse.policy.POLICY (DOMAIN.md defaults)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,6 @@ INDEX_CONFIRMED = dt.date(2022, 2, 20)
 BUILDING_NAME = "棕榈泉大厦"
 INDEX_TOPIC = "成都220棕榈泉大厦"
 CLUSTER_NAME = "成都220"
-
-# 9th-edition protocol defaults: 7 days centralized quarantine + 3 days home monitoring for
-# close contacts; 7 days home quarantine for secondary contacts; tests on protocol days.
-CENTRALIZED_DAYS = 7
-HOME_MONITORING_DAYS = 3
-SECONDARY_HOME_DAYS = 7
-CLOSE_TEST_DAYS = [1, 2, 3, 5, 7]
-MONITORING_TEST_DAYS = [3]
-SECONDARY_TEST_DAYS = [1, 4, 7]
-POOL_SIZE = 10
-# queue states (Shenzhen practice): clear < 25 min, busy >= 25 min, congested >= 50 min
-BUSY_MINUTES = 25
-CONGESTED_MINUTES = 50
-# zones are lifted after 7 days without a new case, plus the negative round on day 7
-HIGH_ZONE_LIFT_DAYS = 7
-MEDIUM_ZONE_LIFT_DAYS = 7
 
 # mass-testing rounds: (round id, first day, days, districts or None for the whole city)
 ROUNDS = [

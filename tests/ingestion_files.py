@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+from stdnum.cn import ric
+
 PERSON_HEADER = ["person_id", "id_number", "name", "sex", "birth_date", "community_code", "phone"]
 PERSON_HEADER_ZH = ["人员编号", "身份证号", "姓名", "性别", "出生日期", "社区代码", "手机号"]
 FIRST_TEST_PERSON = 9_000_000_000  # far above any seeded person_id, so tests can find their rows
@@ -13,7 +14,7 @@ FIRST_TEST_PERSON = 9_000_000_000  # far above any seeded person_id, so tests ca
 
 def id_number(district: str, born: dt.date, seq: int) -> str:
     body = f"{district}{born:%Y%m%d}{seq:03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+    return body + ric.calc_check_digit(body + "0")
 
 
 def person_rows(n: int, communities: list[str], first: int = FIRST_TEST_PERSON) -> list[list[str]]:

@@ -70,6 +70,14 @@ def test_the_id_check_matches_the_standard_examples():
     assert id_check_ok(ids).tolist() == [True, True, True, False, False, False, False]
 
 
+def test_the_id_check_refuses_impossible_birth_dates_and_unknown_address_codes():
+    from stdnum.cn import ric
+
+    bodies = ["51010419900230001", "99999919900101001", "51010419900228001"]
+    ids = pa.array([b + ric.calc_check_digit(b + "0") for b in bodies])
+    assert id_check_ok(ids).tolist() == [False, False, True]
+
+
 def test_a_csv_loads_with_provenance_and_exact_accounting(wh, loader, communities, tmp_path):
     rows, bad = with_defects(person_rows(140, communities), every=10)
     path = write_csv(tmp_path / "常住人口.csv", PERSON_HEADER, rows)

@@ -40,22 +40,25 @@ def context(wh):
     record = wh.scalar("SELECT min(record_id) FROM epi.screening_record WHERE startsWith(community_code, {s:String})",
                        {"s": SCOPE})
     rounds = registry.run("mass/rounds", SCOPE)
-    intervals = registry.run("trajectories/case_intervals", SCOPE, case_ids=case_ids, window_days=4, resolution=8,
-                             max_dwell_minutes=120)
+    intervals = registry.run("trajectories/case_intervals", SCOPE, case_ids=case_ids, window_days=S.window_days,
+                             resolution=S.companion_resolution, max_dwell_minutes=S.max_dwell_minutes)
     assert len(case_ids) >= 1 and len(intervals) > 0 and len(rounds) > 0
     return {
         "unit": SCOPE, "grain": 9, "as_of": DAY, "date_from": DAY - dt.timedelta(days=13), "day": DAY,
-        "day_from": DAY - dt.timedelta(days=6), "hour": 10, "emergency_hours": 2, "pending_a": 12, "pending_b": 24,
+        "day_from": DAY - dt.timedelta(days=6), "hour": 10, "emergency_hours": S.appeal_emergency_hours,
+        "pending_a": S.pending_hours_a, "pending_b": S.pending_hours_b,
         **appeals.limit_params(S, DAY),
-        "transfer_limit_hours": 12, "close_test_days": [1, 2, 3, 5, 7], "secondary_test_days": [1, 4, 7],
-        "test_days": [1, 2, 3, 5, 7], "centralized_days": 7,
-        "case_ids": case_ids, "window_days": 4, "resolution": 8, "ring": 1, "max_dwell_minutes": 120,
-        "min_overlap_minutes": 10, "iv_case": intervals["case_id"].tolist(),
+        "transfer_limit_hours": S.transfer_limit_hours, "close_test_days": list(S.close_test_days),
+        "secondary_test_days": list(S.secondary_test_days), "test_days": list(S.close_test_days),
+        "centralized_days": S.centralized_days, "case_ids": case_ids, "window_days": S.window_days,
+        "resolution": S.companion_resolution, "ring": 1, "max_dwell_minutes": S.max_dwell_minutes,
+        "min_overlap_minutes": S.companion_minutes, "iv_case": intervals["case_id"].tolist(),
         "iv_person": [int(x) for x in intervals["case_person"]], "iv_place": [int(x) for x in intervals["place_id"]],
         "iv_cell": [int(x) for x in intervals["cell"]], "iv_start": [int(x) for x in intervals["s"]],
         "iv_end": [int(x) for x in intervals["e"]],
-        "walk_m": 1000, "limit": 200_000, "round_id": int(rounds["round_id"].iloc[-1]),
+        "walk_m": S.walk_circle_m, "limit": 200_000, "round_id": int(rounds["round_id"].iloc[-1]),
         "start_day": pd.Timestamp(rounds["first_day"].iloc[-1]).date(),
+        "sealed_hours": S.sealed_target_hours, "controlled_hours": S.controlled_target_hours,
         "since": "2022-01-01 00:00:00", "site_id": int(site["site_id"]), "site_code": site["site_code"],
         "mark_key": "none", "outcome_key": "none", "person_id": int(person["person_id"]),
         "id_number": person["id_number"], "phone": person["phone"], "person_name": person["name"],

@@ -107,24 +107,28 @@ def test_round_progress_by_community_matches_the_raw_rows(tiny_warehouse, raw):
     s, p = raw["samples"], raw["persons"]
     mass = s[(s["purpose"] == "mass") & (s["round_id"] == 3)]
     start = pd.Timestamp(DAY)
-    in24 = mass[mass["sampled_at"] < start + pd.Timedelta(hours=24)].groupby("community_code")["person_id"].nunique()
-    in48 = mass[mass["sampled_at"] < start + pd.Timedelta(hours=48)].groupby("community_code")["person_id"].nunique()
-    got = q("mass/round_progress_by_community", unit="", round_id=3, start_day=DAY).set_index("community_code")
+    in24 = mass[mass["sampled_at"] < start + pd.Timedelta(hours=S.sealed_target_hours)].groupby(
+        "community_code")["person_id"].nunique()
+    in48 = mass[mass["sampled_at"] < start + pd.Timedelta(hours=S.controlled_target_hours)].groupby(
+        "community_code")["person_id"].nunique()
+    got = q("mass/round_progress_by_community", unit="", round_id=3, start_day=DAY,
+            **sampling.round_progress_params(S)).set_index("community_code")
     assert got["residents"].to_dict() == p.groupby("community_code").size().to_dict()
-    assert got["sampled_24h"].sum() == in24.sum() and got["sampled_48h"].sum() == in48.sum()
-    assert (got.loc[in24.index, "sampled_24h"] == in24).all()
-    assert (int(got["residents"].sum()), int(got["sampled_24h"].sum()), int(got["sampled_48h"].sum())) == (20_937, 8_819, 17_673)
+    assert got["sampled_sealed_target"].sum() == in24.sum() and got["sampled_controlled_target"].sum() == in48.sum()
+    assert (got.loc[in24.index, "sampled_sealed_target"] == in24).all()
+    assert (int(got["residents"].sum()), int(got["sampled_sealed_target"].sum()),
+            int(got["sampled_controlled_target"].sum())) == (20_937, 8_819, 17_673)
     table = sampling.round_progress(got.reset_index(), 2, S)
-    assert set(table["target_hours"]) <= {24, 48}
-    assert (table.loc[table["zone_tier"] == "high", "target_hours"] == 24).all()
-    assert (table.loc[table["zone_tier"] != "high", "target_hours"] == 48).all()
+    assert set(table["target_hours"]) <= {S.sealed_target_hours, S.controlled_target_hours}
+    assert (table.loc[table["zone_tier"] == "high", "target_hours"] == S.sealed_target_hours).all()
+    assert (table.loc[table["zone_tier"] != "high", "target_hours"] == S.controlled_target_hours).all()
     assert int(table["sampled_in_target"].sum()) == 17_673 - int(
-        (table["sampled_48h"] - table["sampled_24h"])[table["zone_tier"] == "high"].sum())
+        (table["sampled_controlled_target"] - table["sampled_sealed_target"])[table["zone_tier"] == "high"].sum())
 
 
 def test_round_target_is_24_h_sealed_48_h_controlled():
-    rows = pd.DataFrame({"community_code": ["a", "b", "c"], "residents": [10, 10, 10], "sampled_24h": [5, 6, 7],
-                         "sampled_48h": [9, 9, 9], "sampled": [9, 9, 9], "zone_tier": ["high", "medium", ""]})
+    rows = pd.DataFrame({"community_code": ["a", "b", "c"], "residents": [10, 10, 10], "sampled_sealed_target": [5, 6, 7],
+                         "sampled_controlled_target": [9, 9, 9], "sampled": [9, 9, 9], "zone_tier": ["high", "medium", ""]})
     one_day = sampling.round_progress(rows, 1, S)
     assert one_day["target_hours"].tolist() == [24, 48, 24]
     assert one_day["share_pct"].tolist() == [50.0, 90.0, 70.0]
@@ -139,7 +143,7 @@ def test_coverage_and_sampler_shortfall_follow_the_norms(tiny_warehouse, raw):
     street = persons.groupby(persons["community_code"].str[:9]).size()
     samplers = sites.groupby(sites["community_code"].str[:9])["samplers"].sum()
     row = short.set_index("street_code").loc["510104001"]
-    assert row["samplers_needed"] == int(np.ceil(street["510104001"] / 0.001 / 360))
+    assert row["samplers_needed"] == int(np.ceil(street["510104001"] / 0.001 / S.people_per_sampler))
     assert row["shortfall"] == row["samplers_needed"] - samplers["510104001"]
     assert (int(short["samplers_needed"].sum()), int((short["shortfall"] > 0).sum())) == (58_276, 261)
     gaps = sampling.coverage_gaps(cov, 0.001, S)

@@ -36,6 +36,22 @@ def test_check_character_follows_gb_11643():
     assert id_problem("11010519491231002X") is None and id_problem("440524188001010014") is None
 
 
+def test_the_library_also_checks_the_birth_date_and_the_address_code():
+    from stdnum.cn import ric
+
+    feb30 = "51010419900230001"  # 30 February
+    nowhere = "99999919900101001"  # no such county code
+    for body in (feb30, nowhere):
+        assert check_character(body) == ric.calc_check_digit(body + "0")
+    assert "“19900230”不是有效的出生日期" in id_problem(feb30 + check_character(feb30))
+    assert "“999999”不是已知的行政区划代码" in id_problem(nowhere + check_character(nowhere))
+    # a code newer than the birth year is accepted (锦江区 510104 dates from 1990): stdnum's
+    # validate() refuses such numbers and the standard's own example
+    jinjiang_1949 = "51010419490112002" + check_character("51010419490112002")
+    for number in (jinjiang_1949, "440524188001010014"):
+        assert id_problem(number) is None and not ric.is_valid(number)
+
+
 @pytest.mark.parametrize("raw", ["11010519491231002x", " 110105 19491231 002X ", "１１０１０５１９４９１２３１００２Ｘ",
                                  "110105-19491231-002X", "110105491231002"])
 def test_id_numbers_in_other_spellings_normalise_to_one(raw):

@@ -129,6 +129,18 @@ def test_tiers_do_not_overlap_and_each_compound_and_site_is_counted_once():
     assert needs.loc["medium", "round_hours"] == pytest.approx(20 / 100)
 
 
+def test_the_zone_page_walks_the_same_15_minute_circle_as_the_mass_testing_pages():
+    from portal.settings import PortalSettings
+
+    zs = zoning.ZoneSettings()
+    assert zs.walk_m == PortalSettings().walk_circle_m == 1000
+    site = pd.DataFrame({"lon": [104.02], "lat": [30.61]})
+    lon, lat, _ = geometry.GEOD.fwd([104.02] * 3, [30.61] * 3, [90, 90, 0], [950, 1100, 1100])
+    gates = pd.DataFrame({"lon": lon, "lat": lat})
+    # 1,100 m as the crow flies is about 1.3 km of path: outside the circle (it was inside at 1,200 m)
+    assert zoning.within_walk(gates, site, zs.walk_m).tolist() == [True, False, False]
+
+
 def test_editing_a_tier_sets_adds_cuts_and_clears():
     a, b = geometry.circle(104.02, 30.61, 500), geometry.circle(104.03, 30.61, 500)
     plan = zoning.edit(zoning.Plan(), "high", "set", a)

@@ -1,42 +1,22 @@
-"""The 2022 working-day calendar: weekends, public holidays and the make-up working days.
+"""Working days of mainland China (weekends, public holidays, make-up working days) for appeal
+deadlines, from the `chinesecalendar` package, which holds the State Council's yearly holiday
+notices (2004–2026 in version 1.11.0; 2022: 国办发明电〔2021〕11号).
 
-Source: 国务院办公厅关于2022年部分节假日安排的通知（国办发明电〔2021〕11号，2021年10月25日）.
-Days outside 2022 follow the plain Monday–Friday week (no holiday schedule is held for them).
+A year the package holds no notice for follows the plain Monday–Friday week.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-_D = dt.date
-
-# holidays (放假) of 2022, inclusive ranges
-HOLIDAYS_2022 = {
-    "元旦": (_D(2022, 1, 1), _D(2022, 1, 3)),
-    "春节": (_D(2022, 1, 31), _D(2022, 2, 6)),
-    "清明节": (_D(2022, 4, 3), _D(2022, 4, 5)),
-    "劳动节": (_D(2022, 4, 30), _D(2022, 5, 4)),
-    "端午节": (_D(2022, 6, 3), _D(2022, 6, 5)),
-    "中秋节": (_D(2022, 9, 10), _D(2022, 9, 12)),
-    "国庆节": (_D(2022, 10, 1), _D(2022, 10, 7)),
-}
-# weekend days that are working days (调休上班)
-MAKEUP_WORKDAYS_2022 = frozenset({
-    _D(2022, 1, 29), _D(2022, 1, 30),  # 春节
-    _D(2022, 4, 2),  # 清明节
-    _D(2022, 4, 24), _D(2022, 5, 7),  # 劳动节
-    _D(2022, 10, 8), _D(2022, 10, 9),  # 国庆节
-})
-_HOLIDAY_DAYS = frozenset(
-    start + dt.timedelta(days=i) for start, end in HOLIDAYS_2022.values() for i in range((end - start).days + 1))
+import chinese_calendar
 
 
 def is_working_day(day: dt.date) -> bool:
-    if day in MAKEUP_WORKDAYS_2022:
-        return True
-    if day in _HOLIDAY_DAYS:
-        return False
-    return day.weekday() < 5
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # a year outside the package's notices
+        return day.weekday() < 5
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
@@ -66,7 +46,7 @@ def cumulative(first: dt.date, last: dt.date) -> list[int]:
 
 # the earliest time a department file may carry (warehouse/ingest validation), so every
 # appeal's day of receipt lies inside the calendar handed to the queries
-CALENDAR_FROM = _D(2019, 12, 1)
+CALENDAR_FROM = dt.date(2019, 12, 1)
 
 
 def calendar_params(last: dt.date) -> dict:

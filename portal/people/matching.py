@@ -1,6 +1,7 @@
-"""Identity keys as departments send them: resident ID numbers (GB 11643, check character by
-ISO 7064 MOD 11-2), mobile numbers and names, normalised so that one person's records meet,
-and a search text read as an ID number, a phone or a name.
+"""Identity keys as departments send them: resident ID numbers (GB 11643, judged by
+warehouse/resident_id.py with python-stdnum: check character, birth date, address code),
+mobile numbers and names, normalised so that one person's records meet, and a search text
+read as an ID number, a phone or a name.
 
 Normalising never guesses: full-width digits become ASCII, spaces and dashes go, a lower-case
 x becomes X, a 15-digit (1st generation) number gains its century and check character; a
@@ -15,9 +16,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from portal.errors import EpiError
+from warehouse import resident_id
+from warehouse.resident_id import check_character
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK = "10X98765432"
+__all__ = ["Search", "SearchRefused", "check_character", "id_problem", "normalise_id", "normalise_name",
+           "normalise_phone", "parse_search", "valid_id"]
 _SEPARATORS = re.compile(r"[\s\-－—_·.]+")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -29,11 +32,6 @@ class SearchRefused(EpiError, ValueError):
 def _ascii(text: str) -> str:
     """Full-width digits, letters and spaces → ASCII (NFKC), separators removed."""
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "")).strip()
-
-
-def check_character(first17: str) -> str:
-    """The check character of the first 17 digits of a resident ID number."""
-    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
 
 
 def normalise_id(raw: str) -> str:
@@ -58,10 +56,14 @@ def id_problem(raw: str) -> str | None:
     if not re.fullmatch(r"\d{15}|\d{17}[\dX]", text):
         return f"“{raw.strip()}”不是有效的身份证号码：应为 18 位（末位可为 X）或 15 位数字。"
     number = normalise_id(text)
-    expected = check_character(number[:17])
-    if number[17] != expected:
-        return (f"身份证号码校验位错误：按 GB 11643 校验，前 17 位对应的校验位应为“{expected}”，"
+    wrong = resident_id.problem(number)
+    if wrong == resident_id.CHECK:
+        return (f"身份证号码校验位错误：按 GB 11643 校验，前 17 位对应的校验位应为“{check_character(number[:17])}”，"
                 f"而不是“{number[17]}”，请核对号码。")
+    if wrong == resident_id.BIRTH_DATE:
+        return f"身份证号码第 7–14 位“{number[6:14]}”不是有效的出生日期，请核对号码。"
+    if wrong == resident_id.REGION:
+        return f"身份证号码前 6 位“{number[:6]}”不是已知的行政区划代码（GB/T 2260），请核对号码。"
     return None
 
 

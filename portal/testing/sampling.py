@@ -88,14 +88,21 @@ def capacity_by_hour(states: pd.DataFrame, person_fraction: float) -> pd.DataFra
     return pd.DataFrame(rows, columns=["district_code", "hour", "capacity"])
 
 
+def round_progress_params(settings: PortalSettings) -> dict:
+    """The first-round targets the round-progress query counts within."""
+    return {"sealed_hours": settings.sealed_target_hours, "controlled_hours": settings.controlled_target_hours}
+
+
 def round_progress(progress: pd.DataFrame, round_days: int, settings: PortalSettings) -> pd.DataFrame:
-    """Share of residents sampled within each community's target: 24 h in a sealed zone,
-    48 h in a controlled zone, the round's own length elsewhere."""
+    """Share of residents sampled within each community's target: the sealed zone's (24 h) in
+    a sealed zone, the controlled zone's (48 h) in a controlled zone, the round's own length
+    elsewhere (counted by the nearer of the two windows the query counts)."""
     out = progress.copy()
     default = 24 * max(1, round_days)
     out["target_hours"] = np.where(out["zone_tier"] == "high", settings.sealed_target_hours,
                                    np.where(out["zone_tier"] == "medium", settings.controlled_target_hours, default))
-    within = np.where(out["target_hours"] <= 24, out["sampled_24h"], out["sampled_48h"])
+    within = np.where(out["target_hours"] <= settings.sealed_target_hours, out["sampled_sealed_target"],
+                      out["sampled_controlled_target"])
     out["sampled_in_target"] = within
     out["share_pct"] = np.where(out["residents"] > 0, (100.0 * within / out["residents"].clip(lower=1)).round(1), 0.0)
     return out

@@ -64,7 +64,7 @@ def needs(table: pd.DataFrame, zs: zoning.ZoneSettings) -> None:
             "15分钟步行可达采样点的居民": "—" if r.walk_share is None else f"{r.walk_share:.1%}",
         })
     ui.table(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.caption(f"需时 = 居民数 ÷ 区内开放采样点每小时采样能力；采样人员需求 = 居民数 ÷ {zs.swabs_per_sampler_day}；"
+    st.caption(f"需时 = 居民数 ÷ 区内开放采样点每小时采样能力；采样人员需求 = 居民数 ÷ {zs.people_per_sampler}；"
                f"15 分钟步行按直线 {zs.walk_m:,.0f} 米计，任何开放采样点都算。每个采样点只计入其所在的最高一级风险区。")
 
 

@@ -25,26 +25,37 @@ import pandas as pd
 import shapely
 
 from portal.zones import geometry
+from warehouse.policy import POLICY, Policy
 
 TIERS = ("high", "medium", "low")
 COUNTS = ["households", "residents", "owners", "aged_80_plus", "pregnant", "dialysis", "disabled", "infant",
           "cases", "under_control"]
-# the first full testing round: sealed zones within 24 h, controlled within 48 h, a city round 24 h
-ROUND_TARGET_HOURS = {"high": 24, "medium": 48, "low": 24}
-
-
 @dataclass(frozen=True)
 class ZoneSettings:
-    """Policy choices of the delineation; DOMAIN.md defaults."""
+    """Choices of the delineation; the rules it shares with other pages come from the policy
+    (warehouse/policy.py): the 15-minute circle, samplers per population, lift days, round targets."""
 
     high_radius_m: float = 30.0  # a sealed compound or frequent place: a circle this wide at its gate
     medium_radius_m: float = 500.0  # around every place a case stayed, and around its home
     frequent_visits: int = 2  # a place visited on this many case-days is a frequent place (high)
-    walk_m: float = 1_200.0  # a 15-minute walk at 80 m a minute
-    swabs_per_sampler_day: int = 360  # samplers needed = residents ÷ 360 for a round in 24 h
-    lift_days: int = 7  # days without a new infection before a zone is lifted (Nov 2022: 5)
     hotel_list: int = 10  # nearest hotels with free rooms listed
     limits: geometry.Limits = field(default_factory=geometry.Limits)
+    policy: Policy = POLICY
+
+    @property
+    def walk_m(self) -> float:
+        """The 15-minute walking circle as a straight-line radius (Policy.walk_circle_m)."""
+        return float(self.policy.walk_circle_m)
+
+    @property
+    def people_per_sampler(self) -> int:
+        """Samplers needed = residents ÷ this for a round in 24 h."""
+        return self.policy.people_per_sampler
+
+    @property
+    def lift_days(self) -> int:
+        """Days without a new infection before a zone is lifted."""
+        return self.policy.zone_lift_days
 
 
 @dataclass
@@ -181,8 +192,8 @@ def sampling_needs(stats: pd.DataFrame, inside: pd.DataFrame, sites: pd.DataFram
             "tier": tier, "residents": residents, "sites": len(mine), "open_sites": len(open_mine),
             "capacity_per_hour": capacity, "samplers": int(open_mine["samplers"].sum()),
             "round_hours": (residents / capacity) if capacity else (0.0 if residents == 0 else math.inf),
-            "target_hours": ROUND_TARGET_HOURS[tier],
-            "samplers_needed_24h": math.ceil(residents / settings.swabs_per_sampler_day),
+            "target_hours": settings.policy.round_target_hours(tier),
+            "samplers_needed_24h": math.ceil(residents / settings.people_per_sampler),
             "walk_share": (walkers / residents) if residents else None,
         })
     out = pd.DataFrame(rows)

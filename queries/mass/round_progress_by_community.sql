@@ -1,10 +1,13 @@
--- Progress of a mass-testing round by community: residents, those sampled within 24 h and
--- 48 h of the round's start (00:00 of its first day) and in the whole round, and the strictest
--- risk zone in force at the start (high = sealed, medium = controlled, '' = none).
--- grain: community; params: scope String, unit String, round_id UInt16, start_day Date
+-- Progress of a mass-testing round by community: residents, those sampled within the sealed
+-- zone's and the controlled zone's first-round targets (policy: 24 h and 48 h) from the round's
+-- start (00:00 of its first day) and in the whole round, and the strictest risk zone in force
+-- at the start (high = sealed, medium = controlled, '' = none).
+-- grain: community; params: scope String, unit String, round_id UInt16, start_day Date,
+--   sealed_hours UInt16, controlled_hours UInt16
 SELECT
     p.community_code AS community_code, c.name AS community_name, p.residents AS residents,
-    ifNull(x.sampled_24h, 0) AS sampled_24h, ifNull(x.sampled_48h, 0) AS sampled_48h,
+    ifNull(x.sampled_sealed_target, 0) AS sampled_sealed_target,
+    ifNull(x.sampled_controlled_target, 0) AS sampled_controlled_target,
     ifNull(x.sampled, 0) AS sampled, ifNull(z.strictest, '') AS zone_tier
 FROM
 (
@@ -17,8 +20,10 @@ INNER JOIN epi.community AS c ON c.code = p.community_code
 LEFT JOIN
 (
     SELECT toString(community_code) AS community_code,
-           uniqExactIf(person_id, sampled_at < toDateTime({start_day:Date}, 'Asia/Shanghai') + toIntervalHour(24)) AS sampled_24h,
-           uniqExactIf(person_id, sampled_at < toDateTime({start_day:Date}, 'Asia/Shanghai') + toIntervalHour(48)) AS sampled_48h,
+           uniqExactIf(person_id, sampled_at < toDateTime({start_day:Date}, 'Asia/Shanghai')
+                                  + toIntervalHour({sealed_hours:UInt16})) AS sampled_sealed_target,
+           uniqExactIf(person_id, sampled_at < toDateTime({start_day:Date}, 'Asia/Shanghai')
+                                  + toIntervalHour({controlled_hours:UInt16})) AS sampled_controlled_target,
            uniqExact(person_id) AS sampled
     FROM epi.sample
     WHERE purpose = 'mass' AND round_id = {round_id:UInt16}

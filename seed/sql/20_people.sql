@@ -14,7 +14,7 @@ SELECT
     toUInt32((street_global * 12 + cityHash64({seed:UInt64}, 'lc', number) % 12) * 3
         + cityHash64({seed:UInt64}, 'lp', number) % 3 + 1) AS leisure_place_id,
     toUInt8(cityHash64({seed:UInt64}, 'sex', number) % 2 + 1) AS sex,
-    toDate32('2022-02-10') - toIntervalDay(toUInt32(365.25 * if(u_age < 0.025, 80 + 15 * v_age, 80 * v_age))) AS birth_date
+    toDate32({story_start:Date}) - toIntervalDay(toUInt32(365.25 * if(u_age < 0.025, 80 + 15 * v_age, 80 * v_age))) AS birth_date
 FROM
 (
     SELECT
@@ -66,7 +66,7 @@ FROM
 (
     SELECT
         person_id, sex, birth_date, community_code, compound_id, household_id, household_pos,
-        toUInt32(dateDiff('day', birth_date, toDate32('2022-02-10')) / 365.25) AS age,
+        toUInt32(dateDiff('day', birth_date, toDate32({story_start:Date})) / 365.25) AS age,
         concat({d_codes:Array(String)}[di], formatDateTime(birth_date, '%Y%m%d'),
                leftPad(toString(((row_number() OVER (PARTITION BY di, birth_date, sex ORDER BY person_id) - 1) * 2
                                  + if(sex = 1, 1, 2)) % 1000), 3, '0')) AS body,

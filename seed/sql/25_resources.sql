@@ -10,7 +10,7 @@ SELECT
     lon + ((cityHash64({seed:UInt64}, 'sx', code, n) % 1000) / 1000. - 0.5) * 0.007 AS s_lon,
     lat + ((cityHash64({seed:UInt64}, 'sy', code, n) % 1000) / 1000. - 0.5) * 0.006 AS s_lat,
     toUInt16(2 + cityHash64({seed:UInt64}, 'sam', code, n) % 7) AS samplers,
-    toUInt32(samplers * 40) AS capacity_per_hour,
+    toUInt32(samplers * {swabs_per_sampler_hour:UInt32}) AS capacity_per_hour,
     toUInt8(7 + cityHash64({seed:UInt64}, 'so', code, n) % 2) AS open_hour,
     toUInt8(20 + cityHash64({seed:UInt64}, 'sc', code, n) % 3) AS close_hour,
     'HEALTH' AS src_department, 'HEALTH-04' AS src_category, {batch_id:String} AS batch_id,

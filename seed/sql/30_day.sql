@@ -18,7 +18,7 @@ SELECT
     if(t.source = 'base_station', 'PSB', 'BIGDATA') AS src_department,
     if(t.source = 'base_station', 'PSB-04', if(t.source = 'place_scan', 'BIGDATA-02', 'PSB-05')) AS src_category,
     {batch_id:String} AS batch_id,
-    (t.person_id * 100 + dateDiff('day', toDate('2022-02-10'), {day:Date})) * 1440
+    (t.person_id * 100 + dateDiff('day', {story_start:Date}, {day:Date})) * 1440
         + intDiv(toHour(t.ts) * 60 + toMinute(t.ts), 1) AS source_row
 FROM
 (
@@ -54,7 +54,7 @@ LEFT JOIN epi.place AS pl ON pl.place_id = t.place_id
 WHERE c.hit = 0 OR t.ts < c.from_ts;
 
 -- Contacts of today's cases: household, same place in the same hour (investigation),
--- same H3 cell within 10 minutes at another place (companion).
+-- same H3 cell within the companion minutes at another place (companion).
 INSERT INTO epi.seed_edge
 SELECT
     {day:Date} AS traced_on, case_person, case_person AS from_person, to_person, 1 AS hop,
@@ -81,7 +81,7 @@ FROM
         FROM epi.trajectory_point AS p
         INNER JOIN epi.seed_case AS c ON c.person_id = p.person_id
         WHERE toDate(c.confirmed_at, 'Asia/Shanghai') = {day:Date} AND p.place_id != 0
-          AND p.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay(4)
+          AND p.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay({window_days:UInt8})
           AND p.ts <= c.isolated_at
     ) AS cp ON cp.place_id = t.place_id AND cp.hour = toStartOfHour(t.ts)
     WHERE t.place_id IN (
@@ -101,12 +101,12 @@ FROM
         FROM epi.trajectory_point AS p
         INNER JOIN epi.seed_case AS c ON c.person_id = p.person_id
         WHERE toDate(c.confirmed_at, 'Asia/Shanghai') = {day:Date} AND p.place_id != 0
-          AND p.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay(4)
+          AND p.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay({window_days:UInt8})
           AND p.ts <= c.isolated_at
     ) AS cc ON cc.cell = b.cell AND cc.hour = toStartOfHour(b.ts)
     WHERE b.ts >= toDateTime({day:Date}, 'Asia/Shanghai') - toIntervalDay(12)
       AND b.place_id != 0 AND b.place_id != cc.case_place AND b.person_id != cc.case_person
-      AND abs(dateDiff('second', b.ts, cc.case_ts)) <= 600
+      AND abs(dateDiff('second', b.ts, cc.case_ts)) <= {companion_minutes:UInt16} * 60
 )
 WHERE to_person NOT IN (
     SELECT person_id FROM epi.seed_case WHERE confirmed_at < toDateTime({day:Date} + 1, 'Asia/Shanghai'))
@@ -158,7 +158,7 @@ INNER JOIN
     FROM epi.trajectory_point AS p
     INNER JOIN epi.seed_case AS c ON c.person_id = p.person_id
     WHERE toDate(c.confirmed_at, 'Asia/Shanghai') = {day:Date} AND p.place_id > 1
-      AND p.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay(4)
+      AND p.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay({window_days:UInt8})
       AND p.ts <= c.isolated_at
 ) AS cp ON cp.place_id = t.place_id AND cp.d = toDate(t.ts, 'Asia/Shanghai')
 WHERE t.place_id IN (

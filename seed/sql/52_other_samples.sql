@@ -15,7 +15,7 @@ FROM
         p.person_id, p.community_code, dd,
         s.sites[cityHash64({seed:UInt64}, 'site', p.person_id) % length(s.sites) + 1] AS site_id,
         toUInt16(p.di) AS lab_id,
-        toDateTime(toDate('2022-02-10') + toIntervalDay(dd), 'Asia/Shanghai')
+        toDateTime({story_start:Date} + toIntervalDay(dd), 'Asia/Shanghai')
             + toIntervalSecond((8 + cityHash64({seed:UInt64}, 'vh', p.person_id, dd) % 12) * 3600
                                + cityHash64({seed:UInt64}, 'vs', p.person_id, dd) % 3600) AS sampled_at,
         sampled_at + toIntervalMinute(60 + cityHash64({seed:UInt64}, 'vrecv', p.person_id, dd) % 120) AS received,

@@ -37,7 +37,7 @@ FROM
     ) AS pop ON pop.community_code = s.community_code
     CROSS JOIN
     (
-        SELECT toDate('2022-02-10') + number AS day,
+        SELECT {story_start:Date} + number AS day,
                indexOf({mass_days:Array(Date)}, day) AS mi,
                if(mi = 0, toUInt8(1), {mass_day_len:Array(UInt8)}[mi]) AS days,
                if(mi = 0, [], {mass_day_districts:Array(Array(String))}[mi]) AS districts

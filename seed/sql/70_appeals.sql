@@ -101,8 +101,8 @@ FROM
                  ('返蓉人员报备', 4, 1, 1, [60, 0, 0, 35, 5])] AS topics
             FROM
             (
-                SELECT number AS dd, toDate('2022-02-10') + number AS day
-                FROM numbers(toUInt64(dateDiff('day', toDate('2022-02-10'),
+                SELECT number AS dd, {story_start:Date} + number AS day
+                FROM numbers(toUInt64(dateDiff('day', {story_start:Date},
                                                toDate(toDateTime({data_end:String}, 'Asia/Shanghai'), 'Asia/Shanghai')) + 1))
             ) AS dy
             CROSS JOIN
@@ -117,7 +117,7 @@ FROM
             LEFT JOIN
             (
                 -- communities of the high and medium zones active on each day, by district
-                SELECT toDate('2022-02-10') + zn.number AS z_day, rz.district_code AS z_district,
+                SELECT {story_start:Date} + zn.number AS z_day, rz.district_code AS z_district,
                        arraySort(groupUniqArray(rz.community_code)) AS zcodes
                 FROM epi.risk_zone AS rz
                 CROSS JOIN numbers(60) AS zn

@@ -47,7 +47,7 @@ FROM
                 FROM epi.trajectory_point AS tp
                 INNER JOIN epi.case_record AS c ON c.person_id = tp.person_id
                 WHERE tp.place_id > 1
-                  AND tp.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay(4)
+                  AND tp.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay({window_days:UInt8})
                   AND tp.ts <= c.isolated_at
                 GROUP BY tp.place_id, c.case_id
             ) AS cv
@@ -93,7 +93,7 @@ FROM
             FROM epi.trajectory_point AS tp
             INNER JOIN epi.case_record AS c ON c.person_id = tp.person_id
             WHERE tp.place_id > 1
-              AND tp.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay(4)
+              AND tp.ts >= ifNull(toDateTime(c.onset_date, 'Asia/Shanghai'), c.sampled_at) - toIntervalDay({window_days:UInt8})
               AND tp.ts <= c.isolated_at
             GROUP BY tp.place_id
             HAVING conf + toIntervalMinute(240 + cityHash64({seed:UInt64}, 'topic_open', tp.place_id) % 720)
