@@ -1,5 +1,6 @@
-"""A portal server for the browser tests: its own warehouse folder seeded like the session's,
-`streamlit run` on a free port, ready when its health check answers."""
+"""Helpers of the browser tests: a portal server (`streamlit run` on a free port, on a warehouse
+folder the caller gives it, ready when its health check answers), chromium's flags, screenshots
+and metric cards. The fixtures that use them are in conftest.py."""
 
 from __future__ import annotations
 
@@ -12,21 +13,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SEED
 from signing import SERVER_STORES
 
 ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def seed_tiny(env: dict) -> None:
-    subprocess.run([sys.executable, "-m", "seed", "--scale", "tiny", "--seed", str(TEST_SEED)],
-                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
 
 
 @contextlib.contextmanager
@@ -58,3 +56,20 @@ def serve(env: dict):
         except subprocess.TimeoutExpired:  # a loaded machine can be slow to stop it
             proc.kill()
             proc.wait(timeout=20)
+
+
+def metric_value(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def shoot(page, path: Path) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its own container, so grow it."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
+    page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]'); if (m) m.scrollTo(0, 0); }")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
