@@ -8,6 +8,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -29,12 +30,15 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(env: dict):
-    """Yield the URL of a running portal on the environment's warehouse; stop it afterwards."""
+    """Yield the URL of a running portal on the environment's warehouse; stop it afterwards.
+    Its messages go to a temporary file, not a pipe: a server kept for the whole session would
+    stop once a pipe nobody reads is full."""
     port = free_port()
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     SERVER_STORES[url] = env.get("EPI_AUDIT_URL", "")  # where browser_sign_in creates its users
     deadline = time.time() + 60
@@ -46,7 +50,8 @@ def serve(env: dict):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+        log.seek(0)
+        pytest.fail("streamlit did not start: " + log.read().decode(errors="replace")[-2000:])
     try:
         yield url
     finally:
@@ -56,6 +61,7 @@ def serve(env: dict):
         except subprocess.TimeoutExpired:  # a loaded machine can be slow to stop it
             proc.kill()
             proc.wait(timeout=20)
+        log.close()
 
 
 def metric_value(page, label: str) -> str:
