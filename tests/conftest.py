@@ -135,3 +135,18 @@ def sources_server(wh, tiny_warehouse, tmp_path_factory):
     assert "读取 read 300 = 载入 loaded 288 + 拒收 rejected 12" in done.stdout, done.stdout + done.stderr
     with serve(env) as url:
         yield url, bad
+
+
+# -- shared by several modules ---------------------------------------------------------------------
+
+@pytest.fixture
+def own_audit_store(tmp_path, monkeypatch):
+    """An empty audit store for one test (modules that read back audit events use it for every
+    test: pytestmark = pytest.mark.usefixtures("own_audit_store"))."""
+    monkeypatch.setenv("EPI_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+
+
+@pytest.fixture(scope="module")
+def communities(wh):
+    """The first forty community codes of the tiny seed, for the files the ingestion tests write."""
+    return [r[0] for r in wh.rows("SELECT code FROM epi.community ORDER BY code LIMIT 40")]
