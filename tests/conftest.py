@@ -76,6 +76,12 @@ def warehouse_copy(tiny_warehouse, tmp_path_factory, name: str) -> Path:
     return folder
 
 
+@pytest.fixture
+def own_warehouse(tiny_warehouse, tmp_path_factory) -> Path:
+    """The folder of a copy of the session's seeded warehouse, for a test's own subprocesses."""
+    return warehouse_copy(tiny_warehouse, tmp_path_factory, "own-warehouse")
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium driven by Playwright (per module: Playwright's event loop must not
