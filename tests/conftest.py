@@ -70,7 +70,7 @@ def as_of():
 # -- browser tests: Debian's chromium and portal servers -----------------------------------------
 
 def warehouse_copy(tiny_warehouse, tmp_path_factory, name: str) -> Path:
-    """A folder of its own holding the session's seeded warehouse, for one server process."""
+    """A folder of its own holding the session's seeded warehouse, for one other process."""
     folder = tmp_path_factory.mktemp(name) / "data"
     shutil.copytree(tiny_warehouse["template"], folder, symlinks=True)
     return folder
@@ -84,8 +84,8 @@ def own_warehouse(tiny_warehouse, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium driven by Playwright (per module: Playwright's event loop must not
-    outlive the browser tests into the AppTest modules between them)."""
+    """Debian's chromium driven by Playwright, started per module as before, so that Playwright's
+    event loop is not kept open across the AppTest modules that run between the browser ones."""
     from playwright.sync_api import sync_playwright
     from portal_server import CHROMIUM_FLAGS
 
