@@ -1,5 +1,6 @@
-"""A portal server for the browser tests: its own warehouse folder seeded like the session's,
-`streamlit run` on a free port, ready when its health check answers."""
+"""Helpers of the browser tests: a portal server (`streamlit run` on a free port, on a warehouse
+folder the caller gives it, ready when its health check answers), chromium's flags, screenshots
+and metric cards. The fixtures that use them are in conftest.py."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SEED
 from signing import SERVER_STORES
 
 ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def free_port() -> int:
@@ -24,19 +28,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed_tiny(env: dict) -> None:
-    subprocess.run([sys.executable, "-m", "seed", "--scale", "tiny", "--seed", str(TEST_SEED)],
-                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
-
-
 @contextlib.contextmanager
 def serve(env: dict):
-    """Yield the URL of a running portal on the environment's warehouse; stop it afterwards."""
+    """Yield the URL of a running portal on the environment's warehouse; stop it afterwards.
+    Its messages go to a temporary file, not a pipe: a server kept for the whole session would
+    stop once a pipe nobody reads is full."""
     port = free_port()
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     SERVER_STORES[url] = env.get("EPI_PORTAL_DB", "")  # where browser_sign_in creates its users
     deadline = time.time() + 60
@@ -48,7 +50,8 @@ def serve(env: dict):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+        log.seek(0)
+        pytest.fail("streamlit did not start: " + log.read().decode(errors="replace")[-2000:])
     try:
         yield url
     finally:
@@ -58,3 +61,21 @@ def serve(env: dict):
         except subprocess.TimeoutExpired:  # a loaded machine can be slow to stop it
             proc.kill()
             proc.wait(timeout=20)
+        log.close()
+
+
+def metric_value(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def shoot(page, path: Path) -> None:
+    """Screenshot the whole page: Streamlit scrolls inside its own container, so grow it."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
+    page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]'); if (m) m.scrollTo(0, 0); }")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)

@@ -1,14 +1,11 @@
-"""自助分析 in Debian's Chromium against its own `streamlit run` server and warehouse: a condition
+"""自助分析 in Debian's Chromium against a `streamlit run` server on a copy of the warehouse: a condition
 and a group built with the mouse and keyboard preview the hand-counted figures, at desktop width
 for an analyst and at phone width for a leader (an operator's own-district preview is tested
 with AppTest in test_adhoc_page.py)."""
 
-import os
-
 import pytest
-from portal_server import seed_tiny, serve
+from portal_server import SHOTS, shoot
 from signing import browser_sign_in
-from test_browser import SHOTS, browser, shoot  # noqa: F401  (Debian's chromium)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 GRID_ROWS = """() => { const t = Array.from(document.querySelectorAll('[data-testid="stDataFrame"] table')).pop();
@@ -16,22 +13,13 @@ GRID_ROWS = """() => { const t = Array.from(document.querySelectorAll('[data-tes
            : []; }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("adhoc-server")
-    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{base / 'data'}", "EPI_PORTAL_DB": f"sqlite:///{base / 'audit.sqlite'}"}
-    seed_tiny(env)
-    with serve(env) as url:
-        yield url
-
-
 @pytest.mark.parametrize("width,height,name,role,scope", [(1440, 1000, "desktop", "analyst", ""),
                                                           (390, 844, "phone", "leadership", "")])
-def test_a_filter_built_in_the_browser_previews_the_figures(tiny_warehouse, wh, server, browser,  # noqa: F811
+def test_a_filter_built_in_the_browser_previews_the_figures(tiny_warehouse, wh, audited_server, browser,
                                                             width, height, name, role, scope):
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(server)
+    page.goto(audited_server["url"])
     browser_sign_in(page, role, scope)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     if name == "phone":

@@ -16,9 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "adhoc.py")
 
 
-@pytest.fixture(autouse=True)
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def opened(identity):

@@ -23,9 +23,7 @@ DAILY = {"table": "control_episode", "group_by": ["district", "kind"],
          "filters": [{"field": "identified_at", "op": "between", "value": ["2022-02-25", "2022-03-01"]}]}
 
 
-@pytest.fixture(autouse=True)
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def test_a_filter_saved_and_shared_is_listed_and_opened_under_the_openers_scope(tiny_warehouse, wh):

@@ -1,12 +1,13 @@
-"""The appeals and quarantine pages in Debian's Chromium: `streamlit run` on its own warehouse
-folder (the fixtures of test_browser.py, instantiated again for this module), figures read off
-the screen and compared with the queries, at desktop and phone widths."""
+"""The appeals and quarantine pages in Debian's Chromium: the session's read-only `streamlit run`
+server (conftest.py), figures read off the screen and compared with the queries, at desktop and
+phone widths."""
 
 import datetime as dt
 
 import pytest
+from portal_server import SHOTS, metric_value, shoot
 from signing import browser_sign_in
-from test_browser import LAST_DAY, SHOTS, browser, metric_value, server, shoot  # noqa: F401
+from test_browser import LAST_DAY
 
 from portal.command import appeals
 from portal.settings import PortalSettings
@@ -21,7 +22,7 @@ def run(name, **params):
     return registry.run(name, "", **params)
 
 
-def open_page(page, server, title, phone):  # noqa: F811
+def open_page(page, server, title, phone):
     page.goto(server)
     browser_sign_in(page)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
@@ -34,7 +35,7 @@ def open_page(page, server, title, phone):  # noqa: F811
 
 
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
-def test_appeals_page_and_drill_down_in_the_browser(tiny_warehouse, server, browser, width, height, name):  # noqa: F811
+def test_appeals_page_and_drill_down_in_the_browser(tiny_warehouse, server, browser, width, height, name):
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
     open_page(page, server, "涉疫诉求", name == "phone")
@@ -61,7 +62,7 @@ def test_appeals_page_and_drill_down_in_the_browser(tiny_warehouse, server, brow
 
 
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
-def test_quarantine_page_in_the_browser(tiny_warehouse, server, browser, width, height, name):  # noqa: F811
+def test_quarantine_page_in_the_browser(tiny_warehouse, server, browser, width, height, name):
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
     open_page(page, server, "集中隔离点", name == "phone")

@@ -19,9 +19,7 @@ APP = str(ROOT / "portal" / "app.py")
 SIGN_IN_TITLE = "成都市疫情防控指挥平台"
 
 
-@pytest.fixture(autouse=True)
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def app(who: Identity | None = None, **state) -> AppTest:

@@ -1,14 +1,11 @@
-"""The real thing: `streamlit run` on its own copy of the tiny warehouse, Debian's Chromium
+"""The real thing: `streamlit run` on a copy of the session's tiny warehouse, Debian's Chromium
 driven by Playwright, figures read off the screen and compared with the query results."""
 
 import datetime as dt
-import os
-import shutil
 import time
-from pathlib import Path
 
 import pytest
-from portal_server import seed_tiny, serve
+from portal_server import SHOTS, metric_value, shoot
 from signing import browser_sign_in
 
 from portal.command import cockpit
@@ -16,51 +13,8 @@ from portal.settings import PortalSettings
 from portal.tracing import tracing
 from queries import registry
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "screenshots"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 LAST_DAY = dt.date(2022, 3, 20)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A portal server on its own warehouse folder, seeded like the session's (same seed)."""
-    folder = tmp_path_factory.mktemp("server") / "data"
-    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{folder}"}
-    seed_tiny(env)
-    with serve(env) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    exe = shutil.which("chromium")
-    assert exe, "Debian's chromium is required for the browser tests: apt-get install chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-def metric_value(page, label: str) -> str:
-    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
-
-
-def shoot(page, path: Path) -> None:
-    """Screenshot the whole page: Streamlit scrolls inside its own container, so grow it."""
-    height = page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 0; }")
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
-    page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]'); if (m) m.scrollTo(0, 0); }")
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(path))
-    page.set_viewport_size(size)
 
 
 def expected(scope_unit: str) -> dict:

@@ -31,11 +31,6 @@ PERSON = resolve("PSB", "PSB-01")
 
 
 @pytest.fixture(scope="module")
-def communities(wh):
-    return [r[0] for r in wh.rows("SELECT code FROM epi.community ORDER BY code LIMIT 40")]
-
-
-@pytest.fixture(scope="module")
 def loader(wh):
     """A loader with small chunks (4 KiB of text, 50 workbook rows) so small files span many."""
     yield Loader(wh, block_bytes=4096, table_rows=50)

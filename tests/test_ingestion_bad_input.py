@@ -20,11 +20,6 @@ TRAJECTORY = resolve("PSB", "PSB-04")
 
 
 @pytest.fixture(scope="module")
-def communities(wh):
-    return [r[0] for r in wh.rows("SELECT code FROM epi.community ORDER BY code LIMIT 40")]
-
-
-@pytest.fixture(scope="module")
 def loader(wh):
     yield Loader(wh, block_bytes=2048)
     forget_loads(wh)

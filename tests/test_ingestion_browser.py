@@ -1,35 +1,12 @@
-"""The data-sources page in Debian's Chromium: a portal server on its own tiny warehouse, into
-which two department files were loaded with the CLI; the figures on screen match the loads."""
-
-import os
-import subprocess
-import sys
-from pathlib import Path
+"""The data-sources page in Debian's Chromium: a portal server on its own copy of the tiny
+warehouse, into which a department file was loaded with the CLI (conftest.py's sources_server);
+the figures on screen match the load."""
 
 import pytest
-from ingestion_files import FIRST_TEST_PERSON, PERSON_HEADER_ZH, person_rows, with_defects, write_csv
-from portal_server import seed_tiny, serve
+from portal_server import SHOTS, shoot
 from signing import browser_sign_in
-from test_browser import SHOTS, browser, shoot  # noqa: F401 (browser is a fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def server(wh, tmp_path_factory):
-    """A portal on a tiny warehouse of its own, after loading a GBK person file with bad rows."""
-    folder = tmp_path_factory.mktemp("sources-server") / "data"
-    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{folder}"}
-    seed_tiny(env)
-    communities = [r[0] for r in wh.rows("SELECT code FROM epi.community ORDER BY code LIMIT 20")]
-    rows, bad = with_defects(person_rows(300, communities, first=FIRST_TEST_PERSON + 8000), every=25)
-    path = write_csv(folder.parent / "常住人口_0301.csv", PERSON_HEADER_ZH, rows, encoding="gbk", newline="\r\n")
-    done = subprocess.run([sys.executable, "-m", "warehouse", "load", "--department", "PSB", "--category", "PSB-01",
-                           str(path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert "读取 read 300 = 载入 loaded 288 + 拒收 rejected 12" in done.stdout, done.stdout + done.stderr
-    with serve(env) as url:
-        yield url, bad
 
 
 def metric(page, label: str) -> str:
@@ -38,8 +15,8 @@ def metric(page, label: str) -> str:
 
 
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
-def test_data_sources_page_in_the_browser(server, browser, width, height, name):  # noqa: F811
-    url, bad = server
+def test_data_sources_page_in_the_browser(sources_server, browser, width, height, name):
+    url, bad = sources_server
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url)

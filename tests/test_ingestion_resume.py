@@ -1,5 +1,6 @@
-"""A load killed half-way (SIGKILL, in its own process and warehouse folder) and run again ends
-with exactly the right rows: chunks already written are kept, none is written twice."""
+"""A load killed half-way (SIGKILL, in its own process and a copy of the session's warehouse)
+and run again ends with exactly the right rows: chunks already written are kept, none is
+written twice."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SEED
 
 from bench.ingestion import BAD_EVERY, write_trajectory_csv
 
@@ -18,12 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ROWS = 800_000  # about eight 8 MiB chunks
 pytestmark = pytest.mark.slow
 
-SKELETON = (
-    "from warehouse import get_warehouse; from warehouse.migrate import migrate; "
-    "from seed.runner import Seeder; from seed.scales import SCALES; "
-    "wh = get_warehouse(); migrate(wh, log=lambda m: None); "
-    f"s = Seeder(wh, SCALES['tiny'], {TEST_SEED}); s.reference(); s.sql('10_streets.sql')"
-)
 COUNTS = (
     "import sys; from warehouse import get_warehouse; wh = get_warehouse(); b = sys.argv[1]; "
     "print(*wh.rows(\"SELECT (SELECT count() FROM epi.trajectory_point WHERE batch_id = {b:String}), "
@@ -33,10 +27,9 @@ COUNTS = (
 )
 
 
-def test_a_killed_load_run_again_ends_with_exactly_the_right_rows(wh, tmp_path):
-    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{tmp_path / 'data'}"}
-    subprocess.run([sys.executable, "-c", SKELETON], cwd=ROOT, env=env, check=True, timeout=120)
-    communities = wh.rows("SELECT code, lon, lat FROM epi.community ORDER BY code")  # same skeleton, same seed
+def test_a_killed_load_run_again_ends_with_exactly_the_right_rows(wh, own_warehouse, tmp_path):
+    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{own_warehouse}"}
+    communities = wh.rows("SELECT code, lon, lat FROM epi.community ORDER BY code")  # the same seed's
     path = tmp_path / "基站信令.csv"
     bad = write_trajectory_csv(path, ROWS, communities, seed=11)
     assert bad == ROWS // BAD_EVERY

@@ -25,9 +25,7 @@ OTHERS = {d.code: d.name for d in load_districts() if d.code != SCOPE}
 _UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
-@pytest.fixture(autouse=True)
-def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def everything_shown(at) -> str:

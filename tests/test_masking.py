@@ -20,9 +20,7 @@ OPERATOR = Identity("锦江值班员", "district_operator", SCOPE)
 UNMASKER = Identity("锦江流调组长", "district_operator", SCOPE, can_unmask=True)
 
 
-@pytest.fixture(autouse=True)
-def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def test_masked_forms():

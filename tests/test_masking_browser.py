@@ -1,14 +1,11 @@
-"""Masked by default, in Debian's Chromium against its own `streamlit run` server: a 锦江区
+"""Masked by default, in Debian's Chromium against a `streamlit run` server with its own audit store: a 锦江区
 operator's contact chain shows only masked names (graph and table), the CSV they download is
 masked, and the download lands in the server's audit store as an export."""
 
-import os
-
 import pandas as pd
 import pytest
-from portal_server import seed_tiny, serve
+from portal_server import SHOTS, shoot
 from signing import browser_sign_in
-from test_browser import SHOTS, browser, shoot  # noqa: F401  (Debian's chromium)
 
 from portal.auth import audit
 from queries import registry
@@ -17,25 +14,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCOPE = "510104"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("masking-server")
-    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{base / 'data'}",
-           "EPI_PORTAL_DB": f"sqlite:///{base / 'audit.sqlite'}"}
-    seed_tiny(env)
-    with serve(env) as url:
-        yield {"url": url, "audit": env["EPI_PORTAL_DB"]}
-
-
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
-def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, server, browser, monkeypatch,  # noqa: F811
+def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, audited_server, browser, monkeypatch,
                                                           width, height, name):
     cases = registry.run("trajectories/case_list", SCOPE)
     chain = registry.run("contacts/chain", SCOPE, case_ids=cases["case_id"].tolist())
     assert len(chain) == 26
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
-    page.goto(server["url"])
+    page.goto(audited_server["url"])
     page.get_by_label("用户名").wait_for(timeout=90_000)
     browser_sign_in(page, "district_operator", SCOPE)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
@@ -69,7 +56,7 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, server,
     page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)
     shoot(page, SHOTS / f"masked-chain-{name}.png")
-    monkeypatch.setenv("EPI_PORTAL_DB", server["audit"])
+    monkeypatch.setenv("EPI_PORTAL_DB", audited_server["audit"])
     exports = audit.recent("export")
     assert exports.iloc[0][["role", "scope", "subject", "detail"]].tolist() == [
         "district_operator", SCOPE, "export:传播链", "CSV，26 行，含个人信息（姓名），已脱敏"]

@@ -1,12 +1,12 @@
-"""The mass-testing pages in Debian's Chromium against their own `streamlit run` server: the
+"""The mass-testing pages in Debian's Chromium against the session's `streamlit run` server: the
 public queue without sign-in, the site map, and a site lead's mark reaching the command view."""
 
 import datetime as dt
 import time
 
 import pytest
+from portal_server import SHOTS, metric_value, shoot
 from signing import browser_sign_in
-from test_browser import SHOTS, browser, server, shoot  # noqa: F401  (module fixtures: own server, own warehouse)
 
 from portal.settings import PortalSettings
 from portal.testing import sampling
@@ -25,12 +25,7 @@ def sign_in(page, url, role="leadership", scope=""):
     page.get_by_role("heading", name="核酸采样调度").wait_for(timeout=90_000)
 
 
-def metric_value(page, label: str) -> str:
-    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
-
-
-def test_public_queue_opens_without_sign_in(tiny_warehouse, server, browser):  # noqa: F811
+def test_public_queue_opens_without_sign_in(tiny_warehouse, server, browser):
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(server + "/public_queue")
@@ -44,7 +39,7 @@ def test_public_queue_opens_without_sign_in(tiny_warehouse, server, browser):  #
     page.close()
 
 
-def test_site_map_and_a_mark_reaching_the_command_view(tiny_warehouse, server, browser):  # noqa: F811
+def test_site_map_and_a_mark_reaching_the_command_view(tiny_warehouse, server, browser):
     SHOTS.mkdir(exist_ok=True)
     lead = browser.new_page(viewport={"width": 1440, "height": 1000})
     sign_in(lead, server)

@@ -16,9 +16,7 @@ JINJIANG_SITE = "HS-510104-0003"
 WUHOU_SITE = "HS-510107-0001"
 
 
-@pytest.fixture(autouse=True)
-def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def stored_marks(wh) -> int:

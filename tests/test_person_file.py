@@ -21,9 +21,7 @@ from queries import registry
 RARE_ID = 900_000_001  # a hand-made person with rare characters in the name
 
 
-@pytest.fixture(autouse=True)
-def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def run_as(scope):

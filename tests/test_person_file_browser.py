@@ -1,28 +1,14 @@
-"""排查专题 and 一人一档 in Debian's Chromium against their own `streamlit run` server and warehouse:
+"""排查专题 and 一人一档 in Debian's Chromium against a `streamlit run` server with its own audit store:
 the figures a person sees equal the raw records, a phone search with +86 opens the file with
 masked identity, and the view lands in the server's audit store."""
 
-import os
-
 import pytest
-from portal_server import seed_tiny, serve
+from portal_server import SHOTS, shoot
 from signing import browser_sign_in
-from test_browser import ROOT, SHOTS, browser, shoot  # noqa: F401  (Debian's chromium)
 
 from portal.auth import audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A portal server on its own warehouse folder (same seed as the session's) and audit file."""
-    base = tmp_path_factory.mktemp("pf-server")
-    env = {**os.environ, "EPI_WAREHOUSE_URL": f"chdb://{base / 'data'}",
-           "EPI_PORTAL_DB": f"sqlite:///{base / 'audit.sqlite'}"}
-    seed_tiny(env)
-    with serve(env) as url:
-        yield {"url": url, "audit": env["EPI_PORTAL_DB"]}
 
 
 def open_page(page, url, link, phone):
@@ -43,11 +29,11 @@ def metric_value(page, label: str) -> str:
 
 
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
-def test_screening_records_and_a_person_file_in_the_browser(tiny_warehouse, wh, server, browser, monkeypatch,  # noqa: F811
+def test_screening_records_and_a_person_file_in_the_browser(tiny_warehouse, wh, audited_server, browser, monkeypatch,
                                                             width, height, name):
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
-    open_page(page, server["url"], "排查专题", name == "phone")
+    open_page(page, audited_server["url"], "排查专题", name == "phone")
     page.get_by_role("tab", name="专题名单").click()
     page.locator('[data-testid="stMetric"]').filter(has_text="来源记录").first.wait_for(timeout=90_000)
     raw = wh.query_df("SELECT dup_group FROM epi.screening_record WHERE topic_id = 1")
@@ -58,7 +44,7 @@ def test_screening_records_and_a_person_file_in_the_browser(tiny_warehouse, wh, 
 
     person = wh.query_df("SELECT person_id, phone, id_number FROM epi.person WHERE person_id IN "
                          "(SELECT person_id FROM epi.screening_record WHERE topic_id = 1) ORDER BY person_id LIMIT 1").iloc[0]
-    open_page(page, server["url"], "一人一档", name == "phone")
+    open_page(page, audited_server["url"], "一人一档", name == "phone")
     page.get_by_label("身份证号码、手机号码或姓名").fill(f"+86 {person.phone[:3]} {person.phone[3:7]} {person.phone[7:]}")
     page.get_by_role("button", name="查询").click()
     page.get_by_text("按手机号码找到 1 人").wait_for(timeout=90_000)
@@ -70,6 +56,6 @@ def test_screening_records_and_a_person_file_in_the_browser(tiny_warehouse, wh, 
     assert page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
     page.wait_for_timeout(1000)
     shoot(page, SHOTS / f"person-file-{name}.png")
-    monkeypatch.setenv("EPI_PORTAL_DB", server["audit"])
+    monkeypatch.setenv("EPI_PORTAL_DB", audited_server["audit"])
     assert f"person:{person.person_id}" in set(audit.recent("person_file_view")["subject"])
     page.close()

@@ -14,9 +14,7 @@ TOPIC = 9002
 BASE = 900_200_000_000
 
 
-@pytest.fixture(autouse=True)
-def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ from queries import registry
 OPERATOR = Identity("核查员甲", "district_operator", "510104")
 
 
-@pytest.fixture(autouse=True)
-def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def _current(record_id):

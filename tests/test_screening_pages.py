@@ -16,9 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROLES = [("leadership", ""), ("analyst", ""), ("district_operator", "510104")]
 
 
-@pytest.fixture(autouse=True)
-def audit_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("EPI_PORTAL_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+pytestmark = pytest.mark.usefixtures("own_audit_store")  # an audit store of its own per test
 
 
 def page(identity, **state):

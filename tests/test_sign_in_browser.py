@@ -4,15 +4,18 @@ administrator's audit log downloaded as a real CSV file."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
+from portal_server import SHOTS, metric_value, shoot
 from signing import SERVER_STORES, TEST_PASSWORD, browser_sign_in, store, user_for
-from test_browser import SHOTS, browser, expected, metric_value, server, shoot  # noqa: F401  (module fixtures)
+from test_browser import expected
 
 from portal.auth.session import Identity
 
 SIGN_IN_TITLE = "成都市疫情防控指挥平台"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def open_sign_in(browser, url: str, width: int, height: int):  # noqa: F811
+def open_sign_in(browser, url: str, width: int, height: int):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url)
     page.get_by_role("heading", name=SIGN_IN_TITLE).wait_for(timeout=90_000)
@@ -20,7 +23,7 @@ def open_sign_in(browser, url: str, width: int, height: int):  # noqa: F811
     return page
 
 
-def test_sign_in_with_a_password_and_a_wrong_one_at_1440(tiny_warehouse, server, browser):  # noqa: F811
+def test_sign_in_with_a_password_and_a_wrong_one_at_1440(tiny_warehouse, server, browser):
     SHOTS.mkdir(exist_ok=True)
     phone = open_sign_in(browser, server, 390, 844)
     shoot(phone, SHOTS / "sign-in-phone.png")
@@ -46,7 +49,7 @@ def test_sign_in_with_a_password_and_a_wrong_one_at_1440(tiny_warehouse, server,
     page.close()
 
 
-def test_the_administrator_downloads_the_audit_log(tiny_warehouse, server, browser, tmp_path):  # noqa: F811
+def test_the_administrator_downloads_the_audit_log(tiny_warehouse, server, browser, tmp_path):
     page = open_sign_in(browser, server, 1440, 1000)
     with store(SERVER_STORES[server]):
         admin = user_for(Identity("测试系统管理员", "admin", ""))

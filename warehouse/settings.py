@@ -71,9 +71,9 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "EPI_ADHOC_PREVIEW_ROWS": ("500", "rows an ad-hoc preview shows (the total is counted in full)"),
     "EPI_ADHOC_EXPORT_ROWS": ("100000", "most rows in one ad-hoc export"),
     # sign-in and audit (portal/auth/)
-    "EPI_AUDIT_URL": ("sqlite:///<repo>/data/audit.sqlite", "the audit store (audit log, users, sessions, "
-                      "sign-in failures): any SQLAlchemy URL, e.g. "
-                      "postgresql+psycopg://user:password@host/epi"),
+    "EPI_PORTAL_DB": ("sqlite:///<repo>/data/audit.sqlite", "the portal's relational store (audit log, users, "
+                      "sessions, sign-in failures, saved ad-hoc filters, id series): any SQLAlchemy URL, "
+                      "e.g. postgresql+psycopg://user:password@host/epi"),
     "EPI_LOCKOUT_FAILURES": ("5", "consecutive failed sign-ins that lock a username (1–100)"),
     "EPI_LOCKOUT_MINUTES": ("15", "how long a locked username stays locked (1–1440)"),
     "EPI_SESSION_IDLE_MINUTES": ("30", "a session with no activity for this long is signed out (1–1440)"),
