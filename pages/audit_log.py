@@ -1,11 +1,10 @@
 """审计日志 (administrators only): search who did what to whose data, newest first, and download it."""
 
-import datetime as dt
-
 import streamlit as st
 
 from portal.auth import audit, session
 from portal.glossary import AUDIT_KINDS, ROLES
+from warehouse.clock import stamp
 
 identity = session.require({"admin"})
 st.title("审计日志")
@@ -38,7 +37,7 @@ st.markdown(f"##### 共 {len(shown):,} 条（最新在前）")
 if len(found) >= audit.SEARCH_LIMIT:
     st.warning(f"只列出最新的 {audit.SEARCH_LIMIT:,} 条：请用日期或其他条件缩小范围。")
 st.dataframe(shown, hide_index=True, width="stretch", height=min(600, 35 * (len(shown) + 1) + 3))
-stamp = dt.datetime.now(audit.BEIJING).strftime("%Y%m%d_%H%M")
-st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"审计日志_{stamp}.csv", "text/csv",
+taken = stamp(fmt="%Y%m%d_%H%M")
+st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"审计日志_{taken}.csv", "text/csv",
                    key="audit-csv", on_click=audit.record,
                    args=("audit_export", identity, "audit_log", f"{len(shown)} rows"))

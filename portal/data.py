@@ -4,7 +4,6 @@ at a time, so repeated views must not reach it)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -13,9 +12,8 @@ import streamlit as st
 from portal.settings import load_portal_settings
 from queries import registry
 from warehouse import get_warehouse
+from warehouse.clock import stamp
 from warehouse.migrate import ensure_current
-
-BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 @st.cache_resource(show_spinner=False)
@@ -27,7 +25,7 @@ def warehouse_ready() -> bool:
 
 def _fetch(name: str, scope: str, params: tuple) -> tuple[pd.DataFrame, str]:
     df = registry.run(name, scope, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
-    computed = dt.datetime.now(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    computed = stamp()
     return df, computed
 
 

@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from queries import registry
-from queries.registry import SCOPE_PATTERN, QueryError
+from queries.registry import QueryError
 from warehouse import get_warehouse
+from warehouse.geography import UNIT_CODE
 
 INT, FLOAT, STRING, ENUM, FLAG, DATE, DATETIME = "int", "float", "string", "enum", "flag", "date", "datetime"
 KINDS = (INT, FLOAT, STRING, ENUM, FLAG, DATE, DATETIME)
@@ -207,7 +208,7 @@ def _sums_only(q: AdhocQuery) -> bool:
 
 
 def _where(q: AdhocQuery, scope: str) -> tuple[str, dict[str, Any]]:
-    if not isinstance(scope, str) or not SCOPE_PATTERN.match(scope):
+    if not isinstance(scope, str) or not UNIT_CODE.match(scope):
         raise QueryError(f"管辖范围无效 / jurisdiction scope {scope!r} is not a 6/9/12-digit code")
     _relation(q.table)
     params: dict[str, Any] = {"scope": scope}

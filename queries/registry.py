@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 
 from warehouse import get_warehouse
+from warehouse.geography import UNIT_CODE
 
 QUERY_DIR = Path(__file__).parent
 _PARAM = re.compile(r"\{(\w+):([^}]+)\}")
-SCOPE_PATTERN = re.compile(r"^(|\d{6}|\d{9}|\d{12})$")
 DEFAULT_ROW_CAP = 50_000
 
 
@@ -56,14 +56,14 @@ def execute(name: str, scope: str, **params: Any) -> None:
 
 
 def _bind(name: str, scope: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    if not SCOPE_PATTERN.match(scope or ""):
+    if not UNIT_CODE.match(scope or ""):
         raise QueryError(f"管辖范围无效 / jurisdiction scope {scope!r} is not a 6/9/12-digit code")
     sql = load(name)
     declared = parameters(name)
     if "scope" not in declared:
         raise QueryError(f"查询 {name} 未按管辖范围过滤 / query {name} does not filter by scope")
     unit = params.get("unit")
-    if unit is not None and not SCOPE_PATTERN.match(unit):
+    if unit is not None and not UNIT_CODE.match(unit):
         raise QueryError(f"区划代码无效 / unit code {unit!r} is not a 6/9/12-digit code")
     missing = set(declared) - set(params) - {"scope"}
     if missing:

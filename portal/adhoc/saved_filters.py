@@ -8,7 +8,6 @@ definition is checked when saved and again every time it is opened.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from functools import lru_cache
 
@@ -34,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.adhoc import adhoc
 from portal.auth import audit
 from portal.auth.session import Identity
+from warehouse.clock import now_utc
 
 MAX_NAME = 40
 
@@ -85,7 +85,7 @@ def save(identity: Identity, name: str, definition: dict, shared: bool = False) 
     text = check_name(name)
     adhoc.parse(definition, identity)  # nothing unusable is stored
     row = dict(owner=owner_of(identity), owner_name=identity.name, owner_role=identity.role, name=text, shared=bool(shared),
-               definition=adhoc.canonical(definition), saved_at=dt.datetime.now(dt.timezone.utc))
+               definition=adhoc.canonical(definition), saved_at=now_utc())
     try:
         with _engine().begin() as conn:
             taken = conn.execute(select(saved.c.filter_id).where(

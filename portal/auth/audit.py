@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, func, insert, select
 
+from warehouse.clock import day_start, now_utc, wall_clock
 from warehouse.settings import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def record(kind: str, identity: Identity, subject: str, detail: str = "") -> Non
     """Append one event (committed before returning)."""
     with engine().begin() as conn:
         conn.execute(insert(events).values(
-            at=dt.datetime.now(dt.timezone.utc), kind=kind, actor=identity.name, role=identity.role,
+            at=now_utc(), kind=kind, actor=identity.name, role=identity.role,
             scope=identity.scope, subject=subject, detail=detail[:500]))
 
 
@@ -76,7 +77,6 @@ def recent(kind: str | None = None, subject: str | None = None, limit: int = 100
         return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])
 
 
-BEIJING = dt.timezone(dt.timedelta(hours=8))
 SEARCH_LIMIT = 5000
 
 
@@ -93,20 +93,16 @@ def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: st
     if kinds:
         query = query.where(events.c.kind.in_(list(kinds)))
     if first_day:
-        query = query.where(events.c.at >= _utc_start(first_day))
+        query = query.where(events.c.at >= day_start(first_day))
     if last_day:
-        query = query.where(events.c.at < _utc_start(last_day + dt.timedelta(days=1)))
+        query = query.where(events.c.at < day_start(last_day + dt.timedelta(days=1)))
     with engine().connect() as conn:
         df = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])
     # stored in UTC (SQLite hands it back without a zone); shown in Beijing time
-    df["at"] = pd.to_datetime(df["at"], utc=True).dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    df["at"] = wall_clock(pd.to_datetime(df["at"], utc=True))
     return df
 
 
 def kinds_seen() -> list[str]:
     with engine().connect() as conn:
         return sorted(r[0] for r in conn.execute(select(events.c.kind).distinct()))
-
-
-def _utc_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), BEIJING).astimezone(dt.timezone.utc)

@@ -3,7 +3,6 @@ one-line stale-feed warning the cockpit shows."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -13,15 +12,14 @@ from portal.data import QueryRunner, data_range
 from portal.glossary import FEED_STATES, THEME_TABLES
 from portal.settings import PortalSettings
 from warehouse import get_warehouse
+from warehouse.clock import now_beijing
 from warehouse.ingest import CATEGORIES, Loader, LoadReport
 from warehouse.ingest.categories import DEPARTMENT_NAMES
 from warehouse.ingest.layouts import LABELS
 
-BEIJING = dt.timezone(dt.timedelta(hours=8))
-
 
 def _now() -> pd.Timestamp:
-    return pd.Timestamp(dt.datetime.now(BEIJING).replace(tzinfo=None))
+    return pd.Timestamp(now_beijing().replace(tzinfo=None))
 
 
 def freshness(run: QueryRunner, settings: PortalSettings, now: pd.Timestamp | None = None) -> pd.DataFrame:

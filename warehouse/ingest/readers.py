@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from warehouse import clock
 from warehouse.ingest.layouts import LABELS, Layout
 
 BLOCK_BYTES = 8 << 20  # CSV / JSON lines read per chunk (about 100,000 rows of 80 bytes)
@@ -424,7 +425,7 @@ def _as_text(column: pa.Array) -> pa.Array:
     kind = column.type
     if pa.types.is_timestamp(kind):
         if kind.tz is not None:
-            column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, "Asia/Shanghai")))
+            column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, clock.BEIJING_NAME)))
         return pc.strftime(column.cast(pa.timestamp("s"), safe=False), format="%Y-%m-%d %H:%M:%S")
     if pa.types.is_list(kind):
         return pc.binary_join(column, ";")
