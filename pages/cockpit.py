@@ -92,9 +92,7 @@ if len(unit) < 12 and not kids.empty:
     choice = st.selectbox("地图着色指标", list(INDICATORS), format_func=lambda k: INDICATORS[k][0],
                           index=list(INDICATORS).index("under_control"))
     label, unit_text, worse = INDICATORS[choice]
-    table = kids.merge(figures.today.reset_index(), on="unit_code", how="left").fillna(0)
-    if choice == "transfer_24h_rate":
-        table[choice] = [cockpit.transfer_rate(r) or 0.0 for _, r in table.iterrows()]
+    table = cockpit.unit_table(kids, figures.today, choice)
     resolution, ring, zoom = ui.map_frame(kids)
     cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
     left, right = st.columns([3, 2])
@@ -116,8 +114,6 @@ if len(unit) < 12 and not kids.empty:
                        "close_identified", "sites_congested", "samples_taken", "appeals_received",
                        "appeals_overdue"]].sort_values(choice if choice in table else "under_control",
                                                         ascending=False)
-        shown = shown.rename(columns={"unit_code": "代码", "name": "名称", **{
-            k: INDICATORS[k][0] for k in INDICATORS}})
         ui.table(shown, hide_index=True, height=380, width="stretch")
         ui.download_buttons(shown, f"指挥总览_{here}_{as_of}", "units")
         names = dict(zip(kids["unit_code"], kids["name"]))

@@ -105,11 +105,10 @@ with map_tab:
             reports = run("mass/site_reports", site_id=int(site_id), day=day)
             mine = live[live["site_id"] == site_id]
             rows = pd.concat([
-                reports.assign(来源="上报")[["ts", "state", "queue_minutes", "来源"]],
-                mine.assign(ts=mine["marked_at"], 来源="现场标记")[["ts", "state", "queue_minutes", "来源"]],
+                reports.assign(report_source="上报")[["ts", "state", "queue_minutes", "report_source"]],
+                mine.assign(ts=mine["marked_at"], report_source="现场标记")[["ts", "state", "queue_minutes", "report_source"]],
             ])
-            rows = rows.assign(state=rows["state"].map(SITE_STATES)).rename(
-                columns={"ts": "时间", "state": "状态", "queue_minutes": "排队（分钟）"})
+            rows = rows.assign(state=rows["state"].map(SITE_STATES))
             st.markdown("**当日上报与现场标记**")
             ui.table(rows, hide_index=True, width="stretch")
 
@@ -152,9 +151,7 @@ with live_tab:
             st.info("暂无现场标记。")
         else:
             view = fresh.assign(state=fresh["state"].map(SITE_STATES))[
-                ["marked_at", "site_code", "site_name", "state", "queue_minutes", "operator"]].rename(columns={
-                    "marked_at": "标记时间", "site_code": "采样点编码", "site_name": "采样点", "state": "状态",
-                    "queue_minutes": "排队（分钟）", "operator": "标记人"})
+                ["marked_at", "site_code", "site_name", "state", "queue_minutes", "operator"]]
             ui.table(view, hide_index=True, width="stretch", key="live-marks")
         st.caption(f"每 {settings.live_refresh_s} 秒刷新 · 读取于 {run.computed_at.get('mass/live_marks')}（北京时间）")
 
@@ -169,9 +166,7 @@ with dispatch_tab:
     if plan.empty:
         st.success("当前没有拥堵的采样点。")
     else:
-        view = plan[["site_code", "site_name", "queue_minutes", "samplers", "samplers_to_add", "alternatives"]].rename(
-            columns={"site_code": "采样点编码", "site_name": "采样点", "queue_minutes": "排队（分钟）",
-                     "samplers": "现有采样员", "samplers_to_add": "建议增派采样员", "alternatives": "可分流至"})
+        view = plan[["site_code", "site_name", "queue_minutes", "samplers", "samplers_to_add", "alternatives"]]
         ui.table(view, hide_index=True, width="stretch")
         ui.download_buttons(view, f"调度建议_{day}_{hour:02d}", "dispatch")
     coverage = run("mass/coverage_by_community", unit=unit, walk_m=settings.walk_circle_m)
@@ -181,8 +176,6 @@ with dispatch_tab:
     if short.empty:
         st.success("各街道采样员均已达到配置标准。")
     else:
-        view = short[["street_name", "street_code", "population", "sites", "samplers", "samplers_needed", "shortfall"]].rename(
-            columns={"street_name": "街道（镇）", "street_code": "代码", "population": "常住人口", "sites": "采样点",
-                     "samplers": "现有采样员", "samplers_needed": "应配采样员", "shortfall": "缺口（人）"})
+        view = short[["street_name", "street_code", "population", "sites", "samplers", "samplers_needed", "shortfall"]]
         ui.table(view, hide_index=True, width="stretch", height=300)
         ui.download_buttons(view, f"采样员缺口_{unit or '全市'}", "shortfall")

@@ -46,13 +46,11 @@ def queue_board():
         return
     board = open_sites.sort_values(["queue_minutes", "site_code"]).assign(
         state=open_sites["state"].map(SITE_STATES), kind=open_sites["kind"].map(SITE_KINDS),
-        hours=open_sites["open_hour"].astype(str) + ":00–" + open_sites["close_hour"].astype(str) + ":00",
+        open_hours=open_sites["open_hour"].astype(str) + ":00–" + open_sites["close_hour"].astype(str) + ":00",
         updated=pd.to_datetime(open_sites["reported_at"]).dt.strftime("%m-%d %H:%M"),
         district=open_sites["community_code"].str[:6].map(districts))
     # what a person on a phone needs first: the site, its state and the wait
-    view = board[["site_name", "state", "queue_minutes", "district", "site_code", "kind", "hours", "updated"]].rename(columns={
-        "district": "区（市）县", "site_code": "采样点编码", "site_name": "采样点", "kind": "类型", "hours": "开放时间", "state": "排队状态",
-        "queue_minutes": "预计等候（分钟）", "updated": "更新时间"})
+    view = board[["site_name", "state", "queue_minutes", "district", "site_code", "kind", "open_hours", "updated"]]
     st.markdown(f"##### 开放的采样点（{len(view):,} 个，等候时间短的在前）")
     ui.table(view, hide_index=True, width="stretch", height=520)
 

@@ -103,6 +103,18 @@ def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: st
     return df
 
 
+def listing(found: pd.DataFrame) -> pd.DataFrame:
+    """Events as the audit log lists them: kinds and roles in words, the city for an empty scope."""
+    from portal.glossary import AUDIT_KINDS, ROLES
+
+    return found.assign(
+        event=found["kind"].map(lambda k: AUDIT_KINDS.get(k, k)),
+        role=found["role"].map(lambda r: ROLES.get(r, r or "—")),
+        scope=found["scope"].where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
+        at=found["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+    )[["event_id", "at", "event", "actor", "role", "scope", "subject", "detail"]]
+
+
 def kinds_seen() -> list[str]:
     with engine().connect() as conn:
         return sorted(r[0] for r in conn.execute(select(events.c.kind).distinct()))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from portal.command import cockpit
-from portal.glossary import INDICATORS
+from portal.glossary import INDICATORS, headed
 from portal.settings import PortalSettings
 from warehouse.geography import UNIT_CODE
 
@@ -91,8 +91,8 @@ def figure_table(b: Briefing) -> pd.DataFrame:
 
 
 def district_table(b: Briefing) -> pd.DataFrame:
-    return b.districts.rename(columns={"unit_code": "代码", "name": "名称",
-                                       **{k: INDICATORS[k][0] for k in DISTRICT_COLUMNS}})
+    """The districts with glossary headers, as shown and exported."""
+    return headed(b.districts)
 
 
 def trend_png(b: Briefing) -> bytes:

@@ -118,3 +118,12 @@ def transfer_rate(values: pd.Series) -> float | None:
     if not values.get("close_identified"):
         return None
     return round(100.0 * values["close_transferred_24h"] / values["close_identified"], 1)
+
+
+def unit_table(units: pd.DataFrame, today: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """The units one level down with the day's figures (zero where a unit has none); the
+    24-hour transfer rate, when it is the chosen indicator, per unit (zero where none was due)."""
+    table = units.merge(today.reset_index(), on="unit_code", how="left").fillna(0)
+    if indicator == "transfer_24h_rate":
+        table[indicator] = table.apply(lambda r: transfer_rate(r) or 0.0, axis=1) if not table.empty else 0.0
+    return table
