@@ -11,7 +11,7 @@ from portal import ui
 from portal.command import appeals, cockpit
 from portal.data import page_context
 from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS, label
-from portal.ui import drill
+from portal.ui import drill, pickers
 
 identity, settings, span, run = page_context()
 
@@ -26,8 +26,7 @@ if "appeals_as_of" not in st.session_state:
 unit = drill.current_unit(st, run, "appeals_unit", identity.scope, params.get("unit"))
 
 top = st.columns([1, 1, 3])
-as_of = top[0].date_input("统计日期（截至当日24时）", key="appeals_as_of",
-                          min_value=span["first_day"], max_value=span["last_day"])
+as_of = pickers.as_of(top[0], span, "appeals_as_of")
 window = top[1].selectbox("统计区间", [1, 7, 14, 30], index=1, format_func=lambda d: f"近{d}日" if d > 1 else "当日")
 with top[2]:
     crumbs = drill.breadcrumb(st, run, unit, identity.scope, "appeals_unit")

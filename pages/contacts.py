@@ -6,11 +6,11 @@ import plotly.express as px
 import streamlit as st
 
 from portal import ui
-from portal.command.skeleton import district_choices
 from portal.data import page_context
 from portal.glossary import ALERTS, CASE_KINDS, CONTACT_KINDS, LEVELS
 from portal.people import masking
 from portal.tracing import case_picker, loop
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 
@@ -47,12 +47,9 @@ with chain_tab:
 
 with loop_tab:
     c1, c2, c3 = st.columns(3)
-    as_of = c1.date_input("统计日期（截至当日24时）", value=span["last_day"], min_value=span["first_day"],
-                          max_value=span["last_day"], key="loop-as-of")
-    districts = {c: n for c, n in district_choices().items() if c.startswith(identity.scope[:6])}
-    options = ([""] if not identity.scope else []) + list(districts)
-    district = c2.selectbox("区（市）县", options, format_func=lambda c: districts.get(c, "全市"), key="loop-district")
-    unit = identity.scope if len(identity.scope) > len(district) else district
+    as_of = pickers.as_of(c1, span, "loop-as-of", value=span["last_day"])
+    district, _ = pickers.district(c2, identity.scope, "loop-district")
+    unit = pickers.unit_of(identity.scope, district)
     grain = {0: 6, 6: 9, 9: 12}[len(unit)]
     kind = c3.radio("对象", list(CONTACT_KINDS), format_func=CONTACT_KINDS.get, horizontal=True, key="loop-kind")
     funnel = run("contacts/funnel_by_unit", unit=unit, grain=grain, as_of=as_of)
@@ -101,8 +98,7 @@ with transfer_tab:
         c1.metric("转运病例（例）", f"{len(moves):,}", border=True)
         c2.metric("确诊→120派车 平均（分钟）", f"{moves['min_to_dispatch'].mean():,.0f}", border=True)
         c3.metric("确诊→到达定点医院 平均（分钟）", f"{moves['min_total'].mean():,.0f}", border=True)
-        daily = moves.assign(日期=pd.to_datetime(moves["confirmed_at"]).dt.normalize()).groupby("日期").agg(
-            平均=("min_total", "mean"), 最长=("min_total", "max"), 例数=("case_id", "count")).reset_index()
+        daily = loop.transfer_minutes_by_day(moves)
         fig = px.line(daily.melt(id_vars=["日期"], value_vars=["平均", "最长"], var_name="统计", value_name="分钟"),
                       x="日期", y="分钟", color="统计", markers=True, title="每日确诊→到达定点医院用时（分钟）")
         st.plotly_chart(fig, width="stretch")

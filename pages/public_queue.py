@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from portal import ui
-from portal.command.skeleton import district_choices
 from portal.data import public_context
 from portal.glossary import SITE_KINDS, SITE_STATES
 from portal.testing import marks, sampling
+from portal.ui import pickers
 
 settings, span, run = public_context()
 st.title("核酸采样点排队查询")
@@ -17,13 +17,9 @@ st.caption(f"显示 {day:%Y年%m月%d日} 最近一次上报的排队情况；�
            f"畅通：排队不足 {settings.busy_minutes} 分钟；繁忙：{settings.busy_minutes} 分钟以上；"
            f"拥堵：{settings.congested_minutes} 分钟以上。")
 
-districts = district_choices()
 c1, c2 = st.columns(2)
-district = c1.selectbox("区（市）县", [""] + list(districts), format_func=lambda c: districts.get(c, "全市"), key="pq-district")
-streets = run("geo/units", unit=district, grain=9) if district else pd.DataFrame(columns=["unit_code", "name"])
-street_names = dict(zip(streets["unit_code"], streets["name"]))
-street = c2.selectbox("街道（镇）", [""] + list(street_names), format_func=lambda c: street_names.get(c, "全部街道"),
-                      key="pq-street", disabled=not district)
+district, districts = pickers.district(c1, "", "pq-district")  # the public sees the whole city
+street, street_names = pickers.street(c2, run, district, "pq-street")
 
 
 ui.phone_friendly_kpis()

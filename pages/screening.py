@@ -103,8 +103,7 @@ with progress_tab:
         st.info("您的管辖范围内没有下发记录。")
     else:
         prog = screening.progress_table(progress, districts)
-        by_topic = prog.groupby("topic_name", sort=False)[["verified", "unreachable", "uncooperative", "awaiting"]].sum()
-        chart = ui.headed(by_topic).reset_index()
+        chart = ui.headed(screening.outcomes_by_topic(prog)).reset_index()
         fig = px.bar(chart.melt(id_vars="topic_name", var_name="核查结果", value_name="人数"), y="topic_name", x="人数",
                      color="核查结果", orientation="h", title="各专题核查进度（人，按下发记录）",
                      labels={"topic_name": "专题"}, height=120 + 26 * len(chart))

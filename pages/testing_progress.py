@@ -13,21 +13,18 @@ from portal.data import page_context
 from portal.glossary import LAB_STAGES, ROUND_ZONES, SAMPLE_PURPOSES, label
 from portal.people import masking
 from portal.testing import forecast, sampling
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 fraction = span["person_fraction"] or 1.0
 st.title("采样进度与检测")
 
 rounds = run("mass/rounds")
-started = [d for d in pd.to_datetime(rounds["first_day"]).dt.date if d <= span["last_day"]]
 c1, c2, c3 = st.columns(3)
-day = c1.date_input("日期", value=started[-1] if started else span["last_day"], min_value=span["first_day"],
-                    max_value=span["last_day"], key="tp-day")
-hour = c2.selectbox("时刻（截至该小时末）", list(range(24)), index=12, format_func=lambda h: f"{h:02d}:59", key="tp-hour")
-districts = {c: n for c, n in district_choices().items() if c.startswith(identity.scope[:6])}
-district = c3.selectbox("区（市）县", ([""] if not identity.scope else []) + list(districts),
-                        format_func=lambda c: districts.get(c, "全市"), key="tp-district")
-unit = identity.scope if len(identity.scope) > len(district) else district
+day = pickers.as_of(c1, span, "tp-day", "日期", pickers.latest_round_day(rounds, span["last_day"]))
+hour = pickers.hour(c2, "tp-hour", 12)
+district, districts = pickers.district(c3, identity.scope, "tp-district")
+unit = pickers.unit_of(identity.scope, district)
 here = districts.get(district, "全市") if district else "全市"
 if fraction < 1:
     st.caption(f"演示数据按常住人口的 {fraction:.1%} 生成：采样点产能按同一比例折算后与采样人次比较；"

@@ -9,14 +9,14 @@ import streamlit as st
 from portal.data import page_context
 from portal.glossary import ZONE_TIERS
 from portal.tracing.tracing import stops
+from portal.ui import pickers
 from portal.zones import geometry, zone_draw, zone_map, zone_plans, zone_tables, zoning
 
 identity, settings, span, run = page_context()
 zs = zoning.ZoneSettings(lift_days=settings.zone_lift_days)
 
 st.title("风险区划定推演")
-as_of = st.date_input("统计日期（截至当日24时）", value=span["last_day"], min_value=span["first_day"],
-                      max_value=span["last_day"], key="zone-as-of")
+as_of = pickers.as_of(st, span, "zone-as-of", value=span["last_day"])
 compounds = run("zones/compound_profile", as_of=as_of)
 resources = run("zones/resources", as_of=as_of)
 homes = run("zones/case_homes", as_of=as_of)

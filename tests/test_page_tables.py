@@ -12,6 +12,7 @@ from portal.command import cockpit, sources
 from portal.people import masking
 from portal.testing import forecast, sampling
 from portal.tracing import loop, screening, tracing
+from portal.ui import pickers
 
 
 def test_the_glossary_heads_known_columns_and_leaves_the_rest():
@@ -153,3 +154,37 @@ def test_cockpit_units_take_the_days_figures(indicator, expected):
     table = cockpit.unit_table(units, today, indicator)
     column = indicator if indicator in table else "under_control"
     assert table[column].tolist() == expected
+
+
+def test_pickers_default_to_the_latest_round_and_narrow_to_the_jurisdiction():
+    rounds = pd.DataFrame({"first_day": ["2022-02-25", "2022-03-02", "2022-03-09"]})
+    assert pickers.latest_round_day(rounds, dt.date(2022, 3, 5)) == dt.date(2022, 3, 2)
+    assert pickers.latest_round_day(rounds.iloc[:0], dt.date(2022, 3, 5)) == dt.date(2022, 3, 5)
+    assert len(pickers.districts_in("")) == 20 and list(pickers.districts_in("510104001")) == ["510104"]
+    assert [pickers.unit_of(s, d) for s, d in [("", ""), ("", "510104"), ("510104", "510104"),
+                                               ("510104001", "510104")]] == ["", "510104", "510104", "510104001"]
+
+
+def test_the_cockpit_trend_has_every_day_and_metric():
+    trend = pd.DataFrame({"day": [dt.date(2022, 3, 1), dt.date(2022, 3, 1), dt.date(2022, 3, 3)],
+                          "metric": ["confirmed", "confirmed", "samples_taken"], "value": [2, 3, 40]})
+    wide = cockpit.daily_wide(trend, dt.date(2022, 3, 1), dt.date(2022, 3, 3))
+    assert list(wide.columns) == list(glossary.TREND_METRICS) and len(wide) == 3
+    assert wide["confirmed"].tolist() == [5, 0, 0] and wide["samples_taken"].tolist() == [0, 0, 40]
+
+
+def test_transfer_minutes_congested_sites_and_outcomes_by_topic():
+    moves = pd.DataFrame({"case_id": ["a", "b", "c"], "min_total": [60, 90, 30],
+                          "confirmed_at": pd.to_datetime(["2022-03-01 08:00", "2022-03-01 20:00", "2022-03-02 01:00"])})
+    daily = loop.transfer_minutes_by_day(moves)
+    assert daily[["平均", "最长", "例数"]].values.tolist() == [[75.0, 90, 2], [30.0, 30, 1]]
+    from portal.testing import marks
+
+    fresh = pd.DataFrame({"site_id": [1, 1, 2, 3], "state": ["congested", "clear", "congested", "congested"],
+                          "marked_at": pd.to_datetime(["2022-03-01 08:00", "2022-03-01 08:05", "2022-03-01 08:01",
+                                                       "2022-03-01 08:03"])})
+    assert marks.congested_now(fresh)["site_id"].tolist() == [3, 2]
+    prog = pd.DataFrame({"topic_name": ["乙", "甲", "乙"], "verified": [1, 2, 3], "unreachable": [0, 1, 0],
+                         "uncooperative": [0, 0, 1], "awaiting": [4, 0, 0]})
+    by_topic = screening.outcomes_by_topic(prog)
+    assert list(by_topic.index) == ["乙", "甲"] and by_topic.loc["乙"].tolist() == [4, 0, 1, 4]

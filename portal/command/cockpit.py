@@ -10,6 +10,7 @@ from typing import Callable
 import pandas as pd
 
 from portal.command import workdays
+from portal.glossary import TREND_METRICS
 from portal.settings import PortalSettings
 
 CHILD_GRAIN = {0: 6, 6: 9, 9: 12, 12: 12}
@@ -127,3 +128,12 @@ def unit_table(units: pd.DataFrame, today: pd.DataFrame, indicator: str) -> pd.D
     if indicator == "transfer_24h_rate":
         table[indicator] = table.apply(lambda r: transfer_rate(r) or 0.0, axis=1) if not table.empty else 0.0
     return table
+
+
+def daily_wide(trend: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """The trend as one row per day from first to last and one column per trend metric (in
+    TREND_METRICS order), zero where a day has no figure."""
+    days = pd.date_range(first, last, freq="D")
+    wide = trend.assign(day=pd.to_datetime(trend["day"])).pivot_table(
+        index="day", columns="metric", values="value", aggfunc="sum").reindex(index=days, columns=list(TREND_METRICS))
+    return wide.fillna(0).astype(int)

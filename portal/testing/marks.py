@@ -116,3 +116,9 @@ def since(settings: PortalSettings) -> str:
 
 def _since(seconds: int) -> str:
     return stamp(now_beijing() - dt.timedelta(seconds=seconds))
+
+
+def congested_now(fresh: pd.DataFrame) -> pd.DataFrame:
+    """The sites whose latest live mark says congested, newest first."""
+    latest = fresh.sort_values("marked_at").groupby("site_id").tail(1).sort_values("marked_at", ascending=False)
+    return latest[latest["state"] == "congested"]

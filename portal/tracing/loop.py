@@ -88,3 +88,9 @@ def alert_table(alerts: pd.DataFrame) -> pd.DataFrame:
     return alerts.assign(alert=alerts["alert"].map(ALERTS),
                          alert_note=[alert_note(a, d) for a, d in zip(alerts["alert"], alerts["detail"])])[
         ["alert", "person_name", "person_id", "home_community_code", "case_id", "identified_at", "alert_note"]]
+
+
+def transfer_minutes_by_day(moves: pd.DataFrame) -> pd.DataFrame:
+    """Per day of confirmation: the mean and longest minutes from confirmed to arrived, and the cases."""
+    return moves.assign(日期=pd.to_datetime(moves["confirmed_at"]).dt.normalize()).groupby("日期").agg(
+        平均=("min_total", "mean"), 最长=("min_total", "max"), 例数=("case_id", "count")).reset_index()

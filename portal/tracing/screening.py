@@ -217,3 +217,8 @@ def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
         "来源部门": g["src_department"].map(lambda c: depts.get(c, c)), "业务类别": g["src_category"],
         "批次": g["batch_id"], "源行号": g["source_row"].astype("int64"),
     })
+
+
+def outcomes_by_topic(progress: pd.DataFrame) -> pd.DataFrame:
+    """People dispatched per topic by outcome (all districts together), topics in listed order."""
+    return progress.groupby("topic_name", sort=False)[["verified", "unreachable", "uncooperative", "awaiting"]].sum()
