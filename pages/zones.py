@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from portal.data import page_context
-from portal.glossary import ZONE_TIERS
+from portal.glossary import LEVELS, ZONE_TIERS
 from portal.tracing.tracing import stops
 from portal.ui import pickers
 from portal.zones import geometry, zone_draw, zone_map, zone_plans, zone_tables, zoning
@@ -36,7 +36,7 @@ with draw_tab:
         recent = homes[pd.to_datetime(homes["confirmed_at"]).dt.date > as_of - dt.timedelta(days=int(days))]
         names = {c: n for c, n in zip(compounds["district_code"], compounds["district_name"])}
         present = sorted(set(recent["district_code"]))
-        chosen = c2.multiselect("区（市）县", present, default=present, format_func=names.get,
+        chosen = c2.multiselect(LEVELS[6], present, default=present, format_func=names.get,
                             key=f"zone-districts-{as_of}-{days}")
         picked_cases = recent[recent["district_code"].isin(chosen)]
         if recent.empty:
