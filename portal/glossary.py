@@ -237,6 +237,9 @@ COLUMNS: dict[str, Column] = {
     "received_at": Column("受理时间", "time"), "stage": Column("环节"),
     "worked_days": Column("已用工作日", "count"), "limit_days": Column("时限（工作日）", "count"),
     "appeals": Column("件", "count"),
+    "received": Column("受理", "count"), "closed": Column("办结", "count"), "open_now": Column("在办", "count"),
+    "overdue": Column("超期未办结", "count"), "closed_late": Column("超期办结", "count"),
+    "emergencies_late": Column("紧急超时", "count"), "satisfied_pct": Column("满意率（%）", "pct"),
     # screening
     "topic_id": Column("专题编号", "id"), "topic_name": Column("专题"), "created_at": Column("建立时间", "time"),
     "source_departments": Column("来源部门"), "records": Column("来源记录（条）", "count"),

@@ -188,3 +188,20 @@ def test_transfer_minutes_congested_sites_and_outcomes_by_topic():
                          "uncooperative": [0, 0, 1], "awaiting": [4, 0, 0]})
     by_topic = screening.outcomes_by_topic(prog)
     assert list(by_topic.index) == ["乙", "甲"] and by_topic.loc["乙"].tolist() == [4, 0, 1, 4]
+
+
+def test_appeals_by_type_and_by_unit_carry_glossary_names():
+    from portal.command import appeals
+    from portal.settings import PortalSettings
+
+    rows = pd.DataFrame({"unit_code": ["510104", "510104", "510105"], "type": ["help", "complaint", "help"],
+                         "received": [3, 2, 1], "closed": [2, 1, 0], "open_now": [1, 1, 1], "overdue": [1, 0, 1],
+                         "closed_late": [0, 1, 0], "emergencies_late": [0, 0, 1], "rated": [2, 0, 0],
+                         "rating_sum": [9, 0, 0], "satisfied": [1, 0, 0]})
+    units = ui.headed(appeals.by_unit(rows, {"510104": "锦江区", "510105": "青羊区", "510106": "金牛区"}))
+    assert list(units.columns) == ["代码", "名称", "受理", "办结", "在办", "超期未办结", "紧急超时", "满意率（%）"]
+    assert units.values.tolist() == [["510104", "锦江区", 5, 3, 2, 1, 0, "50.0"],
+                                     ["510105", "青羊区", 1, 0, 1, 1, 1, "—"], ["510106", "金牛区", 0, 0, 0, 0, 0, "—"]]
+    types = appeals.by_type(rows, PortalSettings()).set_index("type")
+    assert types.loc["求助", ["received", "overdue"]].tolist() == [4, 2]
+    assert types.loc["投诉", ["closed_late"]].tolist() == [1] and types.loc["咨询", "received"] == 0
