@@ -127,13 +127,14 @@ def naive_load(path: Path) -> dict:
     import pandas as pd
 
     from warehouse import get_warehouse
+    from warehouse.clock import OFFSET_S, now_wall
 
     wh = get_warehouse()
     known = {r[0] for r in wh.rows("SELECT code FROM epi.community")}
     started = time.perf_counter()
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     good, rejected = [], 0
-    low, high = dt.datetime(2019, 12, 1), dt.datetime.now()
+    low, high = dt.datetime(2019, 12, 1), now_wall()
     for i, row in enumerate(df.itertuples(index=False), start=2):
         try:
             ts = dt.datetime.strptime(row.ts, "%Y-%m-%d %H:%M:%S")
@@ -143,7 +144,7 @@ def naive_load(path: Path) -> dict:
         except ValueError:
             ok = False
         if ok:
-            good.append((int(row.person_id), ts - dt.timedelta(hours=8), lon, lat, row.source,
+            good.append((int(row.person_id), ts - dt.timedelta(seconds=OFFSET_S), lon, lat, row.source,
                          int(row.place_id), row.community_code, "PSB", "PSB-04", "naive", i))
         else:
             rejected += 1

@@ -10,8 +10,8 @@ import streamlit as st
 from portal import ui
 from portal.command import appeals, cockpit
 from portal.data import page_context
-from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS
-from portal.ui import drill
+from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS, label
+from portal.ui import drill, pickers
 
 identity, settings, span, run = page_context()
 
@@ -26,8 +26,7 @@ if "appeals_as_of" not in st.session_state:
 unit = drill.current_unit(st, run, "appeals_unit", identity.scope, params.get("unit"))
 
 top = st.columns([1, 1, 3])
-as_of = top[0].date_input("统计日期（截至当日24时）", key="appeals_as_of",
-                          min_value=span["first_day"], max_value=span["last_day"])
+as_of = pickers.as_of(top[0], span, "appeals_as_of")
 window = top[1].selectbox("统计区间", [1, 7, 14, 30], index=1, format_func=lambda d: f"近{d}日" if d > 1 else "当日")
 with top[2]:
     crumbs = drill.breadcrumb(st, run, unit, identity.scope, "appeals_unit")
@@ -73,23 +72,20 @@ with overdue_tab:
         st.success("没有超期未办结的诉求。")
     else:
         shown = late.assign(type=late["type"].map(APPEAL_TYPES), channel=late["channel"].map(APPEAL_CHANNELS),
-                            stage=late["stage"].map(APPEAL_STAGES)).rename(columns={
-            "appeal_id": "诉求编号", "type": "类型", "topic": "话题", "channel": "渠道", "community_code": "社区代码",
-            "received_at": "受理时间", "stage": "当前环节", "worked_days": "已用工作日", "limit_days": "时限（工作日）"})
-        shown = shown.drop(columns=["is_emergency"])
+                            stage=late["stage"].map(APPEAL_STAGES)).drop(columns=["is_emergency"])
         ui.table(shown, hide_index=True, width="stretch", height=ui.fit_height(shown))
         ui.download_buttons(shown, f"超期诉求_{here}_{as_of}", "overdue")
 
 with volume_tab:
     volume = run("appeals/volume_by_day", unit=unit,
                  date_from=min(settings.trend_start, as_of - dt.timedelta(days=settings.appeal_rising_days)), as_of=as_of)
-    daily = volume.groupby("day", as_index=False)["appeals"].sum().rename(columns={"day": "日期", "appeals": "件"})
-    st.plotly_chart(px.bar(daily, x="日期", y="件", title=f"{here}每日受理涉疫诉求（件）"), width="stretch")
+    daily = ui.headed(volume.groupby("day", as_index=False)["appeals"].sum())
+    st.plotly_chart(px.bar(daily, x=label("day"), y=label("appeals"), title=f"{here}每日受理涉疫诉求（件）"),
+                    width="stretch")
     in_window = volume[volume["day"].astype(str) >= date_from.isoformat()]
     c1, c2, c3 = st.columns(3)
-    for col, column, labels, title in ((c1, "channel", APPEAL_CHANNELS, "渠道"), (c2, "type", APPEAL_TYPES, "类型"),
-                                        (c3, "topic", None, "话题")):
-        part = appeals.volume_by(in_window, column, labels).rename(columns={column: title})
+    for col, column, labels in ((c1, "channel", APPEAL_CHANNELS), (c2, "type", APPEAL_TYPES), (c3, "topic", None)):
+        part, title = ui.headed(appeals.volume_by(in_window, column, labels)), label(column)
         col.plotly_chart(px.bar(part, x="件数", y=title, orientation="h", title=f"按{title}（件）"), width="stretch")
     rising = appeals.rising_topics(volume, as_of, settings)
     st.markdown(f"##### 当日上升话题（当日≥{settings.appeal_rising_min}件且≥前{settings.appeal_rising_days}日"

@@ -1,11 +1,11 @@
 """审计日志 (administrators only): search who did what to whose data, newest first, and download it."""
 
-import datetime as dt
-
 import streamlit as st
 
+from portal import ui
 from portal.auth import audit, session
-from portal.glossary import AUDIT_KINDS, ROLES
+from portal.glossary import AUDIT_KINDS
+from warehouse.clock import stamp
 
 identity = session.require({"admin"})
 st.title("审计日志")
@@ -27,18 +27,12 @@ if first_day and last_day and first_day > last_day:
     st.error(f"起始日期 {first_day} 晚于截止日期 {last_day}：请调换或重选。")
     st.stop()
 found = audit.search(actor, chosen, subject, first_day, last_day)
-shown = found.assign(
-    kind=found["kind"].map(lambda k: AUDIT_KINDS.get(k, k)),
-    role=found["role"].map(lambda r: ROLES.get(r, r or "—")),
-    scope=found["scope"].where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
-    at=found["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
-).rename(columns={"event_id": "编号", "at": "时间", "kind": "事件", "actor": "操作人", "role": "角色",
-                  "scope": "管辖范围", "subject": "对象", "detail": "说明"})
+shown = ui.headed(audit.listing(found))
 st.markdown(f"##### 共 {len(shown):,} 条（最新在前）")
 if len(found) >= audit.SEARCH_LIMIT:
     st.warning(f"只列出最新的 {audit.SEARCH_LIMIT:,} 条：请用日期或其他条件缩小范围。")
 st.dataframe(shown, hide_index=True, width="stretch", height=min(600, 35 * (len(shown) + 1) + 3))
-stamp = dt.datetime.now(audit.BEIJING).strftime("%Y%m%d_%H%M")
-st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"审计日志_{stamp}.csv", "text/csv",
+taken = stamp(fmt="%Y%m%d_%H%M")
+st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"审计日志_{taken}.csv", "text/csv",
                    key="audit-csv", on_click=audit.record,
                    args=("audit_export", identity, "audit_log", f"{len(shown)} rows"))

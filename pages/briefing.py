@@ -7,12 +7,12 @@ from portal import ui
 from portal.command import briefing
 from portal.data import page_context
 from portal.people import masking
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 
 st.title("每日简报")
-day = st.date_input("统计日期（截至当日24时，北京时间）", value=span["last_day"], min_value=span["first_day"],
-                    max_value=span["last_day"], key="briefing-day")
+day = pickers.as_of(st, span, "briefing-day", "统计日期（截至当日24时，北京时间）", span["last_day"])
 try:
     b = briefing.for_scope(run, settings, day, span, identity.scope)
 except briefing.BriefingError as exc:

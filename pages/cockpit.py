@@ -2,7 +2,6 @@
 coloured by a chosen indicator, trends, and drill-down city → district → street → community."""
 
 
-import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -10,7 +9,7 @@ from portal import ui
 from portal.command import cockpit, sources
 from portal.data import page_context
 from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS
-from portal.ui import drill
+from portal.ui import drill, pickers
 from portal.zones import zone_map, zone_plans
 
 identity, settings, span, run = page_context()
@@ -31,8 +30,7 @@ if "as_of" not in st.session_state:
 unit = drill.current_unit(st, run, "unit", identity.scope, params.get("unit"))
 
 top = st.columns([2, 3])
-as_of = top[0].date_input("统计日期（截至当日24时）", key="as_of",
-                          min_value=span["first_day"], max_value=span["last_day"])
+as_of = pickers.as_of(top[0], span, "as_of")
 with top[1]:
     crumbs = drill.breadcrumb(st, run, unit, identity.scope, "unit")
 st.query_params.update({"unit": unit, "date": as_of.isoformat()})
@@ -50,10 +48,7 @@ def card(col, key: str, pair: tuple | None = None, label: str | None = None, spa
 
 
 trend = run("cockpit/daily_trend", unit=unit, date_from=settings.trend_start, as_of=as_of)
-days = pd.date_range(settings.trend_start, as_of, freq="D")
-wide = trend.assign(day=pd.to_datetime(trend["day"])).pivot_table(
-    index="day", columns="metric", values="value", aggfunc="sum").reindex(index=days, columns=list(TREND_METRICS))
-wide = wide.fillna(0).astype(int)
+wide = cockpit.daily_wide(trend, settings.trend_start, as_of)
 spark = {m: wide[m].tail(14).tolist() for m in TREND_METRICS}
 
 
@@ -92,9 +87,7 @@ if len(unit) < 12 and not kids.empty:
     choice = st.selectbox("地图着色指标", list(INDICATORS), format_func=lambda k: INDICATORS[k][0],
                           index=list(INDICATORS).index("under_control"))
     label, unit_text, worse = INDICATORS[choice]
-    table = kids.merge(figures.today.reset_index(), on="unit_code", how="left").fillna(0)
-    if choice == "transfer_24h_rate":
-        table[choice] = [cockpit.transfer_rate(r) or 0.0 for _, r in table.iterrows()]
+    table = cockpit.unit_table(kids, figures.today, choice)
     resolution, ring, zoom = ui.map_frame(kids)
     cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
     left, right = st.columns([3, 2])
@@ -116,8 +109,6 @@ if len(unit) < 12 and not kids.empty:
                        "close_identified", "sites_congested", "samples_taken", "appeals_received",
                        "appeals_overdue"]].sort_values(choice if choice in table else "under_control",
                                                         ascending=False)
-        shown = shown.rename(columns={"unit_code": "代码", "name": "名称", **{
-            k: INDICATORS[k][0] for k in INDICATORS}})
         ui.table(shown, hide_index=True, height=380, width="stretch")
         ui.download_buttons(shown, f"指挥总览_{here}_{as_of}", "units")
         names = dict(zip(kids["unit_code"], kids["name"]))

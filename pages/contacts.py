@@ -6,11 +6,11 @@ import plotly.express as px
 import streamlit as st
 
 from portal import ui
-from portal.command.skeleton import district_choices
 from portal.data import page_context
-from portal.glossary import ALERTS, CASE_KINDS, CONTACT_KINDS, CONTROL_OUTCOMES, FOUND_BY, LEVELS
+from portal.glossary import ALERTS, CASE_KINDS, CONTACT_KINDS, LEVELS
 from portal.people import masking
 from portal.tracing import case_picker, loop
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 
@@ -35,31 +35,22 @@ with chain_tab:
             ui.table(counts, hide_index=True, width="stretch")
             clear = masking.reveal(identity, "chain", f"chain:{'、'.join(chosen)}",
                                    f"传播链（{len(chosen)} 例病例）：{chain['to_person_id'].nunique():,} 名密接、次密接的姓名")
-            names = {int(r.to_person_id): masking.value(r.name, masking.mask_name, clear) for r in chain.itertuples()}
+            names = {int(r.to_person_id): masking.value(r.person_name, masking.mask_name, clear) for r in chain.itertuples()}
             persons = dict(zip(cases["case_id"], cases["person_id"]))
             case_people = {c: int(persons[c]) for c in chosen}
             st.graphviz_chart(loop.chain_dot(chain, names, case_people, detail_limit=40), width="stretch")
             if len(chain) > 40:
                 st.caption("关系较多，图中按病例汇总显示密接、次密接人数；逐人明细见下表。")
-            table = chain.assign(
-                姓名=chain["name"], 层级=chain["hop"].map({1: "密接", 2: "次密接"}),
-                发现方式=chain["found_by"].map(FOUND_BY), 管控状态=chain["outcome"].map(CONTROL_OUTCOMES),
-            )[["case_id", "层级", "姓名", "to_person_id", "发现方式", "place_name", "exposure_at", "identified_at",
-               "community_code", "管控状态"]].rename(columns={
-                "case_id": "病例", "to_person_id": "人员编号", "place_name": "接触场所", "exposure_at": "接触时间",
-                "identified_at": "判定时间", "community_code": "居住社区"})
+            table = loop.chain_table(chain)
             ui.table(table, clear, hide_index=True, height=360, width="stretch")
             ui.download_buttons(table, "传播链", "chain", clear)
             ui.computed_note(run.computed("contacts/chain"))
 
 with loop_tab:
     c1, c2, c3 = st.columns(3)
-    as_of = c1.date_input("统计日期（截至当日24时）", value=span["last_day"], min_value=span["first_day"],
-                          max_value=span["last_day"], key="loop-as-of")
-    districts = {c: n for c, n in district_choices().items() if c.startswith(identity.scope[:6])}
-    options = ([""] if not identity.scope else []) + list(districts)
-    district = c2.selectbox("区（市）县", options, format_func=lambda c: districts.get(c, "全市"), key="loop-district")
-    unit = identity.scope if len(identity.scope) > len(district) else district
+    as_of = pickers.as_of(c1, span, "loop-as-of", value=span["last_day"])
+    district, _ = pickers.district(c2, identity.scope, "loop-district")
+    unit = pickers.unit_of(identity.scope, district)
     grain = {0: 6, 6: 9, 9: 12}[len(unit)]
     kind = c3.radio("对象", list(CONTACT_KINDS), format_func=CONTACT_KINDS.get, horizontal=True, key="loop-kind")
     funnel = run("contacts/funnel_by_unit", unit=unit, grain=grain, as_of=as_of)
@@ -80,14 +71,7 @@ with loop_tab:
                      title=f"24时各环节在途人数（合计 {int(now['人数'].sum()):,} = 累计判定 {int(total['identified']):,}）")
         right.plotly_chart(fig, width="stretch")
         unit_names = dict(zip(*run("geo/units", unit=unit, grain=grain)[["unit_code", "name"]].T.values))
-        funnel = funnel.assign(name=funnel["unit_code"].map(unit_names))
-        table = funnel[["name", "unit_code", "identified", "notified", "transferred", "quarantined", "monitored", "released",
-                       "became_case", "h_notify", "h_transfer", "h_to_quarantine", "d_quarantine", "d_monitoring"]]
-        table = table.rename(columns={
-            "name": LEVELS[grain], "unit_code": "代码", "identified": "判定", "notified": "告知", "transferred": "转运",
-            "quarantined": "隔离", "monitored": "健康监测", "released": "解除", "became_case": "转为病例",
-            "h_notify": "判定→告知（时）", "h_transfer": "告知→转运（时）", "h_to_quarantine": "判定→隔离（时）",
-            "d_quarantine": "隔离（天）", "d_monitoring": "健康监测（天）"})
+        table = loop.unit_table(funnel, unit_names)
         st.markdown(f"##### 按{LEVELS[grain]}（截至 {as_of:%m月%d日} 24时）")
         ui.table(table, hide_index=True, width="stretch")
         ui.download_buttons(table, f"闭环管控_{unit or '全市'}_{as_of}", "loop")
@@ -99,12 +83,7 @@ with loop_tab:
     else:
         counts = alerts["alert"].map(ALERTS).value_counts()
         st.warning("；".join(f"{k} {v:,} 人次" for k, v in counts.items()))
-        view = alerts.assign(
-            预警=alerts["alert"].map(ALERTS), 姓名=alerts["name"],
-            说明=[f"已 {d} 小时未转运" if a == "not_transferred" else f"隔离第 {d} 天未检测"
-                for a, d in zip(alerts["alert"], alerts["detail"])],
-        )[["预警", "姓名", "person_id", "community_code", "case_id", "identified_at", "说明"]].rename(columns={
-            "person_id": "人员编号", "community_code": "居住社区", "case_id": "关联病例", "identified_at": "判定时间"})
+        view = loop.alert_table(alerts)
         clear = masking.reveal(identity, "alerts", f"alerts:{unit or 'city'}:{as_of}",
                                f"闭环预警（{unit or '全市'}，{as_of}）：{len(view):,} 人次的姓名")
         ui.table(view, clear, hide_index=True, height=300, width="stretch")
@@ -120,16 +99,12 @@ with transfer_tab:
         c1.metric("转运病例（例）", f"{len(moves):,}", border=True)
         c2.metric("确诊→120派车 平均（分钟）", f"{moves['min_to_dispatch'].mean():,.0f}", border=True)
         c3.metric("确诊→到达定点医院 平均（分钟）", f"{moves['min_total'].mean():,.0f}", border=True)
-        daily = moves.assign(日期=pd.to_datetime(moves["confirmed_at"]).dt.normalize()).groupby("日期").agg(
-            平均=("min_total", "mean"), 最长=("min_total", "max"), 例数=("case_id", "count")).reset_index()
+        daily = loop.transfer_minutes_by_day(moves)
         fig = px.line(daily.melt(id_vars=["日期"], value_vars=["平均", "最长"], var_name="统计", value_name="分钟"),
                       x="日期", y="分钟", color="统计", markers=True, title="每日确诊→到达定点医院用时（分钟）")
         st.plotly_chart(fig, width="stretch")
-        table = moves.assign(kind=moves["kind"].map(CASE_KINDS)).rename(columns={
-            "case_id": "病例", "kind": "类型", "community_code": "居住社区", "confirmed_at": "确诊", "dispatched_at": "120派车",
-            "arrived_at": "到达", "min_to_dispatch": "确诊→派车（分）", "min_on_the_way": "途中（分）",
-            "min_total": "合计（分）", "vehicle": "车辆", "destination": "去向"})
+        table = moves.assign(kind=moves["kind"].map(CASE_KINDS))
         st.markdown("##### 用时最长的 10 例")
-        ui.table(table.sort_values("合计（分）", ascending=False).head(10), hide_index=True, width="stretch")
+        ui.table(table.sort_values("min_total", ascending=False).head(10), hide_index=True, width="stretch")
         ui.download_buttons(table, "病例转运", "transfers")
         ui.computed_note(run.computed("transfers/case_transfers"))

@@ -8,28 +8,21 @@ import plotly.express as px
 import streamlit as st
 
 from portal import ui
-from portal.command.skeleton import district_choices
 from portal.data import forget_live, page_context
 from portal.glossary import MARK_STATES, SITE_KINDS, SITE_STATES
 from portal.testing import marks, sampling
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 st.title("核酸采样调度")
 
 rounds = run("mass/rounds")
-started = [d for d in pd.to_datetime(rounds["first_day"]).dt.date if d <= span["last_day"]]
 c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
-day = c1.date_input("日期", value=started[-1] if started else span["last_day"], min_value=span["first_day"],
-                    max_value=span["last_day"], key="mt-day")
-hour = c2.selectbox("时刻（截至该小时末）", list(range(24)), index=10, format_func=lambda h: f"{h:02d}:59", key="mt-hour")
-districts = {c: n for c, n in district_choices().items() if c.startswith(identity.scope[:6])}
-district = c3.selectbox("区（市）县", ([""] if not identity.scope else []) + list(districts),
-                        format_func=lambda c: districts.get(c, "全市"), key="mt-district")
-unit = identity.scope if len(identity.scope) > len(district) else district
-streets = run("geo/units", unit=district, grain=9) if district else pd.DataFrame(columns=["unit_code", "name"])
-street_names = dict(zip(streets["unit_code"], streets["name"]))
-street = c4.selectbox("街道（镇）", [""] + list(street_names), format_func=lambda c: street_names.get(c, "全部街道"),
-                      key="mt-street", disabled=not district)
+day = pickers.as_of(c1, span, "mt-day", "日期", pickers.latest_round_day(rounds, span["last_day"]))
+hour = pickers.hour(c2, "mt-hour", 10)
+district, districts = pickers.district(c3, identity.scope, "mt-district")
+unit = pickers.unit_of(identity.scope, district)
+street, street_names = pickers.street(c4, run, district, "mt-street")
 c5, c6 = st.columns(2)
 kinds = c5.multiselect("类型", list(SITE_KINDS), format_func=SITE_KINDS.get, key="mt-kinds", placeholder="全部类型")
 wanted = c6.multiselect("状态", sampling.STATE_ORDER, format_func=SITE_STATES.get, key="mt-states", placeholder="全部状态")
@@ -105,11 +98,10 @@ with map_tab:
             reports = run("mass/site_reports", site_id=int(site_id), day=day)
             mine = live[live["site_id"] == site_id]
             rows = pd.concat([
-                reports.assign(来源="上报")[["ts", "state", "queue_minutes", "来源"]],
-                mine.assign(ts=mine["marked_at"], 来源="现场标记")[["ts", "state", "queue_minutes", "来源"]],
+                reports.assign(report_source="上报")[["ts", "state", "queue_minutes", "report_source"]],
+                mine.assign(ts=mine["marked_at"], report_source="现场标记")[["ts", "state", "queue_minutes", "report_source"]],
             ])
-            rows = rows.assign(state=rows["state"].map(SITE_STATES)).rename(
-                columns={"ts": "时间", "state": "状态", "queue_minutes": "排队（分钟）"})
+            rows = rows.assign(state=rows["state"].map(SITE_STATES))
             st.markdown("**当日上报与现场标记**")
             ui.table(rows, hide_index=True, width="stretch")
 
@@ -142,8 +134,7 @@ with live_tab:
     def live_marks():
         fresh = run.live("mass/live_marks", since=marks.since(settings))
         fresh = fresh[fresh["community_code"].str.startswith(unit)]
-        over = fresh.sort_values("marked_at").groupby("site_id").tail(1).sort_values("marked_at", ascending=False)
-        over = over[over["state"] == "congested"]  # newest first
+        over = marks.congested_now(fresh)
         if not over.empty:
             st.error(f"排队超限告警：{len(over)} 个采样点排队 ≥ {settings.congested_minutes} 分钟 — " + "；".join(
                 f"{r.site_code} {r.site_name} {r.queue_minutes} 分钟" for r in over.head(5).itertuples()))
@@ -152,9 +143,7 @@ with live_tab:
             st.info("暂无现场标记。")
         else:
             view = fresh.assign(state=fresh["state"].map(SITE_STATES))[
-                ["marked_at", "site_code", "site_name", "state", "queue_minutes", "operator"]].rename(columns={
-                    "marked_at": "标记时间", "site_code": "采样点编码", "site_name": "采样点", "state": "状态",
-                    "queue_minutes": "排队（分钟）", "operator": "标记人"})
+                ["marked_at", "site_code", "site_name", "state", "queue_minutes", "operator"]]
             ui.table(view, hide_index=True, width="stretch", key="live-marks")
         st.caption(f"每 {settings.live_refresh_s} 秒刷新 · 读取于 {run.computed('mass/live_marks')}（北京时间）")
 
@@ -169,9 +158,7 @@ with dispatch_tab:
     if plan.empty:
         st.success("当前没有拥堵的采样点。")
     else:
-        view = plan[["site_code", "site_name", "queue_minutes", "samplers", "samplers_to_add", "alternatives"]].rename(
-            columns={"site_code": "采样点编码", "site_name": "采样点", "queue_minutes": "排队（分钟）",
-                     "samplers": "现有采样员", "samplers_to_add": "建议增派采样员", "alternatives": "可分流至"})
+        view = plan[["site_code", "site_name", "queue_minutes", "samplers", "samplers_to_add", "alternatives"]]
         ui.table(view, hide_index=True, width="stretch")
         ui.download_buttons(view, f"调度建议_{day}_{hour:02d}", "dispatch")
     coverage = run("mass/coverage_by_community", unit=unit, walk_m=settings.walk_circle_m)
@@ -181,8 +168,6 @@ with dispatch_tab:
     if short.empty:
         st.success("各街道采样员均已达到配置标准。")
     else:
-        view = short[["street_name", "street_code", "population", "sites", "samplers", "samplers_needed", "shortfall"]].rename(
-            columns={"street_name": "街道（镇）", "street_code": "代码", "population": "常住人口", "sites": "采样点",
-                     "samplers": "现有采样员", "samplers_needed": "应配采样员", "shortfall": "缺口（人）"})
+        view = short[["street_name", "street_code", "population", "sites", "samplers", "samplers_needed", "shortfall"]]
         ui.table(view, hide_index=True, width="stretch", height=300)
         ui.download_buttons(view, f"采样员缺口_{unit or '全市'}", "shortfall")

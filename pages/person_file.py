@@ -2,6 +2,7 @@
 basics, residence, special-population flags and one timeline of everything known; every view
 is written to the audit log."""
 
+import pandas as pd
 import streamlit as st
 
 from portal import ui
@@ -10,6 +11,7 @@ from portal.data import page_context
 from portal.glossary import HEALTH_CODES, SEARCH_KINDS, TIMELINE_KINDS
 from portal.people import masking, person_file
 from portal.people.matching import SearchRefused
+from warehouse.clock import wall_clock
 
 identity, settings, span, run = page_context()
 st.title("一人一档")
@@ -81,6 +83,5 @@ ui.download_buttons(timeline, f"一人一档_{person_id}", "pf-timeline")
 ui.computed_note(run.computed("person/timeline"))
 with st.expander("查看记录（审计）"):
     views = audit.recent("person_file_view", subject=f"person:{person_id}", limit=20)
-    st.dataframe(views[["at", "actor", "role", "scope", "detail"]].rename(columns={
-        "at": "时间（UTC）", "actor": "查看人", "role": "角色", "scope": "管辖范围", "detail": "方式"}),
-        hide_index=True, width="stretch")
+    st.dataframe(ui.headed(audit.listing(views.assign(at=wall_clock(pd.to_datetime(views["at"], utc=True))))[
+        ["at", "actor", "role", "scope", "detail"]]), hide_index=True, width="stretch")

@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from portal import ui
-from portal.command.skeleton import district_choices
 from portal.data import public_context
 from portal.glossary import SITE_KINDS, SITE_STATES
 from portal.testing import marks, sampling
+from portal.ui import pickers
 
 settings, span, run = public_context()
 st.title("核酸采样点排队查询")
@@ -17,13 +17,9 @@ st.caption(f"显示 {day:%Y年%m月%d日} 最近一次上报的排队情况；�
            f"畅通：排队不足 {settings.busy_minutes} 分钟；繁忙：{settings.busy_minutes} 分钟以上；"
            f"拥堵：{settings.congested_minutes} 分钟以上。")
 
-districts = district_choices()
 c1, c2 = st.columns(2)
-district = c1.selectbox("区（市）县", [""] + list(districts), format_func=lambda c: districts.get(c, "全市"), key="pq-district")
-streets = run("geo/units", unit=district, grain=9) if district else pd.DataFrame(columns=["unit_code", "name"])
-street_names = dict(zip(streets["unit_code"], streets["name"]))
-street = c2.selectbox("街道（镇）", [""] + list(street_names), format_func=lambda c: street_names.get(c, "全部街道"),
-                      key="pq-street", disabled=not district)
+district, districts = pickers.district(c1, "", "pq-district")  # the public sees the whole city
+street, street_names = pickers.street(c2, run, district, "pq-street")
 
 
 ui.phone_friendly_kpis()
@@ -46,13 +42,11 @@ def queue_board():
         return
     board = open_sites.sort_values(["queue_minutes", "site_code"]).assign(
         state=open_sites["state"].map(SITE_STATES), kind=open_sites["kind"].map(SITE_KINDS),
-        hours=open_sites["open_hour"].astype(str) + ":00–" + open_sites["close_hour"].astype(str) + ":00",
+        open_hours=open_sites["open_hour"].astype(str) + ":00–" + open_sites["close_hour"].astype(str) + ":00",
         updated=pd.to_datetime(open_sites["reported_at"]).dt.strftime("%m-%d %H:%M"),
         district=open_sites["community_code"].str[:6].map(districts))
     # what a person on a phone needs first: the site, its state and the wait
-    view = board[["site_name", "state", "queue_minutes", "district", "site_code", "kind", "hours", "updated"]].rename(columns={
-        "district": "区（市）县", "site_code": "采样点编码", "site_name": "采样点", "kind": "类型", "hours": "开放时间", "state": "排队状态",
-        "queue_minutes": "预计等候（分钟）", "updated": "更新时间"})
+    view = board[["site_name", "state", "queue_minutes", "district", "site_code", "kind", "open_hours", "updated"]]
     st.markdown(f"##### 开放的采样点（{len(view):,} 个，等候时间短的在前）")
     ui.table(view, hide_index=True, width="stretch", height=520)
 

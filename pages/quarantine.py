@@ -5,12 +5,11 @@ tests on protocol days 1, 2, 3, 5, 7."""
 import streamlit as st
 
 from portal import ui
-from portal.command.skeleton import district_choices
 from portal.data import page_context
 from portal.glossary import HOTEL_WARNINGS
 from portal.people import masking
 from portal.tracing import quarantine
-from portal.ui import drill
+from portal.ui import drill, pickers
 
 identity, settings, span, run = page_context()
 
@@ -20,14 +19,12 @@ if "quarantine_as_of" not in st.session_state:
     st.session_state["quarantine_as_of"] = (drill.as_of_from_link(st, span, wanted) if wanted
                                             else quarantine.default_day(run, span))
 top = st.columns([1, 2])
-as_of = top[0].date_input("统计时点（当日24时）", key="quarantine_as_of",
-                          min_value=span["first_day"], max_value=span["last_day"])
+as_of = pickers.as_of(top[0], span, "quarantine_as_of", "统计时点（当日24时）")
 if identity.scope:
     unit = identity.scope
     top[1].caption(f"管辖范围：{identity.scope}")
 else:
-    districts = district_choices()
-    unit = top[1].selectbox("区（市）县", [""] + list(districts), format_func=lambda c: districts.get(c, "全市"))
+    unit, _ = pickers.district(top[1], "", None)
 st.query_params.update({"date": as_of.isoformat()})
 
 hotels = quarantine.hotels(run, settings, unit, as_of)

@@ -23,13 +23,7 @@ names = dict(zip(topics["topic_id"], topics["topic_name"]))
 list_tab, records_tab, verify_tab, progress_tab = st.tabs(["专题一览", "专题名单", "核查登记", "核查进度"])
 
 with list_tab:
-    view = topics.assign(
-        来源部门=topics["departments"].map(lambda s: "、".join(depts.get(c, c) for c in s.split("、") if c)),
-        各部门记录=topics["by_department"].map(
-            lambda s: "，".join(f"{depts.get(c, c)} {n}" for c, n in (x.split(":") for x in s.split(",") if x))),
-    )[["topic_id", "topic_name", "created_at", "来源部门", "records", "matched", "dispatched", "各部门记录"]].rename(columns={
-        "topic_id": "专题编号", "topic_name": "专题", "created_at": "建立时间", "records": "来源记录（条）",
-        "matched": "已匹配人员（条）", "dispatched": "已下发（人）"})
+    view = screening.topic_table(topics, depts)
     st.markdown(f"##### {len(topics)} 个排查专题，来源记录 {int(topics['records'].sum()):,} 条")
     ui.table(view, hide_index=True, width="stretch")
     ui.download_buttons(view, "排查专题", "topics")
@@ -109,18 +103,14 @@ with progress_tab:
         st.info("您的管辖范围内没有下发记录。")
     else:
         prog = screening.progress_table(progress, districts)
-        by_topic = prog.groupby("topic_name", sort=False)[["verified", "unreachable", "uncooperative", "awaiting"]].sum()
-        chart = by_topic.rename(columns={k: SCREENING_OUTCOMES.get(k, "待核查") for k in by_topic.columns}).reset_index()
+        chart = ui.headed(screening.outcomes_by_topic(prog)).reset_index()
         fig = px.bar(chart.melt(id_vars="topic_name", var_name="核查结果", value_name="人数"), y="topic_name", x="人数",
                      color="核查结果", orientation="h", title="各专题核查进度（人，按下发记录）",
                      labels={"topic_name": "专题"}, height=120 + 26 * len(chart))
         fig.update_yaxes(autorange="reversed", title=None)
         st.plotly_chart(fig, width="stretch")
         table = prog[["topic_name", "district", "dispatched", "verified", "unreachable", "uncooperative", "awaiting",
-                      "escalated", "rate"]].rename(columns={
-            "topic_name": "专题", "district": "区（市）县", "dispatched": "已下发（人）", "verified": "已核实",
-            "unreachable": "无法联系", "uncooperative": "不配合", "awaiting": "待核查", "escalated": "转流调",
-            "rate": "完成率（%）"})
+                      "escalated", "rate"]]
         ui.table(table, hide_index=True, height=380, width="stretch")
         ui.download_buttons(table, "排查进度", "progress")
         ui.computed_note(run.computed("screening/progress_by_topic_district"))

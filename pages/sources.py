@@ -1,13 +1,11 @@
 """数据来源: what the 11 departments have sent — batches, categories and their freshness, rows
 loaded and rejected, and each rejected row with its reason."""
 
-import pandas as pd
 import streamlit as st
 
 from portal import ui
 from portal.command import sources
 from portal.data import page_context
-from portal.glossary import BATCH_STATUS, THEME_TABLES
 from portal.people import masking
 
 identity, settings, span, run = page_context()
@@ -38,27 +36,13 @@ if line:
     st.warning(line)
 
 st.markdown("#### 各部门报送情况")
-shown = depts.sort_values("department_code").assign(last_loaded_at=sources.when(depts["last_loaded_at"]))
-shown = shown.rename(columns={
-    "department": "部门", "department_code": "部门代码", "categories": "业务类别", "fed": "已接入",
-    "stale": "超时未更新", "batches": "批次", "rows_loaded": "载入行数", "rows_rejected": "拒收行数",
-    "last_loaded_at": "最近载入"})
+shown = sources.department_table(depts)
 ui.table(shown, hide_index=True, width="stretch", height=ui.fit_height(shown, 500))
 
 st.markdown(f"#### 业务类别与时效（超过 {settings.feed_stale_hours} 小时无新批次视为超时）")
 names = dict(zip(depts["department_code"], depts["department"]))
 chosen = st.selectbox("部门", ["", *names], format_func=lambda c: names.get(c, "全部部门"))
-cats = fresh if not chosen else fresh[fresh["department_code"] == chosen]
-cats = cats.sort_values(["state", "category_code"], key=sources.state_order)
-cats = cats.assign(state=cats["state"].map(sources.state_label),
-                   target_table=cats["target_table"].map(lambda t: THEME_TABLES.get(t, t)),
-                   last_loaded_at=sources.when(cats["last_loaded_at"]),
-                   age_hours=cats["age_hours"].map(lambda h: "—" if pd.isna(h) else f"{h:,.1f}"))
-cats = cats[["category_code", "category", "department", "target_table", "state", "batches", "rows_loaded",
-             "rows_rejected", "last_loaded_at", "age_hours"]].rename(columns={
-    "category_code": "类别代码", "category": "业务类别", "department": "部门", "target_table": "写入主题表",
-    "state": "状态", "batches": "批次", "rows_loaded": "载入行数", "rows_rejected": "拒收行数",
-    "last_loaded_at": "最近载入", "age_hours": "距今（小时）"})
+cats = sources.category_table(fresh, chosen)
 ui.table(cats, hide_index=True, width="stretch", height=ui.fit_height(cats))
 ui.download_buttons(cats, "数据来源_业务类别", "categories")
 
@@ -67,14 +51,7 @@ if batches.empty:
     st.info("尚无文件批次。用命令 `python -m warehouse load --department 部门代码 --category 类别代码 文件…` 载入"
             "部门报送的 CSV、XLSX、Parquet 或 JSON lines 文件。")
 else:
-    listed = batches.assign(status=batches["status"].map(lambda s: BATCH_STATUS.get(s, s)),
-                            finished_at=sources.when(batches["finished_at"]))
-    listed = listed[["file_name", "category", "status", "rows_read", "rows_loaded", "rows_rejected", "finished_at",
-                     "department", "category_code", "file_format", "encoding", "message", "batch_id"]].rename(columns={
-        "batch_id": "批次编号", "department": "部门", "category_code": "类别代码", "category": "业务类别",
-        "file_name": "文件", "file_format": "格式", "encoding": "编码", "rows_read": "读取行数",
-        "rows_loaded": "载入行数", "rows_rejected": "拒收行数", "status": "状态", "finished_at": "完成时间",
-        "message": "说明"})
+    listed = sources.batch_table(batches)
     ui.table(listed, hide_index=True, width="stretch", height=ui.fit_height(listed))
     ui.download_buttons(listed, "数据来源_批次", "batches")
 
@@ -85,9 +62,7 @@ else:
                   for r in with_rejects.itertuples()}
         batch = st.selectbox("批次", list(labels), format_func=labels.get)
         rejects_read = run.result("sources/rejects", batch=batch)
-        rejects = rejects_read.frame
-        rejects = rejects.assign(column_name=rejects["column_name"].map(sources.column_label)).rename(columns={
-            "row_number": "行号", "column_name": "字段", "reason": "原因", "raw": "原始内容"})
+        rejects = sources.reject_table(rejects_read.frame)
         if rejects_read.truncated:
             st.caption(f"只列出前 {len(rejects):,} 行；完整清单可下载。")
         clear = masking.reveal(identity, "rejects", f"batch:{batch}",

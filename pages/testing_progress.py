@@ -10,24 +10,21 @@ import streamlit as st
 from portal import ui
 from portal.command.skeleton import district_choices
 from portal.data import page_context
-from portal.glossary import LAB_STAGES, ROUND_ZONES, SAMPLE_PURPOSES
+from portal.glossary import LAB_STAGES, ROUND_ZONES, SAMPLE_PURPOSES, label
 from portal.people import masking
 from portal.testing import forecast, sampling
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 fraction = span["person_fraction"] or 1.0
 st.title("采样进度与检测")
 
 rounds = run("mass/rounds")
-started = [d for d in pd.to_datetime(rounds["first_day"]).dt.date if d <= span["last_day"]]
 c1, c2, c3 = st.columns(3)
-day = c1.date_input("日期", value=started[-1] if started else span["last_day"], min_value=span["first_day"],
-                    max_value=span["last_day"], key="tp-day")
-hour = c2.selectbox("时刻（截至该小时末）", list(range(24)), index=12, format_func=lambda h: f"{h:02d}:59", key="tp-hour")
-districts = {c: n for c, n in district_choices().items() if c.startswith(identity.scope[:6])}
-district = c3.selectbox("区（市）县", ([""] if not identity.scope else []) + list(districts),
-                        format_func=lambda c: districts.get(c, "全市"), key="tp-district")
-unit = identity.scope if len(identity.scope) > len(district) else district
+day = pickers.as_of(c1, span, "tp-day", "日期", pickers.latest_round_day(rounds, span["last_day"]))
+hour = pickers.hour(c2, "tp-hour", 12)
+district, districts = pickers.district(c3, identity.scope, "tp-district")
+unit = pickers.unit_of(identity.scope, district)
 here = districts.get(district, "全市") if district else "全市"
 if fraction < 1:
     st.caption(f"演示数据按常住人口的 {fraction:.1%} 生成：采样点产能按同一比例折算后与采样人次比较；"
@@ -39,22 +36,13 @@ with flow_tab:
     hourly = run("mass/samples_by_hour", unit=unit, day=day)
     sites = sampling.current_states(run("mass/site_states", unit=unit, day=day, hour=23), None, settings)
     capacity = sampling.capacity_by_hour(sites, fraction)
-    both = (hourly.groupby("hour")["samples"].sum().reindex(range(24), fill_value=0).to_frame()
-            .join(capacity.groupby("hour")["capacity"].sum().reindex(range(24), fill_value=0)))
-    both = both.rename(columns={"samples": "采样（人次）", "capacity": "产能（人次，折算）"}).rename_axis("时").reset_index()
-    fig = px.line(both.melt(id_vars="时", var_name="指标", value_name="人次/时"), x="时", y="人次/时", color="指标",
+    both = ui.headed(sampling.hourly_flow(hourly, capacity))
+    fig = px.line(both.melt(id_vars=label("hour"), var_name="指标", value_name="人次/时"), x=label("hour"), y="人次/时",
+                  color="指标",
                   markers=True, title=f"{here} {day:%m月%d日} 每小时采样与产能（人次/时）")
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
     st.plotly_chart(fig, width="stretch")
-    per = hourly.groupby("district_code")["samples"].agg(["sum", "max"]).reset_index()
-    peak = capacity.groupby("district_code")["capacity"].max().rename("peak_capacity").reset_index()
-    per = per.merge(peak, on="district_code", how="left").fillna(0)
-    per["peak_capacity"] = per["peak_capacity"].round().astype(int)
-    per["use_pct"] = (100 * per["max"] / per["peak_capacity"].where(per["peak_capacity"] > 0)).round(1)
-    view = per.assign(name=per["district_code"].map(district_choices()))[
-        ["name", "district_code", "sum", "max", "peak_capacity", "use_pct"]].rename(columns={
-            "name": "区（市）县", "district_code": "代码", "sum": "当日采样（人次）", "max": "高峰小时采样（人次）",
-            "peak_capacity": "高峰小时产能（人次，折算）", "use_pct": "高峰负荷（%）"})
+    view = sampling.district_flow(hourly, capacity, district_choices())
     ui.table(view, hide_index=True, width="stretch")
     ui.download_buttons(view, f"采样通量_{here}_{day}", "flow")
     ui.computed_note(run.computed("mass/samples_by_hour"))
@@ -87,10 +75,7 @@ with round_tab:
         st.plotly_chart(fig, width="stretch")
         view = table.sort_values(["share_pct", "community_code"]).assign(zone=table["zone_tier"].map(ROUND_ZONES))[
             ["community_name", "community_code", "zone", "target_hours", "residents", "sampled_in_target", "sampled",
-             "share_pct"]].rename(columns={
-                "community_name": "社区", "community_code": "代码", "zone": "区域", "target_hours": "时限（小时）",
-                "residents": "居民（人）", "sampled_in_target": "时限内已采样（人）", "sampled": "本轮已采样（人）",
-                "share_pct": "时限内覆盖率（%）"})
+             "share_pct"]]
         st.markdown("##### 覆盖率最低的社区在前")
         ui.table(view, hide_index=True, width="stretch", height=360)
         ui.download_buttons(view, f"本轮进度_{round_id}_{here}", "round")
@@ -104,10 +89,7 @@ with circle_tab:
                f"{settings.walk_circle_m:,} 米（步行约 15 分钟）。")
     gaps = gaps.assign(farthest_m=gaps["farthest_m"].round().astype(int))
     view = gaps[["community_name", "community_code", "street_name", "population", "sites", "people_per_site",
-                 "sites_missing", "farthest_m", "compounds_outside"]].rename(columns={
-        "community_name": "社区", "community_code": "代码", "street_name": "街道", "population": "常住人口",
-        "sites": "采样点", "people_per_site": "每点服务人口", "sites_missing": "缺少采样点",
-        "farthest_m": "最远小区距离（米）", "compounds_outside": "圈外小区"})
+                 "sites_missing", "farthest_m", "compounds_outside"]]
     ui.table(view, hide_index=True, width="stretch", height=360)
     ui.download_buttons(view, f"采样圈缺口_{here}", "gaps")
     ui.computed_note(run.computed("mass/coverage_by_community"))
@@ -139,9 +121,7 @@ with lab_tab:
         st.success("没有待检的样本管。")
     else:
         view = backlog.assign(stage=backlog["stage"].map(LAB_STAGES))[
-            ["lab_name", "capacity_per_day", "stage", "tubes", "under_6h", "h6_12", "h12_24", "over_24h"]].rename(columns={
-                "lab_name": "实验室", "capacity_per_day": "日检测能力（管）", "stage": "环节", "tubes": "待检（管）",
-                "under_6h": "采样不足6小时", "h6_12": "6–12小时", "h12_24": "12–24小时", "over_24h": "超过24小时"})
+            ["lab_name", "capacity_per_day", "stage", "tubes", "under_6h", "h6_12", "h12_24", "over_24h"]]
         ui.table(view, hide_index=True, width="stretch", height=300)
         ui.download_buttons(view, f"实验室待检_{day}_{hour:02d}", "backlog")
     pools = run("mass/positive_pools", unit=unit, day_from=span["first_day"], day=day)
@@ -155,12 +135,9 @@ with lab_tab:
         k[2].metric("已复采（人）", f"{int(pools['resample_result'].ne('').sum()):,}", border=True)
         status = pools["resample_result"].map({"positive": "复采阳性", "negative": "复采阴性", "pending": "复采待出结果",
                                                "": "待复采"})
-        view = pools.assign(status=status)[
-            ["tube_id", "round_id", "site_code", "sampled_at", "pool_result_at", "name", "person_id", "community_code",
-             "resampled_at", "status"]].rename(columns={
-                "tube_id": "混管编号", "round_id": "轮次", "site_code": "采样点编码", "sampled_at": "采样时间",
-                "pool_result_at": "混管阳性时间", "name": "姓名", "person_id": "人员编号", "community_code": "居住社区",
-                "resampled_at": "复采时间", "status": "复采状态"})
+        view = pools.assign(resample_status=status)[
+            ["tube_id", "round_id", "site_code", "sampled_at", "pool_result_at", "person_name", "person_id",
+             "home_community_code", "resampled_at", "resample_status"]]
         clear = masking.reveal(identity, "pools", f"pools:{unit or 'city'}:{day}",
                                f"混管阳性追踪（{unit or '全市'}，截至 {day}）：{pools['person_id'].nunique():,} 人的姓名")
         ui.table(view, clear, hide_index=True, width="stretch", height=300)
@@ -182,16 +159,12 @@ with forecast_tab:
     else:
         guess = forecast.expected(arrivals, sites, day, ahead, settings.forecast_history_days,
                                   settings.forecast_lookback_days, calendar)
-        wide = guess.pivot(index="site_id", columns="hour", values="expected")
-        wide.columns = [f"{h:02d}时" for h in wide.columns]
-        wide["合计"] = wide.sum(axis=1)
-        top = sites.set_index("site_id")[["site_code", "site_name"]].join(wide).sort_values("合计", ascending=False)
+        top = forecast.by_site(guess, sites)
         kind = "全员核酸日" if any(d in calendar.get(day, ()) for d in districts) or (
             not identity.scope and day in calendar) else "平常日"
         st.markdown(f"##### {day:%m月%d日}（{kind}）{hour:02d}:59 之后 {len(ahead)} 小时预计到检最多的采样点（人次）")
         st.caption(f"{here}全部 {len(top):,} 个采样点合计预计 {top['合计'].sum():,.0f} 人次。")
-        ui.table(top.head(30).round(1).rename(columns={"site_code": "采样点编码", "site_name": "采样点"}),
-                 hide_index=True, width="stretch")
+        ui.table(top.head(30).round(1), hide_index=True, width="stretch")
         ui.download_buttons(top.round(2).reset_index(drop=True), f"到检预测_{day}_{hour:02d}", "forecast")
     score = forecast.backtest(arrivals, sites, day, settings.forecast_history_days, settings.forecast_lookback_days,
                               settings.backtest_days, calendar)
@@ -201,8 +174,6 @@ with forecast_tab:
         barmode="group", title="每日实际与预测到检（人次）", labels={"day": "日期", "k": ""})
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
     st.plotly_chart(fig, width="stretch")
-    view = score.assign(round_day=score["round_day"].map({True: "全员核酸日", False: "平常日"})).rename(columns={
-        "day": "日期", "round_day": "类别", "actual": "实际到检（人次）", "predicted": "预测到检（人次）",
-        "mae": "平均绝对误差（人次/点·时）", "mape_pct": "逐时合计平均百分比误差（%）"})
+    view = forecast.score_table(score)
     ui.table(view, hide_index=True, width="stretch")
     ui.computed_note(run.computed("mass/arrivals_by_site_hour"))

@@ -8,7 +8,6 @@ import streamlit as st
 from portal import ui
 from portal.data import page_context
 from portal.errors import WarehouseError
-from portal.glossary import CONTROL_OUTCOMES
 from portal.people import masking
 from portal.tracing import case_picker, tracing
 from portal.tracing.topics import TopicError, create_topic
@@ -86,9 +85,7 @@ ui.computed_note(run.computed("trajectories/case_points"))
 left, right = st.columns([3, 2])
 with left:
     st.markdown(f"##### 停留点（停留 ≥ {int(stop_minutes)} 分钟）")
-    table = stays.assign(场所=stays["place_name"].where(stays["place_name"] != "", "住所附近（基站）"))[
-        ["case_id", "场所", "ts", "left_at", "dwell_minutes"]].rename(
-        columns={"case_id": "病例", "ts": "到达", "left_at": "离开", "dwell_minutes": "停留（分钟）"})
+    table = tracing.stop_table(stays)
     ui.table(table, hide_index=True, height=320, width="stretch")
     ui.download_buttons(table, "病例停留点", "stops")
 with right:
@@ -99,9 +96,7 @@ with right:
             if found_links.empty:
                 st.info(f"所选病例没有共同到过的{what}。")
                 continue
-            key = "place_name" if what == "场所" else "cell"
-            links = found_links.assign(病例=found_links["cases"].map("、".join))[[key, "病例", "times"]].rename(
-                columns={key: what, "times": "到访时间"})
+            links = tracing.link_table(found_links, "place_name" if what == "场所" else "cell")
             ui.table(links, hide_index=True, height=280, width="stretch")
 
 # -- space-time companions --------------------------------------------------------------------
@@ -127,16 +122,7 @@ if request and request[0] == tuple(searched):
     else:
         known = int(found["known_contact"].sum())
         st.success(f"找到 {found['person_id'].nunique():,} 人（{len(found):,} 条伴随关系），其中 {known:,} 条已是已知密接。")
-        view_df = found.assign(
-            姓名=found["name"],
-            已知密接=found["known_contact"].astype(bool).map({True: "是", False: "否"}),
-            同户=found["same_household"].astype(bool).map({True: "是", False: "否"}),
-            管控=found["control_outcome"].map(CONTROL_OUTCOMES),
-            地点=found["place_name"].where(found["place_name"] != "", "（基站定位）"),
-        )[["case_id", "姓名", "person_id", "overlap_minutes", "first_at", "地点", "cell", "community_code",
-           "已知密接", "同户", "管控"]].rename(columns={
-            "case_id": "病例", "person_id": "人员编号", "overlap_minutes": "伴随时长（分钟）", "first_at": "首次伴随",
-            "cell": "网格", "community_code": "居住社区", "管控": "管控状态"})
+        view_df = tracing.companion_table(found)
         clear = masking.reveal(identity, "companions", f"companions:{'、'.join(request[0])}",
                                f"时空伴随者（{len(request[0])} 例病例）：{found['person_id'].nunique():,} 人的姓名")
         ui.table(view_df, clear, hide_index=True, height=360, width="stretch")

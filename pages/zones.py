@@ -7,16 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from portal.data import page_context
-from portal.glossary import ZONE_TIERS
+from portal.glossary import LEVELS, ZONE_TIERS
 from portal.tracing.tracing import stops
+from portal.ui import pickers
 from portal.zones import geometry, zone_draw, zone_map, zone_plans, zone_tables, zoning
 
 identity, settings, span, run = page_context()
 zs = zoning.ZoneSettings(policy=settings)
 
 st.title("风险区划定推演")
-as_of = st.date_input("统计日期（截至当日24时）", value=span["last_day"], min_value=span["first_day"],
-                      max_value=span["last_day"], key="zone-as-of")
+as_of = pickers.as_of(st, span, "zone-as-of", value=span["last_day"])
 compounds = run("zones/compound_profile", as_of=as_of)
 resources = run("zones/resources", as_of=as_of)
 homes = run("zones/case_homes", as_of=as_of)
@@ -36,7 +36,7 @@ with draw_tab:
         recent = homes[pd.to_datetime(homes["confirmed_at"]).dt.date > as_of - dt.timedelta(days=int(days))]
         names = {c: n for c, n in zip(compounds["district_code"], compounds["district_name"])}
         present = sorted(set(recent["district_code"]))
-        chosen = c2.multiselect("区（市）县", present, default=present, format_func=names.get,
+        chosen = c2.multiselect(LEVELS[6], present, default=present, format_func=names.get,
                             key=f"zone-districts-{as_of}-{days}")
         picked_cases = recent[recent["district_code"].isin(chosen)]
         if recent.empty:

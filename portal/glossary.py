@@ -1,5 +1,7 @@
 """English names in code, Chinese words in the UI: the one place they meet."""
 
+from typing import NamedTuple
+
 ROLES = {
     "leadership": "指挥部领导",
     "analyst": "数据分析员",
@@ -150,3 +152,149 @@ TIMELINE_KINDS = {
     "transfer": "转运", "control": "隔离管控", "sample": "核酸检测", "case": "病例", "trajectory": "行程轨迹",
 }
 SAMPLE_RESULTS = {"pending": "待出结果", "negative": "阴性", "positive": "阳性"}
+
+
+# -- column glossary ---------------------------------------------------------------------------
+# One meaning, one header: the query's (or a portal function's) English column name → the
+# header every table and export shows, and how its values are formatted. portal.ui applies it,
+# so a page hands over the frame as the query returned it. Formats: "id" codes and numbers
+# shown as they are (no thousands separators), "count" whole numbers, "number" decimals,
+# "pct" percentages, "text", "time", "date". A column not listed here keeps its name.
+class Column(NamedTuple):
+    label: str
+    fmt: str = "text"
+
+
+def _indicator_columns() -> dict[str, Column]:
+    return {k: Column(label, "pct" if unit == "%" else "count") for k, (label, unit, _) in INDICATORS.items()}
+
+
+COLUMNS: dict[str, Column] = {
+    # places and units
+    "unit_code": Column("代码", "id"), "name": Column("名称"),
+    "district_code": Column("区（市）县代码", "id"), "district": Column("区（市）县"),
+    "district_name": Column("区（市）县"),
+    "street_code": Column("街道代码", "id"), "street_name": Column("街道（镇）"),
+    "community_code": Column("社区代码", "id"), "community_name": Column("社区"),
+    "home_community_code": Column("居住社区", "id"),
+    "compound_id": Column("小区编号", "id"), "compound_name": Column("小区"),
+    "lon": Column("经度", "number"), "lat": Column("纬度", "number"), "cell": Column("网格", "id"),
+    "place_name": Column("接触场所"), "population": Column("常住人口", "count"),
+    "residents": Column("居民（人）", "count"),
+    # people
+    "person_id": Column("人员编号", "id"), "person_name": Column("姓名"), "to_person_id": Column("人员编号", "id"),
+    # cases, contacts and transfers
+    "case_id": Column("病例", "id"), "hop": Column("层级"), "found_by": Column("发现方式"),
+    "outcome": Column("管控状态"), "control_outcome": Column("管控状态"),
+    "exposure_at": Column("接触时间", "time"), "identified_at": Column("判定时间", "time"),
+    "alert": Column("预警"), "alert_note": Column("说明"),
+    "identified": Column("判定", "count"), "notified": Column("告知", "count"),
+    "transferred": Column("转运", "count"), "quarantined": Column("隔离", "count"),
+    "monitored": Column("健康监测", "count"), "released": Column("解除", "count"),
+    "became_case": Column("转为病例", "count"),
+    "h_notify": Column("判定→告知（时）", "number"), "h_transfer": Column("告知→转运（时）", "number"),
+    "h_to_quarantine": Column("判定→隔离（时）", "number"),
+    "d_quarantine": Column("隔离（天）", "number"), "d_monitoring": Column("健康监测（天）", "number"),
+    "kind": Column("类型"), "confirmed_at": Column("确诊", "time"), "dispatched_at": Column("120派车", "time"),
+    "arrived_at": Column("到达", "time"), "min_to_dispatch": Column("确诊→派车（分）", "count"),
+    "min_on_the_way": Column("途中（分）", "count"), "min_total": Column("合计（分）", "count"),
+    "vehicle": Column("车辆"), "destination": Column("去向"),
+    # trajectories and companions
+    "place": Column("场所"), "ts": Column("时间", "time"), "left_at": Column("离开", "time"),
+    "dwell_minutes": Column("停留（分钟）", "count"), "case_ids": Column("病例"), "times": Column("到访时间"),
+    "overlap_minutes": Column("伴随时长（分钟）", "number"), "first_at": Column("首次伴随", "time"),
+    "companion_place": Column("地点"), "known_contact": Column("已知密接"), "same_household": Column("同户"),
+    # sampling sites, marks and dispatch
+    "site_code": Column("采样点编码", "id"), "site_name": Column("采样点"),
+    "state": Column("排队状态"), "queue_minutes": Column("预计等候（分钟）", "count"),
+    "open_hours": Column("开放时间"), "updated": Column("更新时间"), "report_source": Column("来源"),
+    "marked_at": Column("标记时间", "time"), "operator": Column("标记人"),
+    "samplers": Column("现有采样员", "count"), "samplers_to_add": Column("建议增派采样员", "count"),
+    "alternatives": Column("可分流至"), "sites": Column("采样点", "count"),
+    "samplers_needed": Column("应配采样员", "count"), "shortfall": Column("缺口（人）", "count"),
+    # testing progress and labs
+    "hour": Column("时", "id"), "samples": Column("采样（人次）", "count"),
+    "capacity": Column("产能（人次，折算）", "number"),
+    "samples_sum": Column("当日采样（人次）", "count"), "samples_peak": Column("高峰小时采样（人次）", "count"),
+    "peak_capacity": Column("高峰小时产能（人次，折算）", "count"), "use_pct": Column("高峰负荷（%）", "pct"),
+    "zone": Column("区域"), "target_hours": Column("时限（小时）", "count"),
+    "sampled_in_target": Column("时限内已采样（人）", "count"), "sampled": Column("本轮已采样（人）", "count"),
+    "share_pct": Column("时限内覆盖率（%）", "pct"), "people_per_site": Column("每点服务人口", "count"),
+    "sites_missing": Column("缺少采样点", "count"), "farthest_m": Column("最远小区距离（米）", "count"),
+    "compounds_outside": Column("圈外小区", "count"),
+    "lab_name": Column("实验室"), "capacity_per_day": Column("日检测能力（管）", "count"),
+    "tubes": Column("待检（管）", "count"), "under_6h": Column("采样不足6小时", "count"),
+    "h6_12": Column("6–12小时", "count"), "h12_24": Column("12–24小时", "count"),
+    "over_24h": Column("超过24小时", "count"),
+    "tube_id": Column("混管编号", "id"), "round_id": Column("轮次", "id"), "sampled_at": Column("采样时间", "time"),
+    "pool_result_at": Column("混管阳性时间", "time"), "resampled_at": Column("复采时间", "time"),
+    "resample_status": Column("复采状态"),
+    "day": Column("日期", "date"), "day_kind": Column("类别"), "actual": Column("实际到检（人次）", "number"),
+    "predicted": Column("预测到检（人次）", "number"), "mae": Column("平均绝对误差（人次/点·时）", "number"),
+    "mape_pct": Column("逐时合计平均百分比误差（%）", "pct"), "expected_total": Column("合计", "number"),
+    # appeals
+    "appeal_id": Column("诉求编号", "id"), "type": Column("类型"), "topic": Column("话题"), "channel": Column("渠道"),
+    "received_at": Column("受理时间", "time"), "stage": Column("环节"),
+    "worked_days": Column("已用工作日", "count"), "limit_days": Column("时限（工作日）", "count"),
+    "appeals": Column("件", "count"),
+    "received": Column("受理", "count"), "closed": Column("办结", "count"), "open_now": Column("在办", "count"),
+    "overdue": Column("超期未办结", "count"), "closed_late": Column("超期办结", "count"),
+    "emergencies_late": Column("紧急超时", "count"), "satisfied_pct": Column("满意率（%）", "pct"),
+    # screening
+    "topic_id": Column("专题编号", "id"), "topic_name": Column("专题"), "created_at": Column("建立时间", "time"),
+    "source_departments": Column("来源部门"), "records": Column("来源记录（条）", "count"),
+    "matched": Column("已匹配人员（条）", "count"), "dispatched": Column("已下发（人）", "count"),
+    "records_by_department": Column("各部门记录"),
+    "verified": Column("已核实", "count"), "unreachable": Column("无法联系", "count"),
+    "uncooperative": Column("不配合", "count"), "awaiting": Column("待核查", "count"),
+    "escalated": Column("转流调", "count"), "rate": Column("完成率（%）", "pct"),
+    # data sources
+    "department": Column("部门"), "department_code": Column("部门代码", "id"), "categories": Column("业务类别", "count"),
+    "fed": Column("已接入", "count"), "stale": Column("超时未更新", "count"), "batches": Column("批次", "count"),
+    "rows_read": Column("读取行数", "count"), "rows_loaded": Column("载入行数", "count"),
+    "rows_rejected": Column("拒收行数", "count"), "last_loaded_at": Column("最近载入"),
+    "category_code": Column("类别代码", "id"), "category": Column("业务类别"), "target_table": Column("写入主题表"),
+    "feed_state": Column("状态"), "age_hours": Column("距今（小时）"),
+    "batch_id": Column("批次编号", "id"), "file_name": Column("文件"), "file_format": Column("格式"),
+    "encoding": Column("编码"), "status": Column("状态"), "finished_at": Column("完成时间"), "message": Column("说明"),
+    "row_number": Column("行号", "id"), "column_name": Column("字段"), "reason": Column("原因"), "raw": Column("原始内容"),
+    # audit log
+    "event_id": Column("编号", "id"), "at": Column("时间", "time"), "event": Column("事件"), "actor": Column("操作人"),
+    "role": Column("角色"), "scope": Column("管辖范围", "id"), "subject": Column("对象"), "detail": Column("说明"),
+    # zones, hotels and depots
+    "tier": Column("风险区等级"), "tier_label": Column("等级"), "zone_name": Column("风险区"),
+    "start_at": Column("生效时间", "time"), "last_case": Column("最近病例确诊日", "date"),
+    "days_since": Column("无新增天数", "count"), "suggested_lift": Column("建议解除日期", "date"),
+    "zone_source": Column("来源"), "reasons": Column("涉及病例"),
+    "plan": Column("方案"), "plan_id": Column("方案编号", "id"), "plan_name": Column("方案名称"),
+    "author": Column("制定人"), "as_of": Column("依据日期", "date"), "plan_status": Column("状态"),
+    "published_at": Column("生效时间", "time"),
+    "hotel_id": Column("编号", "id"), "hotel_name": Column("隔离点"), "rooms": Column("房间", "count"),
+    "staying": Column("在住（人）", "count"), "occupancy_pct": Column("入住率（%）", "pct"),
+    "arrivals_24h": Column("未来24小时入住", "count"), "releases_24h": Column("未来24小时解除", "count"),
+    "past_release": Column("超期未解除", "count"), "missing_test_people": Column("应检未检（人）", "count"),
+    "quarantine_start": Column("隔离开始", "time"), "release_due": Column("应解除时间", "time"),
+    "missed_days": Column("未检的隔离日（第几天）"), "in_use": Column("在住", "count"),
+    "free": Column("空余", "count"), "distance_km": Column("距离（km）", "number"),
+    "depot_name": Column("保障点"), "depot_kind": Column("类别"), "reserve_t": Column("储备（吨）", "number"),
+    **{k: Column(v, "number" if k == "area_km2" else "count") for k, v in ZONE_COUNTS.items()},
+    # indicators (cockpit, briefing): the cockpit's own words
+    **_indicator_columns(),
+}
+
+
+def label(name: str) -> str:
+    """The header of a column: its glossary label, or the name itself when not listed."""
+    col = COLUMNS.get(name)
+    return col.label if col else name
+
+
+def fmt_of(name: str) -> str | None:
+    col = COLUMNS.get(name)
+    return col.fmt if col else None
+
+
+def headed(df):
+    """The frame with glossary headers (columns not in the glossary keep their names)."""
+    named = {c: COLUMNS[c].label for c in df.columns if isinstance(c, str) and c in COLUMNS}
+    return df.rename(columns=named) if named else df

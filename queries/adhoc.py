@@ -18,8 +18,10 @@ from typing import Any
 import pandas as pd
 
 from queries import registry
-from queries.registry import SCOPE_PATTERN, QueryError
+from queries.registry import QueryError
 from warehouse import get_warehouse
+from warehouse.clock import BEIJING_NAME
+from warehouse.geography import UNIT_CODE
 
 INT, FLOAT, STRING, ENUM, FLAG, DATE, DATETIME = "int", "float", "string", "enum", "flag", "date", "datetime"
 KINDS = (INT, FLOAT, STRING, ENUM, FLAG, DATE, DATETIME)
@@ -32,7 +34,7 @@ INT64 = (-(2**63), 2**63 - 1)
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _RELATION = re.compile(r"^(epi\.[a-z_][a-z0-9_]*( FINAL)?|query:[a-z_]+/[a-z_0-9]+)$")
 _PARAM_TYPE = {INT: "Int64", FLOAT: "Float64", STRING: "String", ENUM: "String", FLAG: "UInt8", DATE: "Date",
-               DATETIME: "DateTime('Asia/Shanghai')"}
+               DATETIME: f"DateTime('{BEIJING_NAME}')"}
 _COMPARE = {"eq": "=", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
 
@@ -207,7 +209,7 @@ def _sums_only(q: AdhocQuery) -> bool:
 
 
 def _where(q: AdhocQuery, scope: str) -> tuple[str, dict[str, Any]]:
-    if not isinstance(scope, str) or not SCOPE_PATTERN.match(scope):
+    if not isinstance(scope, str) or not UNIT_CODE.match(scope):
         raise QueryError(f"管辖范围无效 / jurisdiction scope {scope!r} is not a 6/9/12-digit code")
     _relation(q.table)
     params: dict[str, Any] = {"scope": scope}
@@ -229,7 +231,7 @@ def _condition_sql(c: Condition, name: str, params: dict[str, Any]) -> str:
     on_day = f.kind == DATETIME and all(_is_date(v) for v in c.values)
     kind = DATE if on_day else f.kind
     values = [_bindable(f, kind, v) for v in c.values]
-    expr = f"toDate({f.sql}, 'Asia/Shanghai')" if on_day else f.sql
+    expr = f"toDate({f.sql}, '{BEIJING_NAME}')" if on_day else f.sql
     ptype = _PARAM_TYPE[kind]
     if c.op == "in":
         params[name] = values

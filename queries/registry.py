@@ -8,7 +8,6 @@ limit; pages and the portal never see SQL.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,12 @@ from typing import Any
 import pandas as pd
 
 from warehouse import get_warehouse
+from warehouse.clock import BEIJING
 from warehouse.errors import EpiError
+from warehouse.geography import UNIT_CODE
 from warehouse.sqlfile import SqlFile, load_sql
 
 QUERY_DIR = Path(__file__).parent
-SCOPE_PATTERN = re.compile(r"^(|\d{6}|\d{9}|\d{12})$")
-BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 
 class QueryError(EpiError, ValueError):
@@ -105,14 +104,14 @@ def execute(name: str, scope: str, **params: Any) -> None:
 
 
 def _bind(name: str, scope: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    if not SCOPE_PATTERN.match(scope or ""):
+    if not UNIT_CODE.match(scope or ""):
         raise QueryError(f"管辖范围无效 / jurisdiction scope {scope!r} is not a 6/9/12-digit code")
     sql = load(name)
     declared = parameters(name)
     if "scope" not in declared:
         raise QueryError(f"查询 {name} 未按管辖范围过滤 / query {name} does not filter by scope")
     unit = params.get("unit")
-    if unit is not None and not SCOPE_PATTERN.match(unit):
+    if unit is not None and not UNIT_CODE.match(unit):
         raise QueryError(f"区划代码无效 / unit code {unit!r} is not a 6/9/12-digit code")
     missing = set(declared) - set(params) - {"scope"}
     if missing:

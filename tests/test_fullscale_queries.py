@@ -145,8 +145,8 @@ def test_a_district_sees_its_own_residents_among_the_companions(wh):
     mine = tracing.find_companions(lambda name, **p: registry.run(name, "510104", **p), cases, row_cap=10_000, **params)
     # a district sees its own cases only, and of their companions its own residents
     own_cases = set(registry.run("trajectories/case_list", "510104")["case_id"])
-    expected = city[city["community_code"].str.startswith("510104") & city["case_id"].isin(own_cases)]
-    assert len(mine) == 97 and mine["community_code"].str.startswith("510104").all()
+    expected = city[city["home_community_code"].str.startswith("510104") & city["case_id"].isin(own_cases)]
+    assert len(mine) == 97 and mine["home_community_code"].str.startswith("510104").all()
     assert mine.reset_index(drop=True).equals(expected.reset_index(drop=True))
 
 

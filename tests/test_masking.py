@@ -93,7 +93,7 @@ def test_an_operator_sees_the_chain_masked_and_has_no_toggle(tiny_warehouse):
     assert not at.exception and not at.error
     raw = raw_chain()
     assert len(raw) == 26
-    assert chain_names(at) == [n[0] + "*" * (len(n) - 1) for n in raw["name"]]
+    assert chain_names(at) == [n[0] + "*" * (len(n) - 1) for n in raw["person_name"]]
     assert len(at.toggle) == 0
     assert audit.recent("unmask").empty
 
@@ -125,7 +125,7 @@ def test_the_unmask_toggle_shows_clear_names_and_writes_one_audit_row(tiny_wareh
     toggle.set_value(True).run()
     assert not at.exception
     raw = raw_chain()
-    assert chain_names(at) == raw["name"].tolist()
+    assert chain_names(at) == raw["person_name"].tolist()
     events = audit.recent("unmask")
     assert events[["actor", "scope", "subject", "detail"]].values.tolist() == [
         ["锦江流调组长", SCOPE, "chain:CD-0005、CD-0009、CD-0010",

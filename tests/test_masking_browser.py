@@ -41,16 +41,16 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, audited
     page.locator('[data-testid="stGraphVizChart"] svg text').first.wait_for(timeout=60_000)
     graph = page.locator('[data-testid="stGraphVizChart"]').first.inner_text()
     main = page.locator('[data-testid="stMain"]').inner_text()
-    for full in chain["name"]:
+    for full in chain["person_name"]:
         assert full not in main and full not in graph
     hop1 = chain[chain["hop"] == 1]
-    assert len(hop1) <= 40 and all(n[0] + "*" * (len(n) - 1) in graph for n in hop1["name"])
+    assert len(hop1) <= 40 and all(n[0] + "*" * (len(n) - 1) in graph for n in hop1["person_name"])
 
     with page.expect_download(timeout=90_000) as got:
         download.click()
     csv = pd.read_csv(got.value.path(), encoding="utf-8-sig", dtype=str)
     assert got.value.suggested_filename == "传播链.csv"
-    assert len(csv) == 26 and csv["姓名"].tolist() == [n[0] + "*" * (len(n) - 1) for n in chain["name"]]
+    assert len(csv) == 26 and csv["姓名"].tolist() == [n[0] + "*" * (len(n) - 1) for n in chain["person_name"]]
     assert csv["居住社区"].str.startswith(SCOPE).all()
 
     page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from portal import ui
 from portal.command import cockpit
 from portal.people import masking
 from portal.settings import PortalSettings
@@ -109,7 +110,7 @@ def test_warning_lists_match_the_counts_and_mask_names(raw):
     missing = people[people["warning"] == "missing_test"]
     assert missing["detail"].str.split(",").map(len).sum() == hotels["missing_tests"].sum()
     full = dict(zip(raw["names"]["person_id"], raw["names"]["name"]))
-    shown = masking.shown(quarantine.person_table(people, "missing_test"))
+    shown = masking.shown(ui.headed(quarantine.person_table(people, "missing_test")))
     assert len(shown) == len(missing)
     for row in shown.itertuples():
         name = full[row.人员编号]

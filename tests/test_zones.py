@@ -293,9 +293,8 @@ def test_exports_are_real_files_with_every_compound(profile, as_of, tmp_path):
 
     plan = zoning.Plan(high=geometry.circle(104.0804, 30.6628, 300), medium=geometry.circle(104.0804, 30.6628, 1000))
     _, inside = zoning.tier_statistics(profile, plan)
-    table = inside.assign(tier=inside["tier"].map(zone_tables.ZONE_TIERS))[list(zone_tables.COMPOUND_COLUMNS)]
     path = tmp_path / "list.xlsx"
-    path.write_bytes(zone_tables.xlsx(table.rename(columns=zone_tables.COMPOUND_COLUMNS)))
+    path.write_bytes(zone_tables.xlsx(zone_tables.compound_table(inside)))
     rows = list(openpyxl.load_workbook(path).active.values)
     assert rows[0][:3] == ("风险区等级", "小区", "小区编号")
     assert len(rows) - 1 == len(inside) and sorted(r[2] for r in rows[1:]) == sorted(inside["compound_id"])

@@ -22,8 +22,9 @@ import clickhouse_connect
 import pandas as pd
 from clickhouse_connect.driver.exceptions import ClickHouseError, DatabaseError, OperationalError
 
+from warehouse import clock
 from warehouse.errors import WarehouseError, WarehouseLocked
-from warehouse.settings import BUSINESS_TZ, DATABASE, WarehouseSettings, load_settings
+from warehouse.settings import DATABASE, WarehouseSettings, load_settings
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -182,11 +183,7 @@ class Warehouse:
             types = self._types[sql] = {row[0]: row[1] for row in described.result_rows}
         for name in df.columns:
             if "DateTime" in types.get(name, "") and pd.api.types.is_datetime64_any_dtype(df[name].dtype):
-                col = df[name]
-                if isinstance(col.dtype, pd.DatetimeTZDtype):
-                    df[name] = col.dt.tz_convert(BUSINESS_TZ).dt.tz_localize(None)
-                else:
-                    df[name] = col.dt.tz_localize("UTC").dt.tz_convert(BUSINESS_TZ).dt.tz_localize(None)
+                df[name] = clock.wall_clock(df[name])
         return df
 
     def scalar(self, sql: str, parameters: dict[str, Any] | None = None, *,

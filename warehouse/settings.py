@@ -11,7 +11,6 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "warehouse"
 DATABASE = "epi"
-BUSINESS_TZ = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from queries.adhoc import (
     Measure,
     operators_for,
 )
+from warehouse.geography import GRAINS
 
 ROLES = ("analyst", "leadership", "district_operator")
 REFUSED = ("自助分析仅供数据分析员、指挥部领导和区县工作人员（限本辖区）使用；系统管理员账号管理用户与审计，不查询业务数据。"
@@ -293,7 +294,7 @@ def has_personal(query: AdhocQuery) -> bool:
 def unit_names(scope: str) -> dict[str, str]:
     """Names of the districts, streets and communities in the jurisdiction, by code."""
     names = {}
-    for grain in (6, 9, 12):
+    for grain in GRAINS:
         df = registry.run("geo/units", scope, unit="", grain=grain)
         names.update(zip(df["unit_code"].astype(str), df["name"]))
     return names

@@ -7,7 +7,6 @@ has `ah-f{i}-field`, `-op`, `-v`, `-v2`), `ah-group`, `ah-measures` ("fn:field")
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pandas as pd
@@ -17,6 +16,7 @@ from portal.adhoc import adhoc
 from portal.adhoc.catalogue import KIND_LABELS, TABLES
 from portal.settings import load_portal_settings
 from queries.adhoc import ENUM, FLAG, STRING, Table, measures_for
+from warehouse.clock import stamp
 
 _LIST_SPLIT = re.compile(r"[\n,，、;；]+")
 FORM_KEYS = ("ah-cols", "ah-group", "ah-measures", "ah-order", "ah-desc")
@@ -51,7 +51,7 @@ def output_labels(state, table: Table, measures: dict[str, str]) -> dict[str, st
 
 
 def now_text() -> str:
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+    return stamp()
 
 
 def exporter(identity, d: dict, fmt: str, cap: int, unmask: bool):

@@ -23,6 +23,7 @@ from portal.glossary import (
     SITE_STATES,
 )
 from queries.adhoc import DATE, DATETIME, ENUM, FLAG, FLOAT, INT, STRING, Field, Table
+from warehouse.clock import BEIJING_NAME
 
 KIND_LABELS = {INT: "整数", FLOAT: "数值", STRING: "文本", ENUM: "类别", FLAG: "是/否", DATE: "日期", DATETIME: "时间"}
 
@@ -35,7 +36,7 @@ def _units(code: str = "community_code") -> tuple[Field, ...]:
 
 
 def _day(name: str, label: str, of: str) -> Field:
-    return Field(name, label, DATE, f"toDate({of}, 'Asia/Shanghai')")
+    return Field(name, label, DATE, f"toDate({of}, '{BEIJING_NAME}')")
 
 
 def _enum(name: str, label: str, choices: dict, expr: str = "") -> Field:

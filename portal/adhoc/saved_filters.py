@@ -9,7 +9,6 @@ definition is checked when saved and again every time it is opened.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pandas as pd
@@ -19,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.adhoc import adhoc
 from portal.auth import store
 from portal.auth.identity import Identity
+from warehouse.clock import now_utc
 
 MAX_NAME = store.SAVED_FILTER_NAME
 saved = store.saved_filters
@@ -46,7 +46,7 @@ def save(identity: Identity, name: str, definition: dict, shared: bool = False) 
     text = check_name(name)
     adhoc.parse(definition, identity)  # nothing unusable is stored
     row = dict(owner=owner_of(identity), owner_name=identity.name, owner_role=identity.role, name=text, shared=bool(shared),
-               definition=adhoc.canonical(definition), saved_at=dt.datetime.now(dt.timezone.utc))
+               definition=adhoc.canonical(definition), saved_at=now_utc())
     try:
         with store.engine().begin() as conn:
             taken = conn.execute(select(saved.c.filter_id).where(

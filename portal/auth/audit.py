@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 
 from portal.auth import store
 from portal.auth.identity import Identity
+from warehouse.clock import day_start, now_utc, wall_clock
 
 events = store.audit_events
 
@@ -23,7 +24,7 @@ def record(kind: str, identity: Identity, subject: str, detail: str = "") -> Non
     """Append one event (committed before returning)."""
     with store.engine().begin() as conn:
         conn.execute(insert(events).values(
-            at=dt.datetime.now(dt.timezone.utc), kind=kind, actor=identity.name, role=identity.role,
+            at=now_utc(), kind=kind, actor=identity.name, role=identity.role,
             scope=identity.scope, subject=subject, detail=detail[:500]))
 
 
@@ -38,7 +39,6 @@ def recent(kind: str | None = None, subject: str | None = None, limit: int = 100
         return pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])
 
 
-BEIJING = dt.timezone(dt.timedelta(hours=8))
 SEARCH_LIMIT = 5000
 
 
@@ -55,20 +55,28 @@ def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: st
     if kinds:
         query = query.where(events.c.kind.in_(list(kinds)))
     if first_day:
-        query = query.where(events.c.at >= _utc_start(first_day))
+        query = query.where(events.c.at >= day_start(first_day))
     if last_day:
-        query = query.where(events.c.at < _utc_start(last_day + dt.timedelta(days=1)))
+        query = query.where(events.c.at < day_start(last_day + dt.timedelta(days=1)))
     with store.engine().connect() as conn:
         df = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in events.columns])
     # stored in UTC (SQLite hands it back without a zone); shown in Beijing time
-    df["at"] = pd.to_datetime(df["at"], utc=True).dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    df["at"] = wall_clock(pd.to_datetime(df["at"], utc=True))
     return df
+
+
+def listing(found: pd.DataFrame) -> pd.DataFrame:
+    """Events as the audit log lists them: kinds and roles in words, the city for an empty scope."""
+    from portal.glossary import AUDIT_KINDS, ROLES
+
+    return found.assign(
+        event=found["kind"].map(lambda k: AUDIT_KINDS.get(k, k)),
+        role=found["role"].map(lambda r: ROLES.get(r, r or "—")),
+        scope=found["scope"].where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
+        at=found["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+    )[["event_id", "at", "event", "actor", "role", "scope", "subject", "detail"]]
 
 
 def kinds_seen() -> list[str]:
     with store.engine().connect() as conn:
         return sorted(r[0] for r in conn.execute(select(events.c.kind).distinct()))
-
-
-def _utc_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), BEIJING).astimezone(dt.timezone.utc)

@@ -28,11 +28,13 @@ from portal.auth.identity import Identity, identity_of
 from portal.errors import EpiError
 from portal.glossary import ROLES
 from queries import registry
+from warehouse.clock import MINUTE, now_utc, stamp
+from warehouse.geography import code_pattern
 
 users, sessions, failures = store.users, store.sessions, store.sign_in_failures
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
-SCOPE = re.compile(r"^(\d{6}|\d{9})$")
+SCOPE = code_pattern((6, 9), city=False)  # a jurisdiction: one district or one street
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified against for unknown users: same time
 _LAST_SEEN_EVERY = dt.timedelta(seconds=30)  # idle clock resolution; spares a write per rerun
@@ -97,7 +99,7 @@ class User:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return now_utc()
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -117,7 +119,7 @@ def normalise_username(username: str) -> str:
 
 
 def beijing(moment: dt.datetime) -> str:
-    return _utc(moment).astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+    return stamp(moment, MINUTE)
 
 
 # ---------------------------------------------------------------- checks

@@ -50,15 +50,15 @@ def funnel(total: pd.Series) -> pd.DataFrame:
 
 def by_type(rows: pd.DataFrame, settings: PortalSettings) -> pd.DataFrame:
     """Per appeal type: received, closed, overdue open, closed late and the limit."""
+    counts = ["received", "closed", "open_now", "overdue", "closed_late"]
     if rows.empty:
-        return pd.DataFrame(columns=["类型", "时限（工作日）", "受理", "办结", "在办", "超期未办结", "超期办结"])
-    t = rows.groupby("type")[["received", "closed", "open_now", "overdue", "closed_late"]].sum()
+        return pd.DataFrame(columns=["type", "limit_days", *counts])
+    t = rows.groupby("type")[counts].sum()
     t = t.reindex(list(APPEAL_TYPES), fill_value=0)
     return pd.DataFrame({
-        "类型": [APPEAL_TYPES[k] for k in t.index],
-        "时限（工作日）": [settings.appeal_limit_days.get(k) for k in t.index],
-        "受理": t["received"].values, "办结": t["closed"].values, "在办": t["open_now"].values,
-        "超期未办结": t["overdue"].values, "超期办结": t["closed_late"].values,
+        "type": [APPEAL_TYPES[k] for k in t.index],
+        "limit_days": [settings.appeal_limit_days.get(k) for k in t.index],
+        **{c: t[c].values for c in counts},
     })
 
 
@@ -68,11 +68,9 @@ def by_unit(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     u = rows.groupby("unit_code")[cols].sum() if not rows.empty else pd.DataFrame(columns=cols)
     u = u.reindex(list(names), fill_value=0)
     return pd.DataFrame({
-        "代码": u.index, "名称": [names[c] for c in u.index],
-        "受理": u["received"].astype(int).values, "办结": u["closed"].astype(int).values,
-        "在办": u["open_now"].astype(int).values, "超期未办结": u["overdue"].astype(int).values,
-        "紧急超时": u["emergencies_late"].astype(int).values,
-        "满意率（%）": [f"{100.0 * s / r:.1f}" if r else "—" for s, r in zip(u["satisfied"], u["rated"])],
+        "unit_code": u.index, "name": [names[c] for c in u.index],
+        **{c: u[c].astype(int).values for c in ["received", "closed", "open_now", "overdue", "emergencies_late"]},
+        "satisfied_pct": [f"{100.0 * s / r:.1f}" if r else "—" for s, r in zip(u["satisfied"], u["rated"])],
     })
 
 

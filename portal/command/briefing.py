@@ -23,8 +23,9 @@ import pandas as pd
 
 from portal.command import cockpit
 from portal.errors import EpiError
-from portal.glossary import INDICATORS
+from portal.glossary import INDICATORS, headed
 from portal.settings import PortalSettings
+from warehouse.geography import UNIT_CODE
 
 # (section, indicator keys) in the order the briefing reads
 SECTIONS = [
@@ -91,8 +92,8 @@ def figure_table(b: Briefing) -> pd.DataFrame:
 
 
 def district_table(b: Briefing) -> pd.DataFrame:
-    return b.districts.rename(columns={"unit_code": "代码", "name": "名称",
-                                       **{k: INDICATORS[k][0] for k in DISTRICT_COLUMNS}})
+    """The districts with glossary headers, as shown and exported."""
+    return headed(b.districts)
 
 
 def trend_png(b: Briefing) -> bytes:
@@ -236,7 +237,7 @@ def main(argv=None) -> int:
             day = dt.date.fromisoformat(args.date)
         except ValueError:
             raise BriefingError(f"日期“{args.date}”无法识别：请写成 YYYY-MM-DD，例如 2022-03-01。") from None
-        if not registry.SCOPE_PATTERN.match(args.scope):
+        if not UNIT_CODE.match(args.scope):
             raise BriefingError(f"管辖范围“{args.scope}”无效：请写 6 位区（市）县代码或 9 位街道代码，全市留空。")
         schema.ensure_current()
 

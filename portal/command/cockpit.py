@@ -10,6 +10,7 @@ from typing import Callable
 import pandas as pd
 
 from portal.command import workdays
+from portal.glossary import TREND_METRICS
 from portal.settings import PortalSettings
 
 CHILD_GRAIN = {0: 6, 6: 9, 9: 12, 12: 12}
@@ -118,3 +119,21 @@ def transfer_rate(values: pd.Series) -> float | None:
     if not values.get("close_identified"):
         return None
     return round(100.0 * values["close_transferred_24h"] / values["close_identified"], 1)
+
+
+def unit_table(units: pd.DataFrame, today: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """The units one level down with the day's figures (zero where a unit has none); the
+    24-hour transfer rate, when it is the chosen indicator, per unit (zero where none was due)."""
+    table = units.merge(today.reset_index(), on="unit_code", how="left").fillna(0)
+    if indicator == "transfer_24h_rate":
+        table[indicator] = table.apply(lambda r: transfer_rate(r) or 0.0, axis=1) if not table.empty else 0.0
+    return table
+
+
+def daily_wide(trend: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """The trend as one row per day from first to last and one column per trend metric (in
+    TREND_METRICS order), zero where a day has no figure."""
+    days = pd.date_range(first, last, freq="D")
+    wide = trend.assign(day=pd.to_datetime(trend["day"])).pivot_table(
+        index="day", columns="metric", values="value", aggfunc="sum").reindex(index=days, columns=list(TREND_METRICS))
+    return wide.fillna(0).astype(int)

@@ -3,22 +3,20 @@ one-line stale-feed warning the cockpit shows."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from portal.data import QueryRunner, data_range
-from portal.glossary import FEED_STATES, THEME_TABLES
+from portal.glossary import BATCH_STATUS, FEED_STATES, THEME_TABLES
 from portal.settings import PortalSettings
 from queries.feeds import CATEGORIES, DEPARTMENT_NAMES, LABELS, LoadReport, load_file
-
-BEIJING = dt.timezone(dt.timedelta(hours=8))
+from warehouse.clock import now_beijing
 
 
 def _now() -> pd.Timestamp:
-    return pd.Timestamp(dt.datetime.now(BEIJING).replace(tzinfo=None))
+    return pd.Timestamp(now_beijing().replace(tzinfo=None))
 
 
 def freshness(run: QueryRunner, settings: PortalSettings, now: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -62,6 +60,37 @@ def state_label(state: str) -> str:
 def state_order(values: pd.Series) -> pd.Series:
     """Sort key: stale feeds first, then fresh ones, then categories never fed."""
     return values.map({"stale": 0, "fresh": 1, "never": 2}) if values.name == "state" else values
+
+
+def department_table(depts: pd.DataFrame) -> pd.DataFrame:
+    """The departments as listed: by code, last load in Beijing minutes."""
+    return depts.sort_values("department_code").assign(last_loaded_at=when(depts["last_loaded_at"]))
+
+
+def category_table(fresh: pd.DataFrame, department: str = "") -> pd.DataFrame:
+    """The categories (of one department, or all) as listed: stale first, states and tables in words."""
+    cats = fresh if not department else fresh[fresh["department_code"] == department]
+    cats = cats.sort_values(["state", "category_code"], key=state_order)
+    cats = cats.assign(feed_state=cats["state"].map(state_label),
+                       target_table=cats["target_table"].map(lambda t: THEME_TABLES.get(t, t)),
+                       last_loaded_at=when(cats["last_loaded_at"]),
+                       age_hours=cats["age_hours"].map(lambda h: "—" if pd.isna(h) else f"{h:,.1f}"))
+    return cats[["category_code", "category", "department", "target_table", "feed_state", "batches", "rows_loaded",
+                 "rows_rejected", "last_loaded_at", "age_hours"]]
+
+
+def batch_table(batches: pd.DataFrame) -> pd.DataFrame:
+    """The batches as listed: status in words, finish time in Beijing minutes."""
+    listed = batches.assign(status=batches["status"].map(lambda s: BATCH_STATUS.get(s, s)),
+                            finished_at=when(batches["finished_at"]))
+    return listed[["file_name", "category", "status", "rows_read", "rows_loaded", "rows_rejected", "finished_at",
+                   "department", "category_code", "file_format", "encoding", "message", "batch_id"]]
+
+
+def reject_table(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows as listed: the column named as departments know it."""
+    return rejects.assign(column_name=rejects["column_name"].map(column_label))[
+        ["row_number", "column_name", "reason", "raw"]]
 
 
 def when(times: pd.Series) -> pd.Series:

@@ -10,7 +10,8 @@ The one place that knows what is personal and how it is masked:
 - an address below the community (compound, building, household) keeps its first character.
 
 Tables are masked by their Chinese column headers (`姓名`, `身份证号码`, `手机号码`, `户号`,
-`住址`, …), so a page that shows a frame through `portal.ui` cannot forget a column; free text
+`住址`, …) — an English column name is read through the column glossary (`person_name` is
+`姓名`) — so a page that shows a frame through `portal.ui` cannot forget a column; free text
 (a rejected file line) has its ID numbers and mobile numbers masked where they appear.
 """
 
@@ -21,6 +22,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from portal import glossary
 from portal.people.matching import normalise_id, normalise_phone
 
 TOGGLE_LABEL = "显示完整信息"
@@ -90,7 +92,8 @@ HEADER_RULES: tuple[tuple[str, Callable[[str], str]], ...] = (
 
 
 def rule_for(header) -> Callable[[str], str] | None:
-    text = str(header)
+    """How a column is masked, by its Chinese header (an English name is read through the glossary)."""
+    text = glossary.label(header) if isinstance(header, str) else str(header)
     return next((rule for word, rule in HEADER_RULES if word in text), None)
 
 

@@ -102,3 +102,18 @@ def backtest(arrivals: pd.DataFrame, sites: pd.DataFrame, day: dt.date, history_
                      "mae": round(float(err.mean()), 3) if err.size else None,
                      "mape_pct": round(mape, 1) if mape is not None else None})
     return pd.DataFrame(rows, columns=["day", "round_day", "actual", "predicted", "mae", "mape_pct"])
+
+
+def by_site(guess: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Expected arrivals per site, one column per hour (`09时`) and their total (`合计`), the
+    busiest sites first."""
+    wide = guess.pivot(index="site_id", columns="hour", values="expected")
+    wide.columns = [f"{h:02d}时" for h in wide.columns]
+    wide["合计"] = wide.sum(axis=1)
+    return sites.set_index("site_id")[["site_code", "site_name"]].join(wide).sort_values("合计", ascending=False)
+
+
+def score_table(score: pd.DataFrame) -> pd.DataFrame:
+    """The backtest as listed: whether each day was a mass-testing day, in words."""
+    kind = score["round_day"].map({True: "全员核酸日", False: "平常日"})
+    return score.assign(day_kind=kind)[["day", "day_kind", "actual", "predicted", "mae", "mape_pct"]]

@@ -20,8 +20,7 @@ from portal.errors import EpiError
 from portal.glossary import MARK_STATES, SITE_STATES
 from portal.settings import PortalSettings
 from queries import registry
-
-BUSINESS_TZ = dt.timezone(dt.timedelta(hours=8))
+from warehouse.clock import now_beijing, stamp
 
 
 class MarkRefused(EpiError, ValueError):
@@ -112,9 +111,15 @@ def submit(identity: Identity, site_code: str, state: str, queue_minutes, mark_k
 
 def since(settings: PortalSettings) -> str:
     """The start of the live window (Beijing wall clock, whole minute) for the marks query."""
-    start = dt.datetime.now(BUSINESS_TZ) - dt.timedelta(minutes=settings.mark_fresh_minutes)
+    start = now_beijing() - dt.timedelta(minutes=settings.mark_fresh_minutes)
     return start.strftime("%Y-%m-%d %H:%M:00")
 
 
 def _since(seconds: int) -> str:
-    return (dt.datetime.now(BUSINESS_TZ) - dt.timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M:%S")
+    return stamp(now_beijing() - dt.timedelta(seconds=seconds))
+
+
+def congested_now(fresh: pd.DataFrame) -> pd.DataFrame:
+    """The sites whose latest live mark says congested, newest first."""
+    latest = fresh.sort_values("marked_at").groupby("site_id").tail(1).sort_values("marked_at", ascending=False)
+    return latest[latest["state"] == "congested"]

@@ -92,6 +92,28 @@ def round_progress_params(settings: PortalSettings) -> dict:
     """The first-round targets the round-progress query counts within."""
     return {"sealed_hours": settings.sealed_target_hours, "controlled_hours": settings.controlled_target_hours}
 
+def hourly_flow(hourly: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFrame:
+    """Samples taken and capacity at each of the 24 hours (zero where there is none)."""
+    hours = range(24)
+    return pd.DataFrame({
+        "hour": list(hours),
+        "samples": hourly.groupby("hour")["samples"].sum().reindex(hours, fill_value=0).to_numpy(),
+        "capacity": capacity.groupby("hour")["capacity"].sum().reindex(hours, fill_value=0).to_numpy(),
+    })
+
+
+def district_flow(hourly: pd.DataFrame, capacity: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Per district: the day's samples, the busiest hour's samples, the peak hourly capacity
+    (scaled) and the busiest hour's samples as a share of that peak."""
+    per = hourly.groupby("district_code")["samples"].agg(["sum", "max"]).reset_index()
+    per = per.rename(columns={"sum": "samples_sum", "max": "samples_peak"})
+    peak = capacity.groupby("district_code")["capacity"].max().rename("peak_capacity").reset_index()
+    per = per.merge(peak, on="district_code", how="left").fillna(0)
+    per["peak_capacity"] = per["peak_capacity"].round().astype(int)
+    per["use_pct"] = (100 * per["samples_peak"] / per["peak_capacity"].where(per["peak_capacity"] > 0)).round(1)
+    per["district_name"] = per["district_code"].map(names)
+    return per[["district_name", "district_code", "samples_sum", "samples_peak", "peak_capacity", "use_pct"]]
+
 
 def round_progress(progress: pd.DataFrame, round_days: int, settings: PortalSettings) -> pd.DataFrame:
     """Share of residents sampled within each community's target: the sealed zone's (24 h) in

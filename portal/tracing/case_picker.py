@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from portal.command.skeleton import district_choices
+from portal.glossary import LEVELS
 from portal.tracing.tracing import parse_case_numbers
 
 MODES = {"number": "按病例编号", "date": "按确诊日期", "district": "按区（市）县", "cluster": "按聚集疫情"}
@@ -45,7 +46,7 @@ def pick(cases: pd.DataFrame, key: str, default_date: dt.date) -> list[str]:
     elif mode == "district":
         names = district_choices()
         present = [c for c in names if c in set(cases["district_code"])]
-        district = st.selectbox("区（市）县", present, format_func=names.get, key=f"{key}-district")
+        district = st.selectbox(LEVELS[6], present, format_func=names.get, key=f"{key}-district")
         chosen = cases.loc[cases["district_code"] == district, "case_id"].tolist()
         st.caption(f"{names[district]} 共 {len(chosen)} 例")
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portal.glossary import FOUND_BY
+from portal.glossary import ALERTS, CONTROL_OUTCOMES, FOUND_BY
 
 STAGES = [("identified", "判定"), ("notified", "告知"), ("transferred", "转运"), ("quarantined", "集中/居家隔离"),
           ("monitored", "居家健康监测"), ("released", "解除管控")]
@@ -60,3 +60,37 @@ def chain_dot(chain: pd.DataFrame, names: dict[int, str], case_person: dict[str,
 
 def funnel_total(funnel: pd.DataFrame) -> pd.Series:
     return funnel.drop(columns=["unit_code", "kind"]).sum(numeric_only=True) if not funnel.empty else pd.Series(dtype=float)
+
+
+def chain_table(chain: pd.DataFrame) -> pd.DataFrame:
+    """The chain as listed, one row per edge: hop, how found and where each stands in words."""
+    return chain.assign(hop=chain["hop"].map({1: "密接", 2: "次密接"}), found_by=chain["found_by"].map(FOUND_BY),
+                        outcome=chain["outcome"].map(CONTROL_OUTCOMES))[
+        ["case_id", "hop", "person_name", "to_person_id", "found_by", "place_name", "exposure_at", "identified_at",
+         "home_community_code", "outcome"]]
+
+
+UNIT_COLUMNS = ["name", "unit_code", "identified", "notified", "transferred", "quarantined", "monitored", "released",
+                "became_case", "h_notify", "h_transfer", "h_to_quarantine", "d_quarantine", "d_monitoring"]
+
+
+def unit_table(funnel: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The closed loop by unit, its name first."""
+    return funnel.assign(name=funnel["unit_code"].map(names))[UNIT_COLUMNS]
+
+
+def alert_note(alert: str, detail) -> str:
+    return f"已 {detail} 小时未转运" if alert == "not_transferred" else f"隔离第 {detail} 天未检测"
+
+
+def alert_table(alerts: pd.DataFrame) -> pd.DataFrame:
+    """The alerts as listed: what is wrong in words, and how long or which day."""
+    return alerts.assign(alert=alerts["alert"].map(ALERTS),
+                         alert_note=[alert_note(a, d) for a, d in zip(alerts["alert"], alerts["detail"])])[
+        ["alert", "person_name", "person_id", "home_community_code", "case_id", "identified_at", "alert_note"]]
+
+
+def transfer_minutes_by_day(moves: pd.DataFrame) -> pd.DataFrame:
+    """Per day of confirmation: the mean and longest minutes from confirmed to arrived, and the cases."""
+    return moves.assign(日期=pd.to_datetime(moves["confirmed_at"]).dt.normalize()).groupby("日期").agg(
+        平均=("min_total", "mean"), 最长=("min_total", "max"), 例数=("case_id", "count")).reset_index()

@@ -49,21 +49,19 @@ def warnings(run, settings: PortalSettings, unit: str, as_of: dt.date) -> pd.Dat
     return df
 
 
+HOTEL_COLUMNS = ["hotel_id", "hotel_name", "community_code", "rooms", "staying", "occupancy_pct", "arrivals_24h",
+                 "releases_24h", "past_release", "missing_test_people"]
+
+
 def hotel_table(df: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "编号": df["hotel_id"], "隔离点": df["hotel_name"], "社区代码": df["community_code"],
-        "房间": df["rooms"], "在住（人）": df["staying"], "入住率（%）": df["occupancy_pct"],
-        "未来24小时入住": df["arrivals_24h"], "未来24小时解除": df["releases_24h"],
-        "超期未解除": df["past_release"], "应检未检（人）": df["missing_test_people"],
-    })
+    """The hotels as listed (headed by the column glossary)."""
+    return df[HOTEL_COLUMNS].reset_index(drop=True)
 
 
 def person_table(df: pd.DataFrame, warning: str) -> pd.DataFrame:
+    """The people behind one warning; for a missing test, the protocol days missed."""
     part = df[df["warning"] == warning]
-    out = pd.DataFrame({
-        "人员编号": part["person_id"], "姓名": part["person_name"], "隔离点": part["hotel_name"],
-        "隔离开始": part["quarantine_start"], "应解除时间": part["release_due"],
-    })
+    columns = ["person_id", "person_name", "hotel_name", "quarantine_start", "release_due"]
     if warning == "missing_test":
-        out["未检的隔离日（第几天）"] = part["detail"].values
-    return out.reset_index(drop=True)
+        part, columns = part.assign(missed_days=part["detail"]), [*columns, "missed_days"]
+    return part[columns].reset_index(drop=True)

@@ -168,6 +168,20 @@ def dispatch(identity: Identity, topic_id: int) -> int:
     return ready - left
 
 
+def topic_table(topics: pd.DataFrame, departments: dict[str, str]) -> pd.DataFrame:
+    """The topics as listed: source departments and records per department in words."""
+    def named(codes: str) -> str:
+        return "、".join(departments.get(c, c) for c in codes.split("、") if c)
+
+    def per_department(pairs: str) -> str:
+        return "，".join(f"{departments.get(c, c)} {n}" for c, n in (x.split(":") for x in pairs.split(",") if x))
+
+    return topics.assign(source_departments=topics["departments"].map(named),
+                         records_by_department=topics["by_department"].map(per_department))[
+        ["topic_id", "topic_name", "created_at", "source_departments", "records", "matched", "dispatched",
+         "records_by_department"]]
+
+
 def progress_table(progress: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Per topic × district: groups dispatched and their state, with the share verified."""
     out = progress.assign(district=progress["district_code"].map(lambda c: names.get(c, c)))
@@ -204,3 +218,8 @@ def records_view(grouped: pd.DataFrame) -> pd.DataFrame:
         "来源部门": g["src_department"].map(lambda c: depts.get(c, c)), "业务类别": g["src_category"],
         "批次": g["batch_id"], "源行号": g["source_row"].astype("int64"),
     })
+
+
+def outcomes_by_topic(progress: pd.DataFrame) -> pd.DataFrame:
+    """People dispatched per topic by outcome (all districts together), topics in listed order."""
+    return progress.groupby("topic_name", sort=False)[["verified", "unreachable", "uncooperative", "awaiting"]].sum()

@@ -7,6 +7,7 @@ import datetime as dt
 from portal.errors import EpiError, WarehouseError
 from portal.ids import new_ids
 from queries import registry
+from warehouse.clock import now_beijing
 
 
 class TopicError(EpiError, ValueError):
@@ -24,7 +25,7 @@ def create_topic(scope: str, name: str, person_ids: list[int], window: tuple[dt.
     if not person_ids:
         raise TopicError("名单为空，没有可下发的人员。")
     topic_id = new_ids("screening_topic", scope)
-    batch_id = f"portal-topic-{topic_id}-{dt.datetime.now():%Y%m%d%H%M%S}"
+    batch_id = f"portal-topic-{topic_id}-{now_beijing():%Y%m%d%H%M%S}"
     ids = sorted({int(p) for p in person_ids})
     registry.execute("screening/add_topic_records", scope, topic_id=topic_id, person_ids=ids,
                      batch_id=batch_id, department=department, category=category)

@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 from portal.errors import EpiError
+from portal.glossary import CONTROL_OUTCOMES
 from queries import registry
 
 CASE_NUMBER = re.compile(r"CD-\d{4}", re.IGNORECASE)
@@ -91,8 +92,8 @@ def trips(points: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-COMPANION_COLUMNS = ["case_id", "person_id", "overlap_minutes", "first_at", "cell", "place_name", "name",
-                     "community_code", "same_household", "known_contact", "contact_found_by",
+COMPANION_COLUMNS = ["case_id", "person_id", "overlap_minutes", "first_at", "cell", "place_name", "person_name",
+                     "home_community_code", "same_household", "known_contact", "contact_found_by",
                      "control_outcome", "control_kind"]
 
 
@@ -111,3 +112,27 @@ def find_companions(run, case_ids: list[str], *, window_days: int, resolution: i
                iv_case=intervals["case_id"].tolist(), iv_person=[int(x) for x in intervals["case_person"]],
                iv_place=[int(x) for x in intervals["place_id"]], iv_cell=[int(x) for x in intervals["cell"]],
                iv_start=[int(x) for x in intervals["s"]], iv_end=[int(x) for x in intervals["e"]], row_cap=limit)
+
+
+def stop_table(stays: pd.DataFrame) -> pd.DataFrame:
+    """The stops as listed: a stop with no place is near home (located by the cell tower)."""
+    return stays.assign(place=stays["place_name"].where(stays["place_name"] != "", "住所附近（基站）"),
+                        arrived_at=stays["ts"])[["case_id", "place", "arrived_at", "left_at", "dwell_minutes"]]
+
+
+def link_table(links: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Places or cells two or more cases shared: the cases in one cell of text."""
+    where = "place" if key == "place_name" else key
+    return links.assign(case_ids=links["cases"].map("、".join), **{where: links[key]})[[where, "case_ids", "times"]]
+
+
+def companion_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The companions as listed: yes/no flags and control state in words."""
+    yes_no = {True: "是", False: "否"}
+    return found.assign(
+        known_contact=found["known_contact"].astype(bool).map(yes_no),
+        same_household=found["same_household"].astype(bool).map(yes_no),
+        control_outcome=found["control_outcome"].map(CONTROL_OUTCOMES),
+        companion_place=found["place_name"].where(found["place_name"] != "", "（基站定位）"),
+    )[["case_id", "person_name", "person_id", "overlap_minutes", "first_at", "companion_place", "cell",
+       "home_community_code", "known_contact", "same_household", "control_outcome"]]

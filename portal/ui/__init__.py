@@ -8,6 +8,8 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from portal import glossary
+
 # light → dark red ramp for "higher is worse", light → dark teal for "higher is better"
 _WORSE = [(254, 229, 217), (252, 174, 145), (251, 106, 74), (222, 45, 38), (165, 15, 21)]
 _BETTER = [(229, 245, 249), (153, 216, 201), (102, 194, 164), (44, 162, 95), (0, 109, 44)]
@@ -115,13 +117,14 @@ def legend(values: pd.Series, label: str, unit: str, worse_up: bool) -> None:
 
 
 def download_buttons(df: pd.DataFrame, stem: str, key: str, clear: bool = False) -> None:
-    """CSV and XLSX downloads of a table, with Chinese headers kept. Personal columns are
-    masked unless `clear` (from masking.reveal()); each download is written to the audit log."""
+    """CSV and XLSX downloads of a table, headed as on screen (the column glossary). Personal
+    columns are masked unless `clear` (from masking.reveal()); each download is audited."""
     import io
 
     from portal.auth import session
     from portal.people import masking
 
+    df = headed(df)
     data = masking.shown(df, clear)
     personal, identity = masking.personal_columns(df), session.current()
 
@@ -141,17 +144,29 @@ def download_buttons(df: pd.DataFrame, stem: str, key: str, clear: bool = False)
                        key=f"{key}-xlsx")
 
 
+def headed(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the glossary's Chinese headers: what every table and export shows."""
+    return glossary.headed(df)
+
+
+def _is_count(name, values: pd.Series) -> bool:
+    """Whole numbers get thousands separators; identifiers and codes are left as they are."""
+    if not pd.api.types.is_integer_dtype(values):
+        return False
+    known = glossary.fmt_of(name) if isinstance(name, str) else None
+    if known is not None:
+        return known != "id"
+    return not any(k in str(name) for k in ("编号", "代码", "id", "code"))
+
+
 def table(df: pd.DataFrame, clear: bool = False, **kwargs) -> None:
-    """st.dataframe with thousands separators on counts (identifiers and codes left as they are);
+    """st.dataframe headed by the column glossary, with thousands separators on counts;
     personal columns masked unless `clear` (from masking.reveal())."""
     from portal.people import masking
 
-    counts = {
-        col: st.column_config.NumberColumn(format="localized")
-        for col in df.columns
-        if pd.api.types.is_integer_dtype(df[col]) and not any(k in str(col) for k in ("编号", "代码", "id", "code"))
-    }
-    st.dataframe(masking.shown(df, clear), column_config=counts, **kwargs)
+    counts = {glossary.label(col) if isinstance(col, str) else col: st.column_config.NumberColumn(format="localized")
+              for col in df.columns if _is_count(col, df[col])}
+    st.dataframe(masking.shown(headed(df), clear), column_config=counts, **kwargs)
 
 
 def fit_height(df: pd.DataFrame, most: int = 320) -> int:

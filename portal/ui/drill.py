@@ -4,22 +4,16 @@ and the user's jurisdiction, with the breadcrumb of its ancestors."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 
 from portal.data import QueryRunner
 from portal.errors import EpiError
-
-CODE = re.compile(r"^(|\d{6}|\d{9}|\d{12})$")
+from warehouse.geography import UNIT_CODE, ancestors
 
 
 class UnknownUnit(EpiError, ValueError):
     """A drill-down code that does not exist or lies outside the user's jurisdiction."""
-
-
-def ancestors(unit: str) -> list[str]:
-    return [unit[:n] for n in (6, 9, 12) if len(unit) >= n]
 
 
 def start_unit(scope: str) -> str:
@@ -28,7 +22,7 @@ def start_unit(scope: str) -> str:
 
 def check(run: QueryRunner, unit: str, scope: str) -> str:
     """Return unit if it exists and is inside scope; raise UnknownUnit otherwise."""
-    if not CODE.match(unit):
+    if not UNIT_CODE.match(unit):
         raise UnknownUnit(f"区划代码“{unit}”格式不对：应为 6 位区县、9 位街道或 12 位社区代码。")
     if not (unit.startswith(scope) or scope.startswith(unit)):
         raise UnknownUnit(f"区划代码“{unit}”不在您的管辖范围（{scope}）内。")

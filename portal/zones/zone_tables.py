@@ -19,11 +19,8 @@ from portal.glossary import DEPOT_KINDS, ZONE_COUNTS, ZONE_TIERS
 from portal.people import masking
 from portal.zones import geometry, zone_map, zone_plans, zoning
 
-COMPOUND_COLUMNS = {
-    "tier": "风险区等级", "compound_name": "小区", "compound_id": "小区编号", "district_name": "区（市）县",
-    "street_name": "街道（镇）", "community_name": "社区", "community_code": "社区代码", "lon": "经度", "lat": "纬度",
-    **{k: v for k, v in ZONE_COUNTS.items() if k not in ("area_km2", "compounds")},
-}
+COMPOUND_COLUMNS = ["tier", "compound_name", "compound_id", "district_name", "street_name", "community_name",
+                    "community_code", "lon", "lat", *(k for k in ZONE_COUNTS if k not in ("area_km2", "compounds"))]
 
 
 SPECIAL = ["aged_80_plus", "pregnant", "dialysis", "disabled", "infant"]
@@ -43,7 +40,7 @@ def statistics(stats: pd.DataFrame) -> None:
     st.markdown("##### 区域内有什么")
     st.markdown(summary(stats))
     shown = stats.assign(tier=stats["tier"].map(ZONE_TIERS), area_km2=stats["area_km2"].round(3))
-    ui.table(shown.rename(columns={"tier": "风险区等级", **ZONE_COUNTS}), hide_index=True, width="stretch")
+    ui.table(shown, hide_index=True, width="stretch")
     st.caption("小区以大门位置为准：落在边界上的算在区内，跨越边界的小区只计入大门所在一侧；"
                "各级区域互不重叠（高风险区优先），面积按 WGS 84 椭球计算。")
 
@@ -73,9 +70,10 @@ def hotels(table: pd.DataFrame) -> None:
     if table.empty:
         st.info("没有有空房的集中隔离酒店。")
         return
-    shown = table[["resource_name", "capacity", "in_use", "free", "distance_km"]].rename(columns={
-        "resource_name": "酒店", "capacity": "房间", "in_use": "在住", "free": "空余", "distance_km": "距离（km）"})
-    ui.table(shown.assign(**{"距离（km）": shown["距离（km）"].round(2)}), hide_index=True, width="stretch")
+    # one resources query serves hotels and depots: here its name is a hotel's, its capacity rooms
+    shown = table.assign(hotel_name=table["resource_name"], rooms=table["capacity"],
+                         distance_km=table["distance_km"].round(2))
+    ui.table(shown[["hotel_name", "rooms", "in_use", "free", "distance_km"]], hide_index=True, width="stretch")
 
 
 def depots(table: pd.DataFrame) -> None:
@@ -83,10 +81,10 @@ def depots(table: pd.DataFrame) -> None:
     if table.empty:
         st.info("没有物资保障点。")
         return
-    shown = table.assign(kind_label=table["state"].map(DEPOT_KINDS))[
-        ["resource_name", "kind_label", "capacity", "distance_km"]].rename(columns={
-            "resource_name": "保障点", "kind_label": "类别", "capacity": "储备（吨）", "distance_km": "距离（km）"})
-    ui.table(shown.assign(**{"距离（km）": shown["距离（km）"].round(2)}), hide_index=True, width="stretch")
+    # here the resource is a depot, its capacity tonnes in reserve
+    shown = table.assign(depot_name=table["resource_name"], depot_kind=table["state"].map(DEPOT_KINDS),
+                         reserve_t=table["capacity"], distance_km=table["distance_km"].round(2))
+    ui.table(shown[["depot_name", "depot_kind", "reserve_t", "distance_km"]], hide_index=True, width="stretch")
 
 
 def compound_list(inside: pd.DataFrame, plan: zoning.Plan, as_of: dt.date, key: str = "draft") -> None:
@@ -105,8 +103,8 @@ def compound_list(inside: pd.DataFrame, plan: zoning.Plan, as_of: dt.date, key: 
 
 
 def compound_table(inside: pd.DataFrame) -> pd.DataFrame:
-    """The compounds inside a plan with Chinese headers, as listed and exported."""
-    return inside.assign(tier=inside["tier"].map(ZONE_TIERS))[list(COMPOUND_COLUMNS)].rename(columns=COMPOUND_COLUMNS)
+    """The compounds inside a plan with glossary headers, as listed and exported."""
+    return ui.headed(inside.assign(tier=inside["tier"].map(ZONE_TIERS))[COMPOUND_COLUMNS])
 
 
 def xlsx(table: pd.DataFrame) -> bytes:
@@ -132,9 +130,7 @@ def plans(saved: pd.DataFrame, compounds: pd.DataFrame, scope: str, as_of: dt.da
         created_at=pd.to_datetime(listing["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
         published_at=[pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") if p else "—"
                       for t, p in zip(saved["published_at"], saved["published"])])
-    ui.table(listing.rename(columns={"plan_id": "方案编号", "plan_name": "方案名称", "author": "制定人",
-                                     "as_of": "依据日期", "created_at": "保存时间", "status": "状态",
-                                     "published_at": "生效时间"}), hide_index=True, width="stretch")
+    ui.table(listing, hide_index=True, width="stretch")
     labels = {int(r.plan_id): f"{r.plan_id} · {r.plan_name}" for r in saved.itertuples()}
     st.markdown(f"##### 比较方案（按 {as_of} 的人口与病例）")
     # widget state set by a save just now is kept; plans no longer listed are dropped from it
@@ -150,8 +146,7 @@ def plans(saved: pd.DataFrame, compounds: pd.DataFrame, scope: str, as_of: dt.da
             rows.append(stats.assign(plan=labels[plan_id]))
         table = pd.concat(rows, ignore_index=True)
         table = table.assign(tier=table["tier"].map(ZONE_TIERS), area_km2=table["area_km2"].round(3))
-        ui.table(table[["plan", "tier", *ZONE_COUNTS]].rename(columns={"plan": "方案", "tier": "风险区等级", **ZONE_COUNTS}),
-                 hide_index=True, width="stretch")
+        ui.table(table[["plan", "tier", *ZONE_COUNTS]], hide_index=True, width="stretch")
 
     st.markdown("##### 打开或发布方案")
     chosen = st.selectbox("方案", list(labels), format_func=labels.get, key="zone-chosen-plan")
@@ -197,13 +192,10 @@ def active(zones: pd.DataFrame, districts: dict, as_of: dt.date, zs: zoning.Zone
         col.metric(ZONE_TIERS[tier], f"{int(counts.get(tier, 0)):,} 个")
     table = zones.assign(
         tier_label=zones["tier"].map(ZONE_TIERS),
-        source=zones["plan_id"].map(lambda p: f"方案 {p}" if p else "流调划定"),
+        zone_source=zones["plan_id"].map(lambda p: f"方案 {p}" if p else "流调划定"),
         reasons=zones["reason_case_ids"].map(lambda ids: "、".join(ids[:5]) + ("…" if len(ids) > 5 else "")),
     )[["zone_name", "tier_label", "district_code", "start_at", "last_case", "days_since", "suggested_lift",
-       "source", "reasons"]].rename(columns={
-        "zone_name": "风险区", "tier_label": "等级", "district_code": "区（市）县代码", "start_at": "生效时间",
-        "last_case": "最近病例确诊日", "days_since": "无新增天数", "suggested_lift": "建议解除日期",
-        "source": "来源", "reasons": "涉及病例"})
+       "zone_source", "reasons"]]
     ui.table(table, hide_index=True, height=min(320, 35 * (len(table) + 1) + 3), width="stretch")
     st.caption(f"建议解除日期：最近一例确诊后连续 {zs.lift_days} 天无新增，且第 {zs.lift_days} 天全员核酸阴性，"
                "次日解除（高风险区降为中风险区，中风险区降为低风险区）；低风险区随所在区（市）县最后一个高、中风险区解除。"

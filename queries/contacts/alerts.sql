@@ -3,7 +3,9 @@
 -- control whose test on a quarantine protocol day that has passed is missing.
 -- grain: person × problem; params: scope, unit, as_of Date, transfer_limit_hours UInt16,
 --   close_test_days Array(UInt8), secondary_test_days Array(UInt8)
-SELECT alert, person_id, name, community_code, case_id, identified_at, detail FROM
+SELECT alert, a.person_id AS person_id, p.name AS person_name, a.community_code AS home_community_code, case_id,
+       identified_at, detail
+FROM
 (
     SELECT 'not_transferred' AS alert, e.person_id AS person_id, e.community_code AS community_code,
            e.case_id AS case_id, e.identified_at AS identified_at,

@@ -6,7 +6,7 @@ SELECT
     e.case_id AS case_id, e.hop AS hop, e.from_person_id AS from_person_id, e.to_person_id AS to_person_id,
     toString(e.found_by) AS found_by, e.exposure_at AS exposure_at, e.identified_at AS identified_at,
     if(e.place_id = 0, '', pl.name) AS place_name,
-    p.name AS name, e.community_code AS community_code,
+    p.name AS person_name, e.community_code AS home_community_code,
     if(ep.person_id != 0, ep.outcome, '') AS outcome
 FROM epi.contact_edge AS e
 -- only the contacts' registry and control rows are read (both tables are sorted by person_id)

@@ -3,8 +3,8 @@
 -- grain: pool member; params: scope String, unit String, day_from Date, day Date
 SELECT
     m.tube_id AS tube_id, m.round_id AS round_id, m.pool_size AS pool_size, s.site_code AS site_code,
-    m.sampled_at AS sampled_at, m.result_at AS pool_result_at, m.person_id AS person_id, p.name AS name,
-    toString(m.community_code) AS community_code,
+    m.sampled_at AS sampled_at, m.result_at AS pool_result_at, m.person_id AS person_id, p.name AS person_name,
+    toString(m.community_code) AS home_community_code,
     r.sampled_at AS resampled_at, r.result_at AS resample_result_at, ifNull(r.result, '') AS resample_result
 FROM epi.sample AS m
 INNER JOIN epi.person AS p ON p.person_id = m.person_id

@@ -79,7 +79,7 @@ top AS
 SELECT
     pr.case_id AS case_id, pr.person_id AS person_id, pr.overlap_minutes AS overlap_minutes,
     pr.first_at AS first_at, h3ToString(pr.main_cell) AS cell, if(pr.main_place = 0, '', pl.name) AS place_name,
-    per.name AS name, per.community_code AS community_code,
+    per.name AS person_name, per.community_code AS home_community_code,
     per.household_id = home.household_id AS same_household,
     ce.to_person_id != 0 AS known_contact,
     if(ce.to_person_id != 0, toString(ce.found_by), '') AS contact_found_by,

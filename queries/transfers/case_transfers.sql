@@ -2,7 +2,7 @@
 -- with the minutes for each step.
 -- grain: case; params: scope String, date_from Date, as_of Date
 SELECT
-    c.case_id AS case_id, toString(c.kind) AS kind, c.community_code AS community_code,
+    c.case_id AS case_id, toString(c.kind) AS kind, c.community_code AS home_community_code,
     c.confirmed_at AS confirmed_at, t.dispatched_at AS dispatched_at, t.arrived_at AS arrived_at,
     dateDiff('minute', c.confirmed_at, t.dispatched_at) AS min_to_dispatch,
     dateDiff('minute', t.dispatched_at, t.arrived_at) AS min_on_the_way,

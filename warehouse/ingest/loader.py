@@ -22,14 +22,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from warehouse import clock
 from warehouse.client import Warehouse
 from warehouse.errors import EpiError
 from warehouse.ingest.categories import Category
 from warehouse.ingest.readers import BLOCK_BYTES, TABLE_ROWS, FileRefused, open_source
 from warehouse.ingest.validate import KnownCodes, check_chunk
-from warehouse.settings import BUSINESS_TZ
-
-BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 class LoadAccountingError(EpiError, RuntimeError):
@@ -80,7 +78,7 @@ def batch_identity(category: Category, digest: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(BEIJING).replace(tzinfo=None, microsecond=0)
+    return clock.now_wall()
 
 
 class Loader:
@@ -210,8 +208,8 @@ class Loader:
                "finished_at": _now() if finished or status == "refused" else None,
                "status": status, "message": message[:2000]}
         df = pd.DataFrame([row])
-        df["started_at"] = pd.to_datetime(df["started_at"]).dt.tz_localize(BUSINESS_TZ)
-        df["finished_at"] = pd.to_datetime(df["finished_at"]).dt.tz_localize(BUSINESS_TZ)
+        df["started_at"] = clock.zoned(pd.to_datetime(df["started_at"]))
+        df["finished_at"] = clock.zoned(pd.to_datetime(df["finished_at"]))
         self.wh.insert_df("ingest_batch", df)
 
     def _recorded_chunks(self, batch_id: str) -> dict[int, tuple[int, int, int]]:

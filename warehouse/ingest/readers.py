@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from warehouse import clock
 from warehouse.errors import EpiError
 from warehouse.ingest.layouts import LABELS, Layout
 
@@ -425,7 +426,7 @@ def _as_text(column: pa.Array) -> pa.Array:
     kind = column.type
     if pa.types.is_timestamp(kind):
         if kind.tz is not None:
-            column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, "Asia/Shanghai")))
+            column = pc.local_timestamp(column.cast(pa.timestamp(kind.unit, clock.BEIJING_NAME)))
         return pc.strftime(column.cast(pa.timestamp("s"), safe=False), format="%Y-%m-%d %H:%M:%S")
     if pa.types.is_list(kind):
         return pc.binary_join(column, ";")

@@ -13,7 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from warehouse import resident_id
+from warehouse import clock, resident_id
+from warehouse.geography import code_pattern
 from warehouse.ingest.readers import Chunk
 
 # Chengdu spans 102°54′–104°53′ E and 30°05′–31°26′ N; a little margin for points on the border
@@ -24,7 +25,6 @@ FIRST_BIRTH = dt.datetime(1900, 1, 1)
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S",
                 "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
-BEIJING_OFFSET_S = 8 * 3600
 ID_COLUMNS = {"id_number", "raw_id_number"}
 PHONE_COLUMNS = {"phone", "raw_phone"}
 _INT = re.compile(r"^(Nullable\()?U?Int(8|16|32|64)\)?$")
@@ -51,7 +51,7 @@ class KnownCodes:
 
 def is_known(text: pa.Array, digits: int, known: np.ndarray) -> np.ndarray:
     """Whether each value is one of the known codes: numbers looked up in a sorted array."""
-    shaped = _np(pc.match_substring_regex(text, rf"^\d{{{digits}}}$"))
+    shaped = _np(pc.match_substring_regex(text, code_pattern((digits,), city=False).pattern))
     numbers = np.asarray(pc.cast(pc.if_else(pa.array(shaped), text, "0"), pa.int64()))
     if len(known) == 0:
         return np.zeros(len(text), dtype=bool)
@@ -192,7 +192,7 @@ def _convert(column: str, ch_type: str, text: pa.Array, required: bool, fails: _
         low, high = _epoch(FIRST_DAY), _epoch(now + dt.timedelta(days=1))
         outside = known & (_np(pc.less(seconds, low)) | _np(pc.greater(seconds, high)))
         fails.add(column, f"时间不在合理范围（{FIRST_DAY:%Y-%m-%d} 至今）/ implausible time", outside)
-        utc = pc.cast(pc.subtract(seconds, BEIJING_OFFSET_S), pa.timestamp("s", tz="UTC"))
+        utc = pc.cast(pc.subtract(seconds, clock.OFFSET_S), pa.timestamp("s", tz="UTC"))
         return pc.if_else(null_mask, pa.scalar(None, utc.type), utc) if nullable else utc
     if inner.startswith("Date"):
         # spreadsheets hold dates as midnight datetimes
