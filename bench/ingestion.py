@@ -127,7 +127,7 @@ def naive_load(path: Path) -> dict:
     import pandas as pd
 
     from warehouse import get_warehouse
-    from warehouse.clock import OFFSET_S, now_wall
+    from warehouse.rules.clock import OFFSET_S, now_wall
 
     wh = get_warehouse()
     known = {r[0] for r in wh.rows("SELECT code FROM epi.community")}

@@ -5,7 +5,6 @@ import streamlit as st
 from portal import ui
 from portal.auth import audit, session
 from portal.glossary import AUDIT_KINDS
-from warehouse.clock import stamp
 
 identity = session.require({"admin"})
 st.title("审计日志")
@@ -32,7 +31,6 @@ st.markdown(f"##### 共 {len(shown):,} 条（最新在前）")
 if len(found) >= audit.SEARCH_LIMIT:
     st.warning(f"只列出最新的 {audit.SEARCH_LIMIT:,} 条：请用日期或其他条件缩小范围。")
 st.dataframe(shown, hide_index=True, width="stretch", height=min(600, 35 * (len(shown) + 1) + 3))
-taken = stamp(fmt="%Y%m%d_%H%M")
-st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"审计日志_{taken}.csv", "text/csv",
+st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), audit.export_name(), "text/csv",
                    key="audit-csv", on_click=audit.record,
                    args=("audit_export", identity, "audit_log", f"{len(shown)} rows"))

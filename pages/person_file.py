@@ -2,7 +2,6 @@
 basics, residence, special-population flags and one timeline of everything known; every view
 is written to the audit log."""
 
-import pandas as pd
 import streamlit as st
 
 from portal import ui
@@ -11,7 +10,6 @@ from portal.data import page_context
 from portal.glossary import HEALTH_CODES, SEARCH_KINDS, TIMELINE_KINDS
 from portal.people import masking, person_file
 from portal.people.matching import SearchRefused
-from warehouse.clock import wall_clock
 
 identity, settings, span, run = page_context()
 st.title("一人一档")
@@ -82,6 +80,5 @@ ui.table(timeline, hide_index=True, height=ui.fit_height(timeline, 520), width="
 ui.download_buttons(timeline, f"一人一档_{person_id}", "pf-timeline")
 ui.computed_note(run.computed("person/timeline"))
 with st.expander("查看记录（审计）"):
-    views = audit.recent("person_file_view", subject=f"person:{person_id}", limit=20)
-    st.dataframe(ui.headed(audit.listing(views.assign(at=wall_clock(pd.to_datetime(views["at"], utc=True))))[
-        ["at", "actor", "role", "scope", "detail"]]), hide_index=True, width="stretch")
+    views = audit.shown("person_file_view", f"person:{person_id}", limit=20)
+    st.dataframe(ui.headed(views[["at", "actor", "role", "scope", "detail"]]), hide_index=True, width="stretch")

@@ -1,4 +1,4 @@
-"""Portal settings: the policy (warehouse.policy) and the portal's own choices on top of it."""
+"""Portal settings: the policy (warehouse.rules.policy) and the portal's own choices on top of it."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from warehouse.policy import APPEAL_LIMIT_DEFAULTS, Policy, env_overrides, setting
+from warehouse.rules.policy import APPEAL_LIMIT_DEFAULTS, Policy, env_overrides, setting
 
 __all__ = ["APPEAL_LIMIT_DEFAULTS", "PortalSettings", "load_portal_settings", "parse_appeal_limits"]
 
 
 @dataclass(frozen=True)
 class PortalSettings(Policy):
-    """Every policy setting (inherited, one home in warehouse/policy.py) and the portal's own:
+    """Every policy setting (inherited, one home in warehouse/rules/policy.py) and the portal's own:
     alert thresholds, analysis choices, caches and row caps. Those naming a variable can be
     overridden by the environment."""
 

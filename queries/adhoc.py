@@ -20,8 +20,8 @@ import pandas as pd
 from queries import registry
 from queries.registry import QueryError
 from warehouse import get_warehouse
-from warehouse.clock import BEIJING_NAME
-from warehouse.geography import UNIT_CODE
+from warehouse.rules.clock import BEIJING_NAME
+from warehouse.rules.geography import UNIT_CODE
 
 INT, FLOAT, STRING, ENUM, FLAG, DATE, DATETIME = "int", "float", "string", "enum", "flag", "date", "datetime"
 KINDS = (INT, FLOAT, STRING, ENUM, FLAG, DATE, DATETIME)

@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 
 from warehouse import get_warehouse
-from warehouse.clock import BEIJING
 from warehouse.errors import EpiError
-from warehouse.geography import UNIT_CODE
+from warehouse.rules.clock import BEIJING
+from warehouse.rules.geography import UNIT_CODE
 from warehouse.sqlfile import SqlFile, load_sql
 
 QUERY_DIR = Path(__file__).parent

@@ -16,7 +16,7 @@ from seed.skeleton import load_districts, skeleton_parameters
 from warehouse import Warehouse, WarehouseError
 from warehouse.departments import DEPARTMENTS, categories
 from warehouse.migrate import ensure_current
-from warehouse.policy import POLICY
+from warehouse.rules.policy import POLICY
 from warehouse.sqlfile import load_sql
 
 SQL_DIR = Path(__file__).parent / "sql"

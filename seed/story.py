@@ -1,4 +1,4 @@
-"""The storyline's fixed facts; the protocol it follows is warehouse.policy.POLICY (DOMAIN.md defaults)."""
+"""The storyline's fixed facts; the protocol it follows is warehouse.rules.policy.POLICY (DOMAIN.md defaults)."""
 
 from __future__ import annotations
 

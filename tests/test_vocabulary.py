@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from warehouse import clock, geography
+from warehouse.rules import clock, geography
 
 
 def test_beijing_time_is_utc_plus_eight_all_year():

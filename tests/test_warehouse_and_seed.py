@@ -89,7 +89,7 @@ def test_id_numbers_and_phones_are_valid_and_unique(wh):
     assert 0.015 < people["aged_80_plus"].mean() < 0.035
     assert people["id_number"].is_unique and people["phone"].is_unique
     assert all(check_char(i[:17]) == i[17] for i in people["id_number"])
-    from warehouse.resident_id import problem
+    from warehouse.rules.resident_id import problem
 
     assert not any(problem(i) for i in people["id_number"])  # birth dates real, address codes known
     odd = people["id_number"].str[16].astype(int) % 2 == 1

@@ -22,8 +22,8 @@ import clickhouse_connect
 import pandas as pd
 from clickhouse_connect.driver.exceptions import ClickHouseError, DatabaseError, OperationalError
 
-from warehouse import clock
 from warehouse.errors import WarehouseError, WarehouseLocked
+from warehouse.rules import clock
 from warehouse.settings import DATABASE, WarehouseSettings, load_settings
 
 if TYPE_CHECKING:

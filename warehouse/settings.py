@@ -1,6 +1,6 @@
 """Warehouse settings, read once from the environment into a frozen dataclass, and the registry
 of every environment variable the code reads (ENVIRONMENT), from which the settings table in the
-operations guide (docs/operations.md) can be written. The policy's rules live in warehouse/policy.py."""
+operations guide (docs/operations.md) can be written. The policy's rules live in warehouse/rules/policy.py."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
                           "http(s)://user:password@host:8123/epi for a server"),
     "EPI_QUERY_TIMEOUT_S": ("30", "maximum execution time of one query, in seconds"),
     "EPI_ROW_CAP": ("200000", "the warehouse's default row cap (the query registry caps at 50,000)"),
-    # the policy (warehouse/policy.py)
+    # the policy (warehouse/rules/policy.py)
     "EPI_ZONE_LIFT_DAYS": ("7", "days without a new infection before a zone's suggested lift "
                            "(5 in the Nov 2022 revision)"),
     "EPI_BUSY_MINUTES": ("25", "a sampling site with a queue of this many minutes or more is busy"),

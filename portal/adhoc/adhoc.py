@@ -38,7 +38,7 @@ from queries.adhoc import (
     Measure,
     operators_for,
 )
-from warehouse.geography import GRAINS
+from warehouse.rules.geography import GRAINS
 
 ROLES = ("analyst", "leadership", "district_operator")
 REFUSED = ("自助分析仅供数据分析员、指挥部领导和区县工作人员（限本辖区）使用；系统管理员账号管理用户与审计，不查询业务数据。"

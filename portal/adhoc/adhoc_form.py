@@ -16,7 +16,7 @@ from portal.adhoc import adhoc
 from portal.adhoc.catalogue import KIND_LABELS, TABLES
 from portal.settings import load_portal_settings
 from queries.adhoc import ENUM, FLAG, STRING, Table, measures_for
-from warehouse.clock import stamp
+from warehouse.rules.clock import stamp
 
 _LIST_SPLIT = re.compile(r"[\n,，、;；]+")
 FORM_KEYS = ("ah-cols", "ah-group", "ah-measures", "ah-order", "ah-desc")

@@ -23,7 +23,7 @@ from portal.glossary import (
     SITE_STATES,
 )
 from queries.adhoc import DATE, DATETIME, ENUM, FLAG, FLOAT, INT, STRING, Field, Table
-from warehouse.clock import BEIJING_NAME
+from warehouse.rules.clock import BEIJING_NAME
 
 KIND_LABELS = {INT: "整数", FLOAT: "数值", STRING: "文本", ENUM: "类别", FLAG: "是/否", DATE: "日期", DATETIME: "时间"}
 

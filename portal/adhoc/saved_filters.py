@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.adhoc import adhoc
 from portal.auth import store
 from portal.auth.identity import Identity
-from warehouse.clock import now_utc
+from warehouse.rules.clock import now_utc
 
 MAX_NAME = store.SAVED_FILTER_NAME
 saved = store.saved_filters

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 
 from portal.auth import store
 from portal.auth.identity import Identity
-from warehouse.clock import day_start, now_utc, wall_clock
+from warehouse.rules.clock import day_start, now_utc, stamp, wall_clock
 
 events = store.audit_events
 
@@ -75,6 +75,17 @@ def listing(found: pd.DataFrame) -> pd.DataFrame:
         scope=found["scope"].where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
         at=found["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
     )[["event_id", "at", "event", "actor", "role", "scope", "subject", "detail"]]
+
+
+def shown(kind: str, subject: str, limit: int = 20) -> pd.DataFrame:
+    """The latest events of a kind about one subject as the audit log lists them (Beijing time)."""
+    found = recent(kind, subject=subject, limit=limit)
+    return listing(found.assign(at=wall_clock(pd.to_datetime(found["at"], utc=True))))
+
+
+def export_name() -> str:
+    """The audit log download's file name, stamped with the Beijing minute it was taken."""
+    return f"审计日志_{stamp(fmt='%Y%m%d_%H%M')}.csv"
 
 
 def kinds_seen() -> list[str]:

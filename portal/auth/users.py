@@ -28,8 +28,8 @@ from portal.auth.identity import Identity, identity_of
 from portal.errors import EpiError
 from portal.glossary import ROLES
 from queries import registry
-from warehouse.clock import MINUTE, now_utc, stamp
-from warehouse.geography import code_pattern
+from warehouse.rules.clock import MINUTE, now_utc, stamp
+from warehouse.rules.geography import code_pattern
 
 users, sessions, failures = store.users, store.sessions, store.sign_in_failures
 

@@ -25,7 +25,7 @@ from portal.command import cockpit
 from portal.errors import EpiError
 from portal.glossary import INDICATORS, headed
 from portal.settings import PortalSettings
-from warehouse.geography import UNIT_CODE
+from warehouse.rules.geography import UNIT_CODE
 
 # (section, indicator keys) in the order the briefing reads
 SECTIONS = [

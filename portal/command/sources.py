@@ -12,7 +12,7 @@ from portal.data import QueryRunner, data_range
 from portal.glossary import BATCH_STATUS, FEED_STATES, THEME_TABLES
 from portal.settings import PortalSettings
 from queries.feeds import CATEGORIES, DEPARTMENT_NAMES, LABELS, LoadReport, load_file
-from warehouse.clock import now_beijing
+from warehouse.rules.clock import now_beijing
 
 
 def _now() -> pd.Timestamp:

@@ -1,5 +1,5 @@
 """Identity keys as departments send them: resident ID numbers (GB 11643, judged by
-warehouse/resident_id.py with python-stdnum: check character, birth date, address code),
+warehouse/rules/resident_id.py with python-stdnum: check character, birth date, address code),
 mobile numbers and names, normalised so that one person's records meet, and a search text
 read as an ID number, a phone or a name.
 
@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from portal.errors import EpiError
-from warehouse import resident_id
-from warehouse.resident_id import check_character
+from warehouse.rules import resident_id
+from warehouse.rules.resident_id import check_character
 
 __all__ = ["Search", "SearchRefused", "check_character", "id_problem", "normalise_id", "normalise_name",
            "normalise_phone", "parse_search", "valid_id"]

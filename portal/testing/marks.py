@@ -20,7 +20,7 @@ from portal.errors import EpiError
 from portal.glossary import MARK_STATES, SITE_STATES
 from portal.settings import PortalSettings
 from queries import registry
-from warehouse.clock import now_beijing, stamp
+from warehouse.rules.clock import now_beijing, stamp
 
 
 class MarkRefused(EpiError, ValueError):

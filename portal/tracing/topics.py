@@ -7,7 +7,7 @@ import datetime as dt
 from portal.errors import EpiError, WarehouseError
 from portal.ids import new_ids
 from queries import registry
-from warehouse.clock import now_beijing
+from warehouse.rules.clock import now_beijing
 
 
 class TopicError(EpiError, ValueError):

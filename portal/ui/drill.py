@@ -9,7 +9,7 @@ import pandas as pd
 
 from portal.data import QueryRunner
 from portal.errors import EpiError
-from warehouse.geography import UNIT_CODE, ancestors
+from warehouse.rules.geography import UNIT_CODE, ancestors
 
 
 class UnknownUnit(EpiError, ValueError):

@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from portal.zones import geometry
-from warehouse.policy import POLICY, Policy
+from warehouse.rules.policy import POLICY, Policy
 
 TIERS = ("high", "medium", "low")
 COUNTS = ["households", "residents", "owners", "aged_80_plus", "pregnant", "dialysis", "disabled", "infant",
@@ -33,7 +33,7 @@ COUNTS = ["households", "residents", "owners", "aged_80_plus", "pregnant", "dial
 @dataclass(frozen=True)
 class ZoneSettings:
     """Choices of the delineation; the rules it shares with other pages come from the policy
-    (warehouse/policy.py): the 15-minute circle, samplers per population, lift days, round targets."""
+    (warehouse/rules/policy.py): the 15-minute circle, samplers per population, lift days, round targets."""
 
     high_radius_m: float = 30.0  # a sealed compound or frequent place: a circle this wide at its gate
     medium_radius_m: float = 500.0  # around every place a case stayed, and around its home

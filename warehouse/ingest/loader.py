@@ -22,12 +22,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from warehouse import clock
 from warehouse.client import Warehouse
 from warehouse.errors import EpiError
 from warehouse.ingest.categories import Category
 from warehouse.ingest.readers import BLOCK_BYTES, TABLE_ROWS, FileRefused, open_source
 from warehouse.ingest.validate import KnownCodes, check_chunk
+from warehouse.rules import clock
 
 
 class LoadAccountingError(EpiError, RuntimeError):

@@ -23,9 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from warehouse import clock
 from warehouse.errors import EpiError
 from warehouse.ingest.layouts import LABELS, Layout
+from warehouse.rules import clock
 
 BLOCK_BYTES = 8 << 20  # CSV / JSON lines read per chunk (about 100,000 rows of 80 bytes)
 TABLE_ROWS = 100_000  # XLSX / Parquet rows per chunk

@@ -1,6 +1,6 @@
 """Vectorised validation of a chunk: text → the target table's types, with a reason for every
 row that cannot be loaded. Checks: required values, types, times in a plausible range,
-coordinates inside Chengdu, resident ID numbers (warehouse/resident_id.py), phone numbers, and codes the
+coordinates inside Chengdu, resident ID numbers (warehouse/rules/resident_id.py), phone numbers, and codes the
 warehouse knows (districts, communities). A row is rejected for its first failing column."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from warehouse import clock, resident_id
-from warehouse.geography import code_pattern
 from warehouse.ingest.readers import Chunk
+from warehouse.rules import clock, resident_id
+from warehouse.rules.geography import code_pattern
 
 # Chengdu spans 102°54′–104°53′ E and 30°05′–31°26′ N; a little margin for points on the border
 LON_RANGE = (102.85, 104.95)
@@ -107,7 +107,7 @@ def _np(arr: pa.Array) -> np.ndarray:
 
 
 def id_check_ok(text: pa.Array) -> np.ndarray:
-    """Whether each value is a valid resident ID number by warehouse/resident_id.py: 17 digits
+    """Whether each value is a valid resident ID number by warehouse/rules/resident_id.py: 17 digits
     and the check character stdnum computes, a real birth date, an address code stdnum knows.
     Birth dates and address codes repeat, so each distinct one is judged once; only the check
     character costs a call per row."""
