@@ -16,7 +16,10 @@ WITH
                p.compound_id AS compound_id
         FROM epi.case_record AS c
         LEFT JOIN (SELECT person_id, any(compound_id) AS compound_id FROM epi.person
-                   WHERE person_id IN (SELECT person_id FROM epi.case_record) GROUP BY person_id) AS p
+                   WHERE person_id IN (SELECT person_id FROM epi.case_record
+                                       WHERE startsWith(community_code, {scope:String})
+                                         AND startsWith(community_code, {unit:String}))
+                   GROUP BY person_id) AS p
             ON p.person_id = c.person_id
         WHERE startsWith(c.community_code, {scope:String}) AND startsWith(c.community_code, {unit:String})
           AND c.confirmed_at >= toDateTime({date_from:Date}, 'Asia/Shanghai')
@@ -26,7 +29,12 @@ WITH
     (
         SELECT k.case_id AS case_id
         FROM cases AS k
-        INNER JOIN epi.control_episode AS e ON e.person_id = k.person_id
+        INNER JOIN
+        (
+            SELECT person_id, identified_at, quarantine_start, quarantine_end, monitoring_end
+            FROM epi.control_episode
+            WHERE person_id IN (SELECT person_id FROM cases)
+        ) AS e ON e.person_id = k.person_id
         WHERE e.identified_at < toDateTime(k.day + 1, 'Asia/Shanghai')
           AND e.quarantine_start <= k.confirmed_at
           AND k.confirmed_at <= if(e.monitoring_end IS NULL, e.quarantine_end, assumeNotNull(e.monitoring_end))
@@ -51,8 +59,8 @@ SELECT
     day,
     substring(community_code, 1, {grain:UInt8}) AS unit_code,
     toUInt64(count()) AS cases,
-    toUInt64(countIf(case_id NOT IN (SELECT case_id FROM controlled))) AS community,
-    toUInt64(countIf(case_id IN (SELECT case_id FROM controlled))) AS in_control
-FROM cases
+    toUInt64(countIf(NOT found_in_control)) AS community,
+    toUInt64(countIf(found_in_control)) AS in_control
+FROM (SELECT day, community_code, case_id IN (SELECT case_id FROM controlled) AS found_in_control FROM cases)
 GROUP BY day, unit_code
 ORDER BY day, unit_code
