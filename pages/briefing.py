@@ -29,6 +29,7 @@ for section, group in b.figures.groupby("section", sort=False):
 ui.phone_friendly_kpis()
 st.image(briefing.trend_png(b), caption="近14天新增感染者与在管人员")
 st.markdown("##### 分区县情况" if not identity.scope else "##### 下辖情况")
+st.caption(briefing.zero_line(b))
 ui.table(briefing.district_table(b), hide_index=True, width="stretch")
 stem = f"每日简报_{b.place}_{day:%Y%m%d}"
 c1, c2 = st.columns(2)

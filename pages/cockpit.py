@@ -72,6 +72,8 @@ with kpis:
     row("人员管控（24时在管）", ["under_control", "centralized", "home_quarantine", "home_monitoring"])
     row("病例与密接", ["confirmed", "asymptomatic", "close_identified", "transfer_24h_rate"],
         f"累计感染者 {ui.fmt(total['cases_to_date'])} 例 · 当日新增次密接 {ui.fmt(total['secondary_identified'])} 人")
+    row("新增感染者来源（确诊时）", ["community_cases", "in_control_cases"],
+        "社会面：确诊时未处于集中隔离、居家隔离、居家健康监测，也不住在生效中的封控区、管控区；其余为管控内。")
     row("核酸检测", ["samples_taken", "sites_open", "sites_congested", "pending_b"],
         f"繁忙采样点 {ui.fmt(total['sites_busy'])} 个 · 超{settings.pending_hours_a}小时未出结果 "
         f"{ui.fmt(total['pending_a'])} 管 · 当日未上报状态的采样点 {ui.fmt(total['sites_unreported'])} 个")
@@ -88,6 +90,9 @@ if len(unit) < 12 and not kids.empty:
                           index=list(INDICATORS).index("under_control"))
     label, unit_text, worse = INDICATORS[choice]
     table = cockpit.unit_table(kids, figures.today, choice)
+    zero = cockpit.community_zero(run, settings, unit, as_of)
+    table = table.merge(zero.reset_index(), on="unit_code", how="left")
+    table["community_zero"] = table["community_zero"].map({True: "已清零", False: "未清零"}).fillna("已清零")
     resolution, ring, zoom = ui.map_frame(kids)
     cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
     left, right = st.columns([3, 2])
@@ -105,11 +110,14 @@ if len(unit) < 12 and not kids.empty:
                 f"{ZONE_TIERS[t]} {int(counts.get(t, 0))} 个" for t in ("high", "medium", "low")) + "，详见“风险区划定”。")
         ui.computed_note(run.computed("geo/unit_cells"))
     with right:
-        shown = table[["name", "unit_code", "under_control", "confirmed", "asymptomatic",
+        shown = table[["name", "unit_code", "under_control", "confirmed", "asymptomatic", "community_cases",
+                       "in_control_cases", "community_free_days", "community_zero",
                        "close_identified", "sites_congested", "samples_taken", "appeals_received",
                        "appeals_overdue"]].sort_values(choice if choice in table else "under_control",
                                                         ascending=False)
         ui.table(shown, hide_index=True, height=380, width="stretch")
+        st.caption(f"社会面清零：连续 {settings.community_zero_days} 天无社会面病例（截至当日24时）；"
+                   "“无社会面病例天数”为距最近一例社会面病例的天数（空白为一年内没有社会面病例）。")
         ui.download_buttons(shown, f"指挥总览_{here}_{as_of}", "units")
         names = dict(zip(kids["unit_code"], kids["name"]))
         target = st.selectbox(f"下钻到{LEVELS[grain]}", list(names), index=None, placeholder="请选择…",

@@ -69,6 +69,8 @@ INDICATORS = {
     "screening_dispatched": ("排查下发", "人", False),
     "screening_verified": ("核查完成", "人", False),
     "screening_awaiting": ("待核查", "人", True),
+    "community_cases": ("社会面新增", "例", True),
+    "in_control_cases": ("管控内新增", "例", True),
 }
 
 CONTROL_OUTCOMES = {
@@ -278,6 +280,20 @@ COLUMNS: dict[str, Column] = {
     "free": Column("空余", "count"), "distance_km": Column("距离（km）", "number"),
     "depot_name": Column("保障点"), "depot_kind": Column("类别"), "reserve_t": Column("储备（吨）", "number"),
     **{k: Column(v, "number" if k == "area_km2" else "count") for k, v in ZONE_COUNTS.items()},
+    # 社会面清零 and the outlook (疫情研判): Rt, growth, the projection and its record
+    "last_community_day": Column("最近社会面病例日", "date"),
+    "community_free_days": Column("无社会面病例天数", "count"), "community_zero": Column("社会面清零"),
+    "unit_name": Column("区域"), "recent_cases": Column("近7日病例（例）", "count"),
+    "window_cases": Column("窗口内病例（例）", "count"), "rt_mean": Column("Rt（后验均值）", "number"),
+    "rt_lo": Column("Rt 95%可信区间下限", "number"), "rt_hi": Column("Rt 95%可信区间上限", "number"),
+    "rt_day": Column("Rt 所在日", "date"), "growth_rate": Column("日增长率", "number"),
+    "doubling_days": Column("倍增时间（天）", "number"), "halving_days": Column("减半时间（天）", "number"),
+    "expected_cases": Column("预测病例（例）", "number"), "expected_lo": Column("预测区间下限（例）", "count"),
+    "expected_hi": Column("预测区间上限（例）", "count"), "origin_day": Column("预测所在日", "date"),
+    "days_passed": Column("已到天数", "count"), "projected_cases": Column("预测合计（例）", "number"),
+    "projected_lo": Column("预测区间下限合计（例）", "count"), "projected_hi": Column("预测区间上限合计（例）", "count"),
+    "actual_cases": Column("实际合计（例）", "count"), "abs_error": Column("日均绝对误差（例）", "number"),
+    "inside_days": Column("落在区间内天数", "count"),
     # indicators (cockpit, briefing): the cockpit's own words
     **_indicator_columns(),
 }

@@ -45,6 +45,15 @@ class PortalSettings(Policy):
     forecast_hours: int = setting(3, "预测：向后预测的小时数")
     backtest_days: int = setting(7, "预测回测天数")
     forecast_row_cap: int = setting(5_000_000, "预测读取的采样点小时数上限")
+    # outlook (疫情研判): Rt by Cori et al. (2013), the 7-day projection and its record
+    rt_window_days: int = setting(7, "Rt 滑动窗口（天）")
+    rt_prior_mean: float = setting(5.0, "Rt 先验（伽马分布）均值")
+    rt_prior_sd: float = setting(5.0, "Rt 先验（伽马分布）标准差")
+    rt_max_cv: float = setting(0.3, "Rt 仅在后验变异系数不超过此值时报告")
+    projection_days: int = setting(7, "病例预测天数")
+    projection_fit_days: int = setting(7, "病例预测：拟合最近天数")
+    projection_min_cases: int = setting(5, "病例预测：拟合窗口内至少病例数")
+    projection_backtest_days: int = setting(14, "病例预测回测天数")
     adhoc_preview_rows: int = setting(500, "自助查询预览行数", "EPI_ADHOC_PREVIEW_ROWS")
     adhoc_export_rows: int = setting(100_000, "自助查询单次导出行数上限", "EPI_ADHOC_EXPORT_ROWS")
 

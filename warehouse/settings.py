@@ -54,6 +54,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     # the policy (warehouse/rules/policy.py)
     "EPI_ZONE_LIFT_DAYS": ("7", "days without a new infection before a zone's suggested lift "
                            "(5 in the Nov 2022 revision)"),
+    "EPI_COMMUNITY_ZERO_DAYS": ("1", "consecutive days without a community (社会面) case before a district "
+                                "has reached 社会面清零"),
     "EPI_BUSY_MINUTES": ("25", "a sampling site with a queue of this many minutes or more is busy"),
     "EPI_CONGESTED_MINUTES": ("50", "a sampling site with a queue of this many minutes or more is congested"),
     "EPI_APPEAL_LIMITS": ("consultation=2,help=5,complaint=5,report=5,suggestion=10",

@@ -29,15 +29,16 @@ from warehouse.rules.geography import UNIT_CODE
 
 # (section, indicator keys) in the order the briefing reads
 SECTIONS = [
-    ("病例", ["confirmed", "asymptomatic", "cases_to_date"]),
+    ("病例", ["confirmed", "asymptomatic", "cases_to_date", "community_cases", "in_control_cases"]),
     ("密接与闭环管控", ["close_identified", "secondary_identified", "transfer_24h_rate"]),
     ("在管人员", ["under_control", "centralized", "home_quarantine", "home_monitoring"]),
     ("核酸检测与采样点", ["samples_taken", "pending_a", "pending_b", "sites_open", "sites_busy", "sites_congested"]),
     ("涉疫诉求", ["appeals_received", "appeals_closed", "appeals_overdue"]),
     ("风险排查", ["screening_dispatched", "screening_verified", "screening_awaiting"]),
 ]
-DISTRICT_COLUMNS = ["under_control", "confirmed", "asymptomatic", "close_identified", "samples_taken",
-                    "appeals_received", "screening_awaiting"]
+DISTRICT_COLUMNS = ["under_control", "confirmed", "asymptomatic", "community_cases", "in_control_cases",
+                    "close_identified", "samples_taken", "appeals_received", "screening_awaiting"]
+ZERO_COLUMNS = ["community_free_days", "community_zero"]
 TREND_DAYS = 14
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC"]
 
@@ -53,6 +54,7 @@ class Briefing:
     figures: pd.DataFrame  # section, key, label, unit, today, prev, change
     districts: pd.DataFrame  # one row per child unit
     trend: pd.DataFrame  # day × metric (last 14 days)
+    zero_days: int = 1  # the 社会面清零 days the district table was judged by
 
     @property
     def title(self) -> str:
@@ -79,9 +81,13 @@ def make(run, settings: PortalSettings, day: dt.date, span: dict, unit: str, pla
                          "today": now, "prev": before, "change": change})
     districts = result.today.reindex(columns=DISTRICT_COLUMNS).reset_index()
     districts.insert(1, "name", districts["unit_code"].map(unit_names).fillna(districts["unit_code"]))
+    zero = cockpit.community_zero(run, settings, unit, day)[ZERO_COLUMNS]
+    districts = districts.merge(zero.reset_index(), on="unit_code", how="left")
+    districts["community_zero"] = districts["community_zero"].map({True: "已清零", False: "未清零"}).fillna("已清零")
     start = max(span["first_day"], day - dt.timedelta(days=TREND_DAYS - 1))
     trend = run("cockpit/daily_trend", unit=unit, date_from=start, as_of=day)
-    return Briefing(day, place, pd.DataFrame(rows, dtype=object), districts.sort_values("unit_code", ignore_index=True), trend)
+    return Briefing(day, place, pd.DataFrame(rows, dtype=object), districts.sort_values("unit_code", ignore_index=True), trend,
+                    settings.community_zero_days)
 
 
 def figure_table(b: Briefing) -> pd.DataFrame:
@@ -89,6 +95,16 @@ def figure_table(b: Briefing) -> pd.DataFrame:
     return b.figures.assign(unit=b.figures["unit"])[["section", "label", "unit", "today", "prev", "change"]].rename(
         columns={"section": "板块", "label": "指标", "unit": "单位", "today": f"{b.day:%m月%d日}",
                  "prev": f"{b.day - dt.timedelta(days=1):%m月%d日}", "change": "较前一日"})
+
+
+def zero_line(b: Briefing) -> str:
+    """One sentence on 社会面清零 among the units of the district table."""
+    if b.districts.empty:
+        return "无下辖单位数据。"
+    reached = b.districts.loc[b.districts["community_zero"] == "已清零", "name"].tolist()
+    pending = b.districts.loc[b.districts["community_zero"] != "已清零", "name"].tolist()
+    text = f"社会面清零（连续 {b.zero_days} 天无社会面病例）：{len(reached)} 个已清零"
+    return text + (f"，{len(pending)} 个未清零（{'、'.join(pending)}）。" if pending else "，全部清零。")
 
 
 def district_table(b: Briefing) -> pd.DataFrame:
@@ -158,6 +174,7 @@ def docx_bytes(b: Briefing) -> bytes:
             doc.add_paragraph(f"{r.label}：{fmt(r.today)}{r.unit}（前一日 {fmt(r.prev)}{r.unit}，{_change(r.change, r.unit)}）",
                               style="List Bullet")
     doc.add_heading("分区县情况", level=2)
+    doc.add_paragraph(zero_line(b))
     table = district_table(b)
     grid = doc.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
@@ -165,7 +182,8 @@ def docx_bytes(b: Briefing) -> bytes:
         cell.text = str(header)
     for values in table.itertuples(index=False):
         for cell, value in zip(grid.add_row().cells, values):
-            cell.text = f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
+            cell.text = (f"{value:,}" if isinstance(value, (int, np.integer))
+                         else "—" if pd.isna(value) else str(value))
     doc.add_heading("近14天趋势", level=2)
     doc.add_picture(io.BytesIO(trend_png(b)), width=Inches(6.3))
     buf = io.BytesIO()

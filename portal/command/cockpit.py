@@ -54,6 +54,14 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
     new = today["cases"].sum(axis=1) if not today["cases"].empty else 0
     prev["cum"] = cumulative.sub(new, axis=0, fill_value=0) if not cumulative.empty else cumulative
 
+    # 社会面 / 管控内: where the day's new cases were found (docs/guide/outlook.md)
+    origin = run("analysis/case_origin_by_unit", unit=unit, grain=grain, date_from=as_of - dt.timedelta(days=1),
+                 as_of=as_of)
+    for frame, day in ((today, as_of), (prev, as_of - dt.timedelta(days=1))):
+        part = origin[pd.to_datetime(origin["day"]).dt.date == day].set_index("unit_code") if not origin.empty else origin
+        frame["origin"] = pd.DataFrame({"community_cases": part["community"], "in_control_cases": part["in_control"]}
+                                       ) if not part.empty else pd.DataFrame()
+
     contacts = run("cockpit/contacts_by_unit", **common)
     for frame, col, col24 in ((today, "today", "today_24h"), (prev, "prev", "prev_24h")):
         ident = _pivot(contacts, col)
@@ -101,7 +109,7 @@ def _combine(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = [p for p in parts.values() if not p.empty]
     wide = pd.concat(frames, axis=1).fillna(0) if frames else pd.DataFrame()
     for col in ("centralized", "home_quarantine", "home_monitoring", "confirmed", "asymptomatic",
-                "cases_to_date", "close_identified", "secondary_identified", "close_transferred_24h",
+                "cases_to_date", "community_cases", "in_control_cases", "close_identified", "secondary_identified", "close_transferred_24h",
                 "sites_total", "sites_open", "sites_busy", "sites_congested", "sites_closed",
                 "sites_unreported", "samples_taken", "pending_a", "pending_b", "appeals_received",
                 "appeals_closed", "appeals_overdue", "screening_dispatched", "screening_verified",
@@ -112,6 +120,27 @@ def _combine(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     wide["under_control"] = wide["centralized"] + wide["home_quarantine"] + wide["home_monitoring"]
     wide.index.name = "unit_code"
     return wide
+
+
+def community_zero(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date,
+                   history_days: int = 365) -> pd.DataFrame:
+    """For each child of `unit` that had a case in the `history_days` up to `as_of`: the last
+    day with a 社会面 case (NaT if none), the days since it (0 = one that day; none if there was
+    none) and whether the unit has reached 社会面清零 — `community_zero_days` consecutive days,
+    ending on `as_of`, without one. Index unit_code."""
+    grain = CHILD_GRAIN[len(unit)]
+    origin = run("analysis/case_origin_by_unit", unit=unit, grain=grain,
+                 date_from=as_of - dt.timedelta(days=history_days), as_of=as_of)
+    columns = ["last_community_day", "community_free_days", "community_zero"]
+    if origin.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="unit_code"))
+    days = pd.to_datetime(origin["day"])
+    last = days.where(origin["community"] > 0).groupby(origin["unit_code"]).max()
+    since = (pd.Timestamp(as_of) - last).dt.days
+    out = pd.DataFrame({"last_community_day": last.dt.date, "community_free_days": since.astype("Int64"),
+                        "community_zero": since.isna() | (since >= settings.community_zero_days)})
+    out.index.name = "unit_code"
+    return out
 
 
 def transfer_rate(values: pd.Series) -> float | None:

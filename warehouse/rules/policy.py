@@ -80,6 +80,10 @@ class Policy:
     # citizen appeals (12345): time limits per type in WORKING days; emergencies in hours
     appeal_limit_days: dict = setting(APPEAL_LIMIT_DEFAULTS, "各类诉求办理时限（工作日）", "EPI_APPEAL_LIMITS")
     appeal_emergency_hours: int = setting(2, "紧急诉求办理时限（小时）")
+    # warning and prediction: 社会面清零 and the serial interval of an Rt estimate
+    community_zero_days: int = setting(1, "社会面清零：连续无社会面病例天数", "EPI_COMMUNITY_ZERO_DAYS")
+    serial_interval_mean: float = setting(3.0, "代际间隔均值（天，北京 2022 年 3 月中位数 3.0）")
+    serial_interval_sd: float = setting(2.0, "代际间隔标准差（天）")
 
     def round_target_hours(self, tier: str) -> int:
         """The first full round's time limit in a zone of this tier (high, medium, low)."""
