@@ -201,5 +201,5 @@ with st.form("ah-save-form", clear_on_submit=False):
         except AnalysisRefused as exc:
             st.error(str(exc))
         else:
-            st.success(f"已保存“{name.strip()}”{'并共享' if shared else ''}。")
+            st.success(f"已保存“{ui.text(name.strip())}”{'并共享' if shared else ''}。")
 st.caption("共享的筛选只保存条件，不含管辖范围：其他用户打开后，仍只查询他们自己的辖区。")

@@ -18,7 +18,7 @@ except briefing.BriefingError as exc:
     st.error(str(exc))
     st.stop()
 
-st.markdown(f"#### {b.title}")
+st.markdown(f"#### {ui.text(b.title)}")
 for section, group in b.figures.groupby("section", sort=False):
     st.markdown(f"**{section}**")
     cols = st.columns(len(group))

@@ -16,9 +16,11 @@ _WORSE = [(254, 229, 217), (252, 174, 145), (251, 106, 74), (222, 45, 38), (165,
 _BETTER = [(229, 245, 249), (153, 216, 201), (102, 194, 164), (44, 162, 95), (0, 109, 44)]
 
 
-# Markdown (and Streamlit's own syntax: $…$ LaTeX, :colour[…]) that a data value could carry:
-# each such character is shown as itself by a backslash (CommonMark escapes any ASCII punctuation)
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|<>$~&:])")
+# What Markdown (and Streamlit's $…$ LaTeX) would act on in a data value: emphasis, code, links
+# and images, headings, HTML, strikethrough, entities; each is shown as itself by a backslash
+# (CommonMark lets any ASCII punctuation be escaped). A list marker matters only at the start.
+_MARKDOWN = re.compile(r"([\\`*_\[\]#!<>$~&])")
+_LIST_START = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
 _DOT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "", "<": "\\<", ">": "\\>", "{": "\\{", "}": "\\}",
         "|": "\\|"}
 
@@ -29,7 +31,9 @@ def text(value) -> str:
     HTML or LaTeX it may hold takes effect; a line break becomes a space."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(value).splitlines()))
+    escaped = _MARKDOWN.sub(r"\\\1", " ".join(str(value).splitlines()))
+    return _LIST_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) in "-+" else m.group(2) + "\\"),
+                           escaped, count=1)
 
 
 def code(value) -> str:
