@@ -67,3 +67,10 @@ def test_a_rejected_row_loses_the_names_its_layout_places():
     assert masking.mask_raw("1,锦华苑,510104001001", ("compound_id", "name", "community_code")) == (
         "1,锦华苑,510104001001")
     assert masking.mask_raw(None, PERSON_FIELDS) == ""
+
+
+def test_personal_columns_under_their_query_names_are_masked_through_the_glossary():
+    df = pd.DataFrame({"person_name": ["张三丰"], "id_number": ["510104199603170012"], "phone": ["+86 13912345678"],
+                       "raw_name": ["欧阳娜娜"], "raw_id_number": ["510104960317001"], "raw_phone": ["028-85123456"]})
+    assert masking.shown(df).iloc[0].tolist() == [
+        "张**", "510104********0012", "139****5678", "欧***", "510104********001X", "028-****3456"]
