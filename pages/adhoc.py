@@ -3,7 +3,7 @@ own jurisdiction; save and share named filters; export CSV/XLSX, masked and audi
 
 import streamlit as st
 
-from portal import ui
+from portal import exports, ui
 from portal.adhoc import adhoc, adhoc_form, saved_filters
 from portal.adhoc.adhoc import DATE, DATETIME, ENUM, FLAG, OPERATOR_LABELS, AnalysisRefused, operators_for
 from portal.adhoc.catalogue import KIND_LABELS, TABLES
@@ -185,9 +185,8 @@ if d:
     for col, label, fmt, cap in [(c1, "导出预览 CSV", "csv", settings.adhoc_preview_rows),
                                  (c2, "导出预览 XLSX", "xlsx", settings.adhoc_preview_rows),
                                  (c3, "导出全部 CSV", "csv", cap_full), (c4, "导出全部 XLSX", "xlsx", cap_full)]:
-        col.download_button(label, adhoc_form.exporter(identity, d, fmt, cap, show_all),
-                            f"{stem}.{fmt}", adhoc_form.MIME[fmt], key=f"ah-export-{fmt}-{cap}",
-                            on_click="ignore", width="stretch")
+        exports.download(col, label, adhoc_form.exporter(identity, d, fmt, cap, show_all), f"{stem}.{fmt}", fmt,
+                         f"ah-export-{fmt}-{cap}", record=exports.SELF_AUDITED, on_click="ignore", width="stretch")
     st.caption(f"导出文件与预览相同（个人信息{'未脱敏' if show_all else '已脱敏'}），每次导出都记入审计日志；"
                f"“导出全部”最多 {cap_full:,} 行。")
 
@@ -202,5 +201,5 @@ with st.form("ah-save-form", clear_on_submit=False):
         except AnalysisRefused as exc:
             st.error(str(exc))
         else:
-            st.success(f"已保存“{name.strip()}”{'并共享' if shared else ''}。")
+            st.success(f"已保存“{ui.text(name.strip())}”{'并共享' if shared else ''}。")
 st.caption("共享的筛选只保存条件，不含管辖范围：其他用户打开后，仍只查询他们自己的辖区。")

@@ -33,7 +33,7 @@ with top[2]:
 st.query_params.update({"unit": unit, "date": as_of.isoformat()})
 date_from = as_of - dt.timedelta(days=window - 1)
 here = crumbs[-1][1]
-st.subheader(f"{here} · {date_from:%m月%d日}至{as_of:%m月%d日}受理的诉求")
+st.subheader(f"{ui.text(here)} · {date_from:%m月%d日}至{as_of:%m月%d日}受理的诉求")
 
 grain = cockpit.CHILD_GRAIN[len(unit)]
 rows = appeals.handling(run, settings, unit, grain, date_from, as_of)

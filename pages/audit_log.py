@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portal import ui
+from portal import exports, ui
 from portal.auth import audit, session
 from portal.glossary import AUDIT_KINDS
 
@@ -31,6 +31,5 @@ st.markdown(f"##### 共 {len(shown):,} 条（最新在前）")
 if len(found) >= audit.SEARCH_LIMIT:
     st.warning(f"只列出最新的 {audit.SEARCH_LIMIT:,} 条：请用日期或其他条件缩小范围。")
 st.dataframe(shown, hide_index=True, width="stretch", height=min(600, 35 * (len(shown) + 1) + 3))
-st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"), audit.export_name(), "text/csv",
-                   key="audit-csv", on_click=audit.record,
-                   args=("audit_export", identity, "audit_log", f"{len(shown)} rows"))
+exports.download(None, "下载 CSV", lambda: exports.csv_bytes(exports.shown(shown)[0]), audit.export_name(), "csv",
+                 "audit-csv", record=lambda: audit.record("audit_export", identity, "audit_log", f"{len(shown)} rows"))

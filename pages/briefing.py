@@ -3,10 +3,9 @@ districts and a 14-day trend, downloadable as XLSX and Word."""
 
 import streamlit as st
 
-from portal import ui
+from portal import exports, ui
 from portal.command import briefing
 from portal.data import page_context
-from portal.people import masking
 from portal.ui import pickers
 
 identity, settings, span, run = page_context()
@@ -19,7 +18,7 @@ except briefing.BriefingError as exc:
     st.error(str(exc))
     st.stop()
 
-st.markdown(f"#### {b.title}")
+st.markdown(f"#### {ui.text(b.title)}")
 for section, group in b.figures.groupby("section", sort=False):
     st.markdown(f"**{section}**")
     cols = st.columns(len(group))
@@ -34,10 +33,8 @@ ui.table(briefing.district_table(b), hide_index=True, width="stretch")
 stem = f"每日简报_{b.place}_{day:%Y%m%d}"
 c1, c2 = st.columns(2)
 rows = len(b.figures) + len(b.districts)
-c1.download_button("下载 XLSX", masking.audited_export(identity, stem, "XLSX", lambda: briefing.xlsx_bytes(b), rows),
-                   f"{stem}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="briefing-xlsx")
-c2.download_button("下载 Word", masking.audited_export(identity, stem, "Word", lambda: briefing.docx_bytes(b), rows),
-                   f"{stem}.docx",
-                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="briefing-docx")
+exports.download(c1, "下载 XLSX", lambda: briefing.xlsx_bytes(b), f"{stem}.xlsx", "xlsx", "briefing-xlsx",
+                 what=stem, rows=rows, identity=identity)
+exports.download(c2, "下载 Word", lambda: briefing.docx_bytes(b), f"{stem}.docx", "docx", "briefing-docx",
+                 what=stem, rows=rows, identity=identity)
 st.caption("数字与“指挥总览”同一口径（同一组查询）。定时导出：python -m portal.command.briefing --date YYYY-MM-DD --out 目录")

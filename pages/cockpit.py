@@ -38,7 +38,7 @@ st.query_params.update({"unit": unit, "date": as_of.isoformat()})
 figures = cockpit.compute(run, settings, unit, as_of)
 total, before = figures.total("today"), figures.total("prev")
 here = crumbs[-1][1]
-st.subheader(f"{here} · {as_of:%Y年%m月%d日}")
+st.subheader(f"{ui.text(here)} · {as_of:%Y年%m月%d日}")
 
 
 def card(col, key: str, pair: tuple | None = None, label: str | None = None, spark: list | None = None):
@@ -97,7 +97,7 @@ if len(unit) < 12 and not kids.empty:
     cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
     left, right = st.columns([3, 2])
     with left:
-        st.markdown(f"**{here}下辖{LEVELS[grain]} · {label}（{unit_text}）· {as_of:%m月%d日}**")
+        st.markdown(f"**{ui.text(here)}下辖{LEVELS[grain]} · {label}（{unit_text}）· {as_of:%m月%d日}**")
         deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom=zoom)
         zones = zone_map.zones_in_force(zone_plans.in_force(identity.scope, as_of), unit)
         if not zones.empty:
@@ -127,7 +127,7 @@ if len(unit) < 12 and not kids.empty:
             st.rerun()
 
 # -- trends ------------------------------------------------------------------------------
-st.markdown(f"#### {here}趋势（{settings.trend_start:%m月%d日}至{as_of:%m月%d日}）")
+st.markdown(f"#### {ui.text(here)}趋势（{settings.trend_start:%m月%d日}至{as_of:%m月%d日}）")
 daily = wide.rename(columns=TREND_METRICS).rename_axis("日期").reset_index()
 c1, c2 = st.columns(2)
 c3, c4 = st.columns(2)

@@ -36,7 +36,7 @@ mean_wait, max_wait = sampling.open_wait(shown)
 hourly = run("mass/samples_by_hour", unit=street or unit, day=day)
 taken = int(hourly.loc[hourly["hour"] <= hour, "samples"].sum())
 
-st.subheader(f"{districts.get(district, '全市') if district else '全市'}{street_names.get(street, '')} · "
+st.subheader(f"{ui.text(districts.get(district, '全市') if district else '全市')}{ui.text(street_names.get(street, ''))} · "
              f"{day:%m月%d日} {hour:02d}:59")
 ui.phone_friendly_kpis()
 with st.container(key="kpis"):
@@ -137,7 +137,7 @@ with live_tab:
         over = marks.congested_now(fresh)
         if not over.empty:
             st.error(f"排队超限告警：{len(over)} 个采样点排队 ≥ {settings.congested_minutes} 分钟 — " + "；".join(
-                f"{r.site_code} {r.site_name} {r.queue_minutes} 分钟" for r in over.head(5).itertuples()))
+                f"{ui.text(r.site_code)} {ui.text(r.site_name)} {r.queue_minutes} 分钟" for r in over.head(5).itertuples()))
         st.markdown(f"##### 最近 {settings.mark_fresh_minutes} 分钟的现场标记（{len(fresh):,} 条）")
         if fresh.empty:
             st.info("暂无现场标记。")

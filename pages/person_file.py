@@ -32,7 +32,7 @@ if "pf-found" not in st.session_state:
     st.stop()
 wanted, found = st.session_state["pf-found"]
 if found.empty:
-    st.warning(f"您的管辖范围内没有{SEARCH_KINDS[wanted.kind]}为“{person_file.shown_value(wanted)}”的人员。")
+    st.warning(f"您的管辖范围内没有{SEARCH_KINDS[wanted.kind]}为“{ui.text(person_file.shown_value(wanted))}”的人员。")
     st.stop()
 results = person_file.search_table(found)
 st.markdown(f"##### 按{SEARCH_KINDS[wanted.kind]}找到 {len(found):,} 人")
@@ -57,18 +57,19 @@ if st.session_state.get("pf-audited") != opened:
 
 clear = masking.reveal(identity, "person-file", f"person:{int(person_id)}",
                        "一人一档：姓名、身份证号码、手机号码、小区与户号")
-st.subheader(f"{masking.value(b['person_name'], masking.mask_name, clear)} 的档案")
+st.subheader(f"{ui.text(masking.value(b['person_name'], masking.mask_name, clear))} 的档案")
 c1, c2, c3 = st.columns(3)
 c1.metric("当前健康码", HEALTH_CODES.get(b["health_code"], b["health_code"]), border=True)
 c2.metric("病例状态", person_file.words(b["case_status"]) or "非病例", border=True)
 c3.metric("时间线（项）", f"{len(events):,}", border=True)
-# masked values go in code spans: their stars must not pair up into Markdown emphasis
-st.markdown(f"**身份证号码**：`{masking.value(b['id_number'], masking.mask_id, clear)}`　"
-            f"**手机号码**：`{masking.value(b['phone'], masking.mask_phone, clear)}`　"
+# masked values go in code spans (their stars must not pair up into Markdown emphasis), other
+# data values are escaped: nothing a value holds is read as Markdown
+st.markdown(f"**身份证号码**：{ui.code(masking.value(b['id_number'], masking.mask_id, clear))}　"
+            f"**手机号码**：{ui.code(masking.value(b['phone'], masking.mask_phone, clear))}　"
             f"**性别 / 出生年份**：{'男' if b['sex'] == 'male' else '女'} / {b['birth_date']:%Y}  \n"
-            f"**居住地**：{b['district_name']} {b['street_name']} {b['community_name']} "
-            f"`{masking.value(b['compound_name'], masking.mask_address, clear)}`"
-            f"（户号 `{masking.value(int(b['household_id']), masking.mask_address, clear)}`）  \n"
+            f"**居住地**：{ui.text(b['district_name'])} {ui.text(b['street_name'])} {ui.text(b['community_name'])} "
+            f"{ui.code(masking.value(b['compound_name'], masking.mask_address, clear))}"
+            f"（户号 {ui.code(masking.value(int(b['household_id']), masking.mask_address, clear))}）  \n"
             f"**特殊人群**：{'、'.join(person_file.flags(b)) or '无'}")
 counts = person_file.counts(events)
 st.caption(" · ".join(f"{k} {v}" for k, v in counts.items()) + "。涉疫诉求未登记身份证号码，无法关联到个人。")

@@ -55,7 +55,7 @@ if full.empty:
     st.success(f"没有入住率超过 {settings.hotel_occupancy_warn_pct}% 的隔离点（最高 {ui.fmt(hotels['occupancy_pct'].max(), '%')}）。")
 else:
     st.error(f"{len(full)} 个隔离点入住率超过 {settings.hotel_occupancy_warn_pct}%："
-             + "、".join(f"{r.hotel_name} {r.occupancy_pct}%" for r in full.itertuples()))
+             + "、".join(f"{ui.text(r.hotel_name)} {r.occupancy_pct}%" for r in full.itertuples()))
 
 hotel_tab, past_tab, test_tab = st.tabs(["隔离点", HOTEL_WARNINGS["past_release"], HOTEL_WARNINGS["missing_test"]])
 with hotel_tab:

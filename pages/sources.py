@@ -62,13 +62,14 @@ else:
                   for r in with_rejects.itertuples()}
         batch = st.selectbox("批次", list(labels), format_func=labels.get)
         rejects_read = run.result("sources/rejects", batch=batch)
-        rejects = sources.reject_table(rejects_read.frame)
         if rejects_read.truncated:
-            st.caption(f"只列出前 {len(rejects):,} 行；完整清单可下载。")
+            st.caption(f"只列出前 {len(rejects_read.frame):,} 行；完整清单可下载。")
         clear = masking.reveal(identity, "rejects", f"batch:{batch}",
-                               f"拒收行（批次 {batch}）：{len(rejects):,} 行原始内容")
+                               f"拒收行（批次 {batch}）：{len(rejects_read.frame):,} 行原始内容")
+        category = with_rejects.set_index("batch_id").loc[batch, "category_code"]
+        rejects = sources.reject_table(rejects_read.frame, category, clear)
         if not clear:
-            st.caption("原始内容中的身份证号码与手机号码已脱敏。")
+            st.caption("原始内容中的姓名、身份证号码与电话号码已脱敏。")
         ui.table(rejects, clear, hide_index=True, width="stretch", height=ui.fit_height(rejects))
         ui.download_buttons(rejects, f"拒收行_{batch}", "rejects", clear)
 ui.computed_note(run.computed())

@@ -163,7 +163,7 @@ with forecast_tab:
         kind = "全员核酸日" if any(d in calendar.get(day, ()) for d in districts) or (
             not identity.scope and day in calendar) else "平常日"
         st.markdown(f"##### {day:%m月%d日}（{kind}）{hour:02d}:59 之后 {len(ahead)} 小时预计到检最多的采样点（人次）")
-        st.caption(f"{here}全部 {len(top):,} 个采样点合计预计 {top['合计'].sum():,.0f} 人次。")
+        st.caption(f"{ui.text(here)}全部 {len(top):,} 个采样点合计预计 {top['合计'].sum():,.0f} 人次。")
         ui.table(top.head(30).round(1), hide_index=True, width="stretch")
         ui.download_buttons(top.round(2).reset_index(drop=True), f"到检预测_{day}_{hour:02d}", "forecast")
     score = forecast.backtest(arrivals, sites, day, settings.forecast_history_days, settings.forecast_lookback_days,

@@ -136,7 +136,7 @@ if request and request[0] == tuple(searched):
                 try:
                     topic = create_topic(identity.scope, name, people.tolist(),
                                          (points["ts"].min().to_pydatetime(), points["ts"].max().to_pydatetime()))
-                    st.success(f"已生成排查专题 #{topic}“{name.strip()}”，共 {people.nunique():,} 人，待分派核查。")
+                    st.success(f"已生成排查专题 #{topic}“{ui.text(name.strip())}”，共 {people.nunique():,} 人，待分派核查。")
                 except TopicError as exc:
                     st.error(str(exc))
                 except WarehouseError as exc:

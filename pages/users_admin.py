@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from portal import ui
 from portal.auth import session, users
 from portal.glossary import ROLES
 
@@ -11,7 +12,7 @@ st.title("用户管理")
 
 shown_once = st.session_state.pop("users-password", None)
 if shown_once:
-    st.success(f"{shown_once[0]} 的初始密码（只显示这一次，请妥善转交）：")
+    st.success(f"{ui.text(shown_once[0])} 的初始密码（只显示这一次，请妥善转交）：")
     st.code(shown_once[1], language=None)
 
 everyone = users.all_users()

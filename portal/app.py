@@ -11,6 +11,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from portal import ui  # noqa: E402
 from portal.auth import session  # noqa: E402
 from portal.auth.sso import sign_out_of_provider  # noqa: E402
 from portal.data import warehouse_ready  # noqa: E402
@@ -53,7 +54,7 @@ else:
     }
 if identity is not None:
     with st.sidebar:
-        st.markdown(f"**{identity.name}** · {identity.role_label}")
+        st.markdown(f"**{ui.text(identity.name)}** · {identity.role_label}")
         if identity.scope:
             st.caption(f"管辖范围：{identity.scope}")
         if st.button("退出登录"):

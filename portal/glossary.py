@@ -185,6 +185,10 @@ COLUMNS: dict[str, Column] = {
     "residents": Column("居民（人）", "count"),
     # people
     "person_id": Column("人员编号", "id"), "person_name": Column("姓名"), "to_person_id": Column("人员编号", "id"),
+    # personal columns under their query names: the Chinese header is what masks them
+    "id_number": Column("身份证号码", "id"), "phone": Column("手机号码", "id"),
+    "raw_name": Column("姓名（原始）"), "raw_id_number": Column("身份证号码（原始）", "id"),
+    "raw_phone": Column("手机号码（原始）", "id"),
     # cases, contacts and transfers
     "case_id": Column("病例", "id"), "hop": Column("层级"), "found_by": Column("发现方式"),
     "outcome": Column("管控状态"), "control_outcome": Column("管控状态"),

@@ -71,6 +71,28 @@ def test_data_sources_page_renders_for_every_role(loaded, role, scope):
     assert "身份证号（id_number）" in set(rejects["字段"])
 
 
+
+def test_rejected_rows_show_no_names_id_numbers_or_phones(loaded):
+    """A user who may not unmask sees each rejected line with its name (where the person layout
+    puts it), ID number and phone masked."""
+    at = page(Identity("测试", "analyst", ""))
+    assert not at.exception
+    raws = at.dataframe[3].value["原始内容"].tolist()
+    assert len(raws) == 5
+    for raw in raws:
+        fields = raw.split(",")
+        assert fields[2][1:].strip("*") == "", raw  # 测试甲9 → 测***
+        assert fields[1][6:-4].strip("*") == "" or fields[1] == "", raw
+        assert "*" in fields[6] or len(fields[6]) < 7, raw
+
+
+def test_a_rejects_table_masks_its_raw_text_by_the_category_layout():
+    rejects = pd.DataFrame({"row_number": [2], "column_name": ["sex"], "reason": ["x"],
+                            "raw": ["7,510104960317001,欧阳娜娜,unknown,1950-01-01,510104001001,+86 139-1234-5678"]})
+    shown = sources.reject_table(rejects, "PSB-01")
+    assert shown["raw"].tolist() == ["7,510104********001X,欧***,unknown,1950-01-01,510104001001,139****5678"]
+    assert sources.reject_table(rejects, "PSB-01", clear=True)["raw"].tolist() == rejects["raw"].tolist()
+
 def test_categories_show_their_freshness(loaded):
     at = page(Identity("测试", "leadership", ""))
     cats = at.dataframe[1].value.set_index("类别代码")

@@ -119,3 +119,19 @@ def test_the_check_would_see_another_district():
     assert other_districts_in("社区 510107001002") == ["510107001002"]
     assert other_districts_in("HS-510105-0001 排队") == ["510105"]
     assert other_districts_in("锦江区 510104001 510105********1234 人员编号 51010700") == []
+
+
+@pytest.mark.parametrize("page", ["cockpit.py", "appeals.py"])
+def test_a_link_above_a_street_operators_scope_shows_their_street(tiny_warehouse, wh, page):
+    """A street operator opening a link with their district's code sees their own street, by
+    its own name, over their street's figures."""
+    street, name = wh.rows("SELECT code, name FROM epi.street WHERE startsWith(code, {s:String}) ORDER BY code LIMIT 1",
+                           {"s": SCOPE})[0]
+    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=180)
+    put_identity(at, Identity("街道值班员", "district_operator", street))
+    at.query_params["unit"] = SCOPE
+    at.run()
+    assert not at.exception
+    assert at.subheader[0].value.startswith(f"{name} · ")
+    assert street in str(at.query_params["unit"])
+    assert "锦江区" not in at.subheader[0].value  # the district's name is not over the street's figures

@@ -61,7 +61,7 @@ def test_batches_and_rejects_as_listed():
     listed = sources.batch_table(batches)
     assert listed[["status", "finished_at"]].iloc[0].tolist() == ["已拒收", "2022-03-01 08:30"]
     rejects = pd.DataFrame({"row_number": [2], "column_name": ["(整行)"], "reason": ["列数不对"], "raw": ["x"]})
-    assert sources.reject_table(rejects)["column_name"].tolist() == ["整行"]
+    assert sources.reject_table(rejects, "A-01")["column_name"].tolist() == ["整行"]
 
 
 def test_topics_name_their_source_departments():

@@ -66,3 +66,40 @@ def test_a_filter_adds_no_audit_row_and_a_new_search_does(tiny_warehouse, wh):
     assert not at.exception and len(audit.recent("person_file_view")) == 1
     [b for b in at.button if b.label == "查询"][0].click().run()
     assert len(audit.recent("person_file_view")) == 2
+
+
+EVIL_NAME = "![x](http://example.invalid/a.png)**粗**$x$"
+
+
+def literal(markdown: str) -> str:
+    """What a Markdown source shows as text when every active character in it is escaped: the
+    source with CommonMark's backslash escapes resolved."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def test_a_name_that_is_markdown_shows_literally(tiny_warehouse, wh, monkeypatch):
+    """A person named like an image link with bold and LaTeX: the heading shows the name as
+    written (no image fetched, nothing bold, no formula), masked and unmasked."""
+    import re
+
+    from portal.data import QueryRunner
+
+    asked = QueryRunner.__call__
+
+    def with_evil_name(self, name, **params):
+        frame = asked(self, name, **params)
+        return frame.assign(person_name=EVIL_NAME) if name == "person/basics" else frame
+
+    monkeypatch.setattr(QueryRunner, "__call__", with_evil_name)
+    person = wh.query_df("SELECT id_number FROM epi.person WHERE person_id = 490").iloc[0]
+    at = search(Identity("锦江流调组长", "district_operator", "510104", can_unmask=True), person.id_number)
+    assert not at.exception
+    heading = at.subheader[0].value
+    assert literal(heading) == "!" + "*" * (len(EVIL_NAME) - 1) + " 的档案"  # masked: the first character
+    at.toggle(key="unmask-person-file").set_value(True).run()
+    heading = at.subheader[0].value
+    assert literal(heading) == EVIL_NAME + " 的档案"
+    # no character that Markdown or Streamlit's LaTeX would act on is left bare
+    assert re.findall(r"(?<!\\)[!\[\]*$_#<`]", heading) == []

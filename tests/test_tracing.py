@@ -216,3 +216,31 @@ def test_companions_become_a_screening_topic(wh, tmp_path, monkeypatch):
     saved = wh.query_df("SELECT name, window_start FROM epi.screening_topic WHERE topic_id = {t:UInt16}", {"t": topic})
     assert saved["name"].iloc[0] == "CD-0001等时空伴随者"
     assert saved["window_start"].iloc[0] == pd.Timestamp("2022-02-13 00:00:00")  # Beijing time, not shifted
+
+
+DOT_STRING = r'"((?:[^"\\]|\\.)*)"'
+
+
+def dot_statements(dot: str) -> list[tuple[str, list[str]]]:
+    """Each line of a DOT text as its skeleton (every quoted string emptied) and the strings it
+    holds, unescaped as Graphviz reads them."""
+    import re
+
+    return [(re.sub(DOT_STRING, '""', line), [re.sub(r'\\(["\\])', r"\1", s) for s in re.findall(DOT_STRING, line)])
+            for line in dot.splitlines()]
+
+
+def test_the_chain_graph_shows_quotes_and_backslashes_as_written():
+    """A case number and a name holding a quote and a backslash stay inside their labels: they
+    add no attribute and end no string."""
+    case = 'CD-"9\\'
+    name = '张"三", color="red", URL="http://example.invalid\\'
+    chain = pd.DataFrame({"case_id": [case], "hop": [1], "from_person_id": [1], "to_person_id": [2],
+                          "found_by": ["household"]})
+    statements = dot_statements(loop.chain_dot(chain, {2: name}, {case: 1}, detail_limit=40))
+    assert ('"" [label="", shape=doubleoctagon, fillcolor=""];', ["p1", case, "#f4b6b6"]) in statements
+    assert ('"" [label="", fillcolor=""];', ["p2", name, "#fde2c6"]) in statements
+    # grouped (more edges than the detail limit): the case number is part of the node names
+    grouped = dot_statements(loop.chain_dot(pd.concat([chain] * 3), {2: name}, {case: 1}, detail_limit=1))
+    assert ('"" -> "";', ["p1", "c" + case]) in grouped
+    assert ('"" [label="", fillcolor=""];', ["c" + case, "密接 1 人\\n同住家庭 1", "#fde2c6"]) in grouped

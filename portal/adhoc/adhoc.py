@@ -11,13 +11,13 @@ identity, never from the definition.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from portal import exports
 from portal.adhoc.catalogue import TABLES
 from portal.auth import audit
 from portal.auth.session import Identity
@@ -326,28 +326,13 @@ def export(identity: Identity, definition: dict, fmt: str, cap: int, unmask: boo
     return data
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def to_file(frame: pd.DataFrame, fmt: str) -> bytes:
-    """A table as CSV (UTF-8 with BOM) or XLSX bytes. Text that a spreadsheet would read as a
-    formula stays text: an XLSX cell is stored as a string, a CSV value gets a leading '."""
-    buf = io.BytesIO()
-    if fmt == "csv":
-        text = frame.copy()
-        for col in [c for c in text.columns if not pd.api.types.is_numeric_dtype(text[c])]:
-            text[col] = text[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
-        buf.write(text.to_csv(index=False).encode("utf-8-sig"))
-    elif fmt == "xlsx":
-        with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name="自助分析")
-            for row in writer.sheets["自助分析"].iter_rows(min_row=2):
-                for cell in row:
-                    if cell.data_type == "f":
-                        cell.data_type = "s"
-    else:
+    """A table as CSV (UTF-8 with BOM) or XLSX bytes, through the portal's one export path: text
+    a spreadsheet would read as a formula stays text (a CSV value gets a leading ', an XLSX cell
+    is stored as text)."""
+    if fmt not in ("csv", "xlsx"):
         raise AnalysisRefused("导出格式只能是 CSV 或 XLSX。")
-    return buf.getvalue()
+    return exports.file_bytes(frame, fmt, sheet="自助分析")
 
 
 def record_unmask(identity: Identity, query: AdhocQuery, how: str) -> None:

@@ -20,7 +20,6 @@ from warehouse.rules.clock import stamp
 
 _LIST_SPLIT = re.compile(r"[\n,，、;；]+")
 FORM_KEYS = ("ah-cols", "ah-group", "ah-measures", "ah-order", "ah-desc")
-MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PERSONAL_WORDS = {"name": "个人信息：显示首字", "id_number": "个人信息：显示前 6 位和后 4 位",
                   "phone": "个人信息：显示前 3 位和后 4 位"}
 

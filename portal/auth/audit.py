@@ -66,14 +66,18 @@ def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: st
 
 
 def listing(found: pd.DataFrame) -> pd.DataFrame:
-    """Events as the audit log lists them: kinds and roles in words, the city for an empty scope."""
+    """Events as the audit log lists them: kinds and roles in words, the city for an empty scope,
+    ID numbers and phones in a subject or detail (an ad-hoc query's conditions) masked."""
     from portal.glossary import AUDIT_KINDS, ROLES
+    from portal.people.masking import mask_text
 
     return found.assign(
         event=found["kind"].map(lambda k: AUDIT_KINDS.get(k, k)),
         role=found["role"].map(lambda r: ROLES.get(r, r or "—")),
         scope=found["scope"].where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
         at=found["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+        subject=found["subject"].map(mask_text),
+        detail=found["detail"].map(mask_text),
     )[["event_id", "at", "event", "actor", "role", "scope", "subject", "detail"]]
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from portal import exports
 from portal.command import cockpit
 from portal.errors import EpiError
 from portal.glossary import INDICATORS, headed
@@ -152,6 +153,8 @@ def xlsx_bytes(b: Briefing) -> bytes:
         sheet = writer.sheets["简报"]
         sheet["A1"] = b.title
         district_table(b).to_excel(writer, sheet_name="分区县", index=False)
+        for written in writer.sheets.values():
+            exports.text_cells(written)  # a name that reads as a formula stays text
         chart = writer.book.create_sheet("趋势图")
         image = Image(io.BytesIO(trend_png(b)))
         chart.add_image(image, "A1")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from portal.data import QueryRunner, data_range
 from portal.glossary import BATCH_STATUS, FEED_STATES, THEME_TABLES
+from portal.people import masking
 from portal.settings import PortalSettings
 from queries.feeds import CATEGORIES, DEPARTMENT_NAMES, LABELS, LoadReport, load_file
 from warehouse.rules.clock import now_beijing
@@ -87,10 +88,21 @@ def batch_table(batches: pd.DataFrame) -> pd.DataFrame:
                    "department", "category_code", "file_format", "encoding", "message", "batch_id"]]
 
 
-def reject_table(rejects: pd.DataFrame) -> pd.DataFrame:
-    """Rejected rows as listed: the column named as departments know it."""
-    return rejects.assign(column_name=rejects["column_name"].map(column_label))[
+def reject_table(rejects: pd.DataFrame, category_code: str, clear: bool = False) -> pd.DataFrame:
+    """Rejected rows as listed: the column named as departments know it, the raw text masked
+    (names where the category's layout puts them, ID numbers and phones anywhere) unless
+    `clear` (from masking.reveal())."""
+    fields = raw_fields(category_code)
+    raw = rejects["raw"] if clear else rejects["raw"].map(lambda text: masking.mask_raw(text, fields))
+    return rejects.assign(column_name=rejects["column_name"].map(column_label), raw=raw)[
         ["row_number", "column_name", "reason", "raw"]]
+
+
+def raw_fields(category_code: str) -> tuple[str, ...]:
+    """The fields of a category's files in layout order (how a rejected line is read)."""
+    category = CATEGORIES.get(category_code)
+    layout = category.layout if category is not None else None
+    return layout.columns if layout is not None else ()
 
 
 def when(times: pd.Series) -> pd.Series:

@@ -12,12 +12,17 @@ The one place that knows what is personal and how it is masked:
 Tables are masked by their Chinese column headers (`姓名`, `身份证号码`, `手机号码`, `户号`,
 `住址`, …) — an English column name is read through the column glossary (`person_name` is
 `姓名`) — so a page that shows a frame through `portal.ui` cannot forget a column; free text
-(a rejected file line) has its ID numbers and mobile numbers masked where they appear.
+has its ID numbers (15 or 18 characters) and phones (mobiles with or without +86 / 0086 / 86,
+landlines with their area code) masked where they appear, however spelled; a rejected file
+line also loses the names its category's layout places in it (`mask_raw`).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import unicodedata
 from collections.abc import Callable
 
 import pandas as pd
@@ -30,8 +35,36 @@ TOGGLE_HELP = "显示完整的姓名、身份证号码、手机号码与住址�
 EMPTY = "（空）"  # a placeholder for a value the source left empty; never masked
 _AUDITED = "unmask-audited"  # session key: the disclosures already written to the audit log
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# One rule for personal numbers written into text, in any spelling: ASCII or full-width digits,
+# a space or dash anywhere between them, a lower-case x; a digit right next to a match means it
+# is part of a longer number and is left alone.
+_D = "[0-9\uff10-\uff19]"
+_SEP = "[ \u3000\\-\uff0d\u2014]?"
+_EDGE_BEFORE, _EDGE_AFTER = "(?<![0-9\uff10-\uff19])", "(?![0-9\uff10-\uff19])"
+_ID_IN_TEXT = re.compile(  # 18 characters (the last may be X) or 15 digits (1st generation)
+    _EDGE_BEFORE + "[1-9\uff11-\uff19]"
+    + f"(?:(?:{_SEP}{_D}){{16}}{_SEP}[0-9\uff10-\uff19Xx\uff38\uff58](?![0-9\uff10-\uff19Xx])"
+    + f"|(?:{_SEP}{_D}){{14}}{_EDGE_AFTER})")
+_MOBILE_IN_TEXT = re.compile(  # a mobile, with or without +86 / 0086 / 86 before it
+    _EDGE_BEFORE + f"(?:(?:[+\uff0b]|00|\uff10\uff10)?{_SEP}(?:86|\uff18\uff16){_SEP})?"
+    + f"[1\uff11][3-9\uff13-\uff19]{_D}(?:{_SEP}{_D}){{8}}{_EDGE_AFTER}")
+# a landline: its area code (010, 02x, or 0 and three digits), in brackets or not, then 7-8 digits
+_AREA = "[0\uff10](?:[1\uff11][0\uff10]|[2\uff12][0-9\uff10-\uff19]|[3-9\uff13-\uff19][0-9\uff10-\uff19]{2})"
+_LANDLINE_IN_TEXT = re.compile(
+    _EDGE_BEFORE + f"[(\uff08]?(?P<area>{_AREA})[)\uff09]?{_SEP}"
+    + f"(?P<number>[2-9\uff12-\uff19](?:{_SEP}{_D}){{6,7}}){_EDGE_AFTER}")
+_LANDLINE = re.compile(f"[(\uff08]?(?P<area>{_AREA})[)\uff09]?{_SEP}(?P<number>[2-9\uff12-\uff19](?:{_SEP}{_D}){{6,7}})")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _digits(text: str) -> str:
+    return _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _mask_landline(match: re.Match) -> str:
+    """028-****3456: the area code, then the last 4 digits of the number."""
+    number = _digits(match.group("number"))
+    return _digits(match.group("area")) + "-" + "*" * (len(number) - 4) + number[-4:]
 
 
 def mask_id(number: str) -> str:
@@ -46,11 +79,17 @@ def mask_id(number: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678: the first 3 and the last 4 digits of a phone number."""
+    """138****5678: the first 3 and the last 4 digits of a mobile number (a +86 / 0086 / 86
+    prefix, spaces and dashes dropped); 028-****3456: a landline's area code and last 4 digits."""
     raw = "" if phone is None or (isinstance(phone, float) and pd.isna(phone)) else str(phone)
     if raw == EMPTY:
         return raw
-    p = normalise_phone(raw) or raw.strip()
+    p = normalise_phone(raw)
+    if not p:
+        landline = _LANDLINE.fullmatch(raw.strip())
+        if landline:
+            return _mask_landline(landline)
+        p = raw.strip()
     if len(p) <= 7:
         return "*" * len(p)
     return p[:3] + "*" * (len(p) - 7) + p[-4:]
@@ -72,11 +111,51 @@ def mask_address(text: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Free text with every 18-character ID number and 11-digit mobile number in it masked."""
+    """Free text with every ID number (15 or 18 characters), mobile and landline in it masked,
+    however it is spelled (full-width digits, spaces, dashes, lower-case x, +86 / 0086 / 86)."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
-    out = _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * 8 + m.group(3), str(text))
-    return _MOBILE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(3), out)
+    out = _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), str(text))
+    out = _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), out)
+    return _LANDLINE_IN_TEXT.sub(_mask_landline, out)
+
+
+# the file fields that hold a person's name, in a layout that describes people (one with an ID
+# number; a compound's or a place's `name` is not personal)
+NAME_FIELDS = ("name", "raw_name")
+ID_FIELDS = ("id_number", "raw_id_number")
+NAME_KEYS = ("姓名",)  # the Chinese header departments use for either
+
+
+def name_fields(fields) -> set[str]:
+    """The fields of a file layout that hold people's names."""
+    fields = tuple(fields or ())
+    return {f for f in fields if f in NAME_FIELDS} if any(f in ID_FIELDS for f in fields) else set()
+
+
+def mask_raw(text: str, fields=()) -> str:
+    """A rejected row's raw text as it may be shown: the fields its category's layout (`fields`,
+    in file order) says are names keep their first character, and every ID number and phone
+    anywhere in it is masked. A JSON record is read by its keys, a line by its positions."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    out = str(text)
+    names = name_fields(fields)
+    if names and out.lstrip().startswith("{"):
+        keys = "|".join(re.escape(k) for k in (*sorted(names), *NAME_KEYS))
+        out = re.sub(rf'("(?:{keys})"\s*:\s*")((?:[^"\\]|\\.)*)(")',
+                     lambda m: m.group(1) + mask_name(m.group(2)) + m.group(3), out)
+    elif names:
+        delimiter = "\t" if "\t" in out and "," not in out else ","
+        cells = next(csv.reader([out], delimiter=delimiter), [])
+        spots = [i for i, f in enumerate(fields) if f in names and i < len(cells)]
+        if any(cells[i] for i in spots):
+            for i in spots:
+                cells[i] = mask_name(cells[i])
+            buf = io.StringIO()
+            csv.writer(buf, delimiter=delimiter, lineterminator="").writerow(cells)
+            out = buf.getvalue()
+    return mask_text(out)
 
 
 # header word → how the column is masked; the first word found in a header wins

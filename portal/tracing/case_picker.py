@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from portal import ui
 from portal.command.skeleton import district_choices
 from portal.glossary import LEVELS
 from portal.tracing.tracing import parse_case_numbers
@@ -32,7 +33,7 @@ def pick(cases: pd.DataFrame, key: str, default_date: dt.date) -> list[str]:
         if pasted.strip():
             found, unknown = parse_case_numbers(pasted, set(labels))
             if unknown:
-                st.warning(f"以下编号不存在或不在您的管辖范围：{'、'.join(unknown)}。请核对后重新输入。")
+                st.warning(f"以下编号不存在或不在您的管辖范围：{ui.text('、'.join(unknown))}。请核对后重新输入。")
             chosen = list(dict.fromkeys(chosen + found))
     elif mode == "date":
         days = sorted(cases["confirmed_day"].unique())
@@ -42,16 +43,16 @@ def pick(cases: pd.DataFrame, key: str, default_date: dt.date) -> list[str]:
         if not chosen:
             st.info(f"{day:%m月%d日} 没有确诊病例，请换一天。")
         else:
-            st.caption(f"{day:%m月%d日} 确诊 {len(chosen)} 例：{'、'.join(chosen)}")
+            st.caption(f"{day:%m月%d日} 确诊 {len(chosen)} 例：{ui.text('、'.join(chosen))}")
     elif mode == "district":
         names = district_choices()
         present = [c for c in names if c in set(cases["district_code"])]
         district = st.selectbox(LEVELS[6], present, format_func=names.get, key=f"{key}-district")
         chosen = cases.loc[cases["district_code"] == district, "case_id"].tolist()
-        st.caption(f"{names[district]} 共 {len(chosen)} 例")
+        st.caption(f"{ui.text(names[district])} 共 {len(chosen)} 例")
     else:
         cluster = st.selectbox("聚集疫情", sorted(cases["cluster"].unique()), key=f"{key}-cluster")
         chosen = cases.loc[cases["cluster"] == cluster, "case_id"].tolist()
-        st.caption(f"{cluster} 共 {len(chosen)} 例")
+        st.caption(f"{ui.text(cluster)} 共 {len(chosen)} 例")
     order = {c: i for i, c in enumerate(cases["case_id"])}
     return sorted(chosen, key=order.get)

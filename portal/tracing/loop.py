@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from portal.glossary import ALERTS, CONTROL_OUTCOMES, FOUND_BY
+from portal.ui import dot_text
 
 STAGES = [("identified", "判定"), ("notified", "告知"), ("transferred", "转运"), ("quarantined", "集中/居家隔离"),
           ("monitored", "居家健康监测"), ("released", "解除管控")]
@@ -27,20 +28,21 @@ def hop_counts(chain: pd.DataFrame) -> pd.DataFrame:
 
 def chain_dot(chain: pd.DataFrame, names: dict[int, str], case_person: dict[str, int], detail_limit: int) -> str:
     """Graphviz DOT of case → close → secondary. Up to `detail_limit` edges every person is a
-    node; beyond that each case shows its close and secondary contacts as counted groups."""
+    node; beyond that each case shows its close and secondary contacts as counted groups. Every
+    case number and name goes in escaped (ui.dot_text): it can end no string and add no attribute."""
     lines = ['digraph chain {', 'rankdir=LR; size="14,9"; ratio=compress; nodesep=0.15; ranksep=0.6;',
              'node [fontname="Noto Sans CJK SC", fontsize=11, style=filled, shape=box];',
              'edge [fontname="Noto Sans CJK SC", fontsize=9, color="#888888"];']
     for case_id, person in case_person.items():
-        lines.append(f'"p{person}" [label="{case_id}", shape=doubleoctagon, fillcolor="#f4b6b6"];')
+        lines.append(f'"p{person}" [label="{dot_text(case_id)}", shape=doubleoctagon, fillcolor="#f4b6b6"];')
     if len(chain) <= detail_limit:
         colour = {1: "#fde2c6", 2: "#e3ecf7"}
         for row in chain.itertuples():
             if row.to_person_id not in case_person.values():
-                lines.append(f'"p{row.to_person_id}" [label="{names.get(row.to_person_id, "")}", '
+                lines.append(f'"p{row.to_person_id}" [label="{dot_text(names.get(row.to_person_id, ""))}", '
                              f'fillcolor="{colour.get(row.hop, "#eeeeee")}"];')
             lines.append(f'"p{row.from_person_id}" -> "p{row.to_person_id}" '
-                         f'[label="{FOUND_BY.get(row.found_by, "")}"];')
+                         f'[label="{dot_text(FOUND_BY.get(row.found_by, ""))}"];')
     else:
         for case_id, person in case_person.items():
             mine = chain[chain["case_id"] == case_id]
@@ -48,12 +50,13 @@ def chain_dot(chain: pd.DataFrame, names: dict[int, str], case_person: dict[str,
             second = mine[mine["hop"] == 2].drop_duplicates("to_person_id")
             if close.empty:
                 continue
+            node = dot_text(case_id)
             how = "，".join(f"{FOUND_BY.get(k, k)} {v}" for k, v in close["found_by"].value_counts().items())
-            lines.append(f'"c{case_id}" [label="密接 {len(close)} 人\n{how}", fillcolor="#fde2c6"];')
-            lines.append(f'"p{person}" -> "c{case_id}";')
+            lines.append(f'"c{node}" [label="密接 {len(close)} 人\\n{dot_text(how)}", fillcolor="#fde2c6"];')
+            lines.append(f'"p{person}" -> "c{node}";')
             if not second.empty:
-                lines.append(f'"s{case_id}" [label="次密接 {len(second)} 人", fillcolor="#e3ecf7"];')
-                lines.append(f'"c{case_id}" -> "s{case_id}";')
+                lines.append(f'"s{node}" [label="次密接 {len(second)} 人", fillcolor="#e3ecf7"];')
+                lines.append(f'"c{node}" -> "s{node}";')
     lines.append("}")
     return "\n".join(lines)
 

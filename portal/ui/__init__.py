@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pydeck as pdk
@@ -13,6 +14,42 @@ from portal import glossary
 # light → dark red ramp for "higher is worse", light → dark teal for "higher is better"
 _WORSE = [(254, 229, 217), (252, 174, 145), (251, 106, 74), (222, 45, 38), (165, 15, 21)]
 _BETTER = [(229, 245, 249), (153, 216, 201), (102, 194, 164), (44, 162, 95), (0, 109, 44)]
+
+
+# What Markdown (and Streamlit's $…$ LaTeX) would act on in a data value: emphasis, code, links
+# and images, headings, HTML, strikethrough, entities; each is shown as itself by a backslash
+# (CommonMark lets any ASCII punctuation be escaped). A list marker matters only at the start.
+_MARKDOWN = re.compile(r"([\\`*_\[\]#!<>$~&])")
+_LIST_START = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
+_DOT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "", "<": "\\<", ">": "\\>", "{": "\\{", "}": "\\}",
+        "|": "\\|"}
+
+
+def text(value) -> str:
+    """A data value (a name, an address, a place, a topic, a user's input) as literal text inside
+    st.markdown / st.caption / st.subheader / a metric label: no emphasis, link, image, heading,
+    HTML or LaTeX it may hold takes effect; a line break becomes a space."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    escaped = _MARKDOWN.sub(r"\\\1", " ".join(str(value).splitlines()))
+    return _LIST_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) in "-+" else m.group(2) + "\\"),
+                           escaped, count=1)
+
+
+def code(value) -> str:
+    """A data value as a Markdown code span (stars of a masked value stay stars): the fence is
+    longer than any run of backticks inside it, so the value cannot close it."""
+    raw = "" if value is None else " ".join(str(value).splitlines())
+    fence = "`" * (max((len(r) for r in re.findall("`+", raw)), default=0) + 1)
+    pad = " " if raw.startswith("`") or raw.endswith("`") else ""
+    return f"{fence}{pad}{raw}{pad}{fence}"
+
+
+def dot_text(value) -> str:
+    """A data value as the inside of a quoted Graphviz DOT string, shown as written: quotes and
+    backslashes escaped, a line break kept as DOT's own, record-label characters escaped."""
+    raw = "" if value is None else str(value)
+    return "".join(_DOT.get(ch, ch) for ch in raw.replace("\r\n", "\n"))
 
 
 def fmt(value, unit: str = "") -> str:
@@ -118,30 +155,11 @@ def legend(values: pd.Series, label: str, unit: str, worse_up: bool) -> None:
 
 def download_buttons(df: pd.DataFrame, stem: str, key: str, clear: bool = False) -> None:
     """CSV and XLSX downloads of a table, headed as on screen (the column glossary). Personal
-    columns are masked unless `clear` (from masking.reveal()); each download is audited."""
-    import io
+    columns are masked unless `clear` (from masking.reveal()), formulas kept as text, each
+    download audited: the one export path, portal.exports."""
+    from portal import exports
 
-    from portal.auth import session
-    from portal.people import masking
-
-    df = headed(df)
-    data = masking.shown(df, clear)
-    personal, identity = masking.personal_columns(df), session.current()
-
-    def csv() -> bytes:
-        return data.to_csv(index=False).encode("utf-8-sig")
-
-    def xlsx() -> bytes:
-        buf = io.BytesIO()
-        data.to_excel(buf, index=False)
-        return buf.getvalue()
-
-    c1, c2 = st.columns(2)
-    c1.download_button("下载 CSV", masking.audited_export(identity, stem, "CSV", csv, len(df), personal, clear),
-                       f"{stem}.csv", "text/csv", key=f"{key}-csv")
-    c2.download_button("下载 XLSX", masking.audited_export(identity, stem, "XLSX", xlsx, len(df), personal, clear),
-                       f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}-xlsx")
+    exports.table_downloads(df, stem, key, clear)
 
 
 def headed(df: pd.DataFrame) -> pd.DataFrame:

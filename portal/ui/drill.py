@@ -9,6 +9,7 @@ import pandas as pd
 
 from portal.data import QueryRunner
 from portal.errors import EpiError
+from portal.ui import text
 from warehouse.rules.geography import UNIT_CODE, ancestors
 
 
@@ -21,11 +22,15 @@ def start_unit(scope: str) -> str:
 
 
 def check(run: QueryRunner, unit: str, scope: str) -> str:
-    """Return unit if it exists and is inside scope; raise UnknownUnit otherwise."""
+    """Return unit if it exists and is inside scope; a unit above the scope (a street operator's
+    district, or the city) is clamped to the scope itself, so the name shown is the one whose
+    figures are shown; raise UnknownUnit otherwise."""
     if not UNIT_CODE.match(unit):
         raise UnknownUnit(f"区划代码“{unit}”格式不对：应为 6 位区县、9 位街道或 12 位社区代码。")
     if not (unit.startswith(scope) or scope.startswith(unit)):
         raise UnknownUnit(f"区划代码“{unit}”不在您的管辖范围（{scope}）内。")
+    if not unit.startswith(scope):
+        return scope
     if unit and run("geo/units", unit=unit, grain=len(unit)).empty:
         raise UnknownUnit(f"区划代码“{unit}”不存在，请从列表中选择。")
     return unit
@@ -65,7 +70,7 @@ def as_of_from_link(st, span: dict, wanted: str | None) -> dt.date:
     try:
         chosen = dt.date.fromisoformat(wanted)
     except ValueError:
-        st.warning(f"日期“{wanted}”无法识别，已显示最近一天 {span['last_day']}。")
+        st.warning(f"日期“{text(wanted)}”无法识别，已显示最近一天 {span['last_day']}。")
         return span["last_day"]
     if not span["first_day"] <= chosen <= span["last_day"]:
         st.warning(f"{chosen} 不在数据范围（{span['first_day']} 至 {span['last_day']}）内，已显示最近一天 {span['last_day']}。")
@@ -74,12 +79,14 @@ def as_of_from_link(st, span: dict, wanted: str | None) -> dt.date:
 
 
 def current_unit(st, run: QueryRunner, state_key: str, scope: str, wanted: str | None) -> str:
-    """The unit kept in the session (first from a link), checked against the jurisdiction; an
-    unknown or forbidden code goes back to the start with one message."""
+    """The unit kept in the session (first from a link), checked against the jurisdiction: a unit
+    above it is the jurisdiction itself; an unknown or forbidden code goes back to the start
+    with one message."""
     if state_key not in st.session_state:
         st.session_state[state_key] = wanted or start_unit(scope)
     try:
-        return check(run, st.session_state[state_key], scope)
+        st.session_state[state_key] = check(run, st.session_state[state_key], scope)
+        return st.session_state[state_key]
     except UnknownUnit as exc:
         st.error(f"{exc} 已返回{'全市' if not scope else '管辖区'}。")
         st.session_state[state_key] = start_unit(scope)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from portal import ui
 from portal.zones import geometry
 
 SHAPES = {"circle": "圆形", "vertices": "多边形顶点", "geojson": "GeoJSON", "cells": "地图选网格", "compounds": "地图选小区"}
@@ -75,7 +76,7 @@ def _centre(run, homes: pd.DataFrame) -> tuple[float, float] | None:
             return None
         found = run("zones/search_places", text=text.strip())
         if found.empty:
-            st.warning(f"没有名称含“{text.strip()}”的小区、场所或采样点：请换一个关键词。")
+            st.warning(f"没有名称含“{ui.text(text.strip())}”的小区、场所或采样点：请换一个关键词。")
             return None
         labels = {i: f"{r.label}（{r.kind}）" for i, r in found.iterrows()}
         index = st.selectbox("选择", list(labels), format_func=labels.get, key="zone-centre-found")
@@ -93,5 +94,5 @@ def _centre(run, homes: pd.DataFrame) -> tuple[float, float] | None:
         st.caption("在地图上点击一个病例、小区、采样点或隔离酒店作为圆心。")
         return None
     chosen = objects[-1]
-    st.caption(f"圆心：{str(chosen.get('label', '')).splitlines()[0]}")
+    st.caption(f"圆心：{ui.text((str(chosen.get('label', '')).splitlines() or [''])[0])}")
     return float(chosen["lon"]), float(chosen["lat"])

@@ -5,7 +5,6 @@ publish) and the zones in force with their suggested lift dates."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 
@@ -13,10 +12,8 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from portal import ui
-from portal.auth import session
+from portal import exports, ui
 from portal.glossary import DEPOT_KINDS, ZONE_COUNTS, ZONE_TIERS
-from portal.people import masking
 from portal.zones import geometry, zone_map, zone_plans, zoning
 
 COMPOUND_COLUMNS = ["tier", "compound_name", "compound_id", "district_name", "street_name", "community_name",
@@ -92,14 +89,10 @@ def compound_list(inside: pd.DataFrame, plan: zoning.Plan, as_of: dt.date, key: 
     table = compound_table(inside)
     ui.table(table, hide_index=True, height=300, width="stretch")
     c1, c2 = st.columns(2)
-    who = session.current()
-    c1.download_button("下载小区名单 XLSX", masking.audited_export(who, f"风险区小区名单-{as_of}", "XLSX",
-                                                               lambda: xlsx(table), len(table)),
-                       f"风险区小区名单-{as_of}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
-    c2.download_button("下载方案 GeoJSON", masking.audited_export(who, f"风险区方案-{as_of}", "GeoJSON",
-                                                              lambda: geojson(plan, as_of), len(inside)),
-                       f"风险区方案-{as_of}.geojson", "application/geo+json", key=f"{key}-geojson")
+    exports.download(c1, "下载小区名单 XLSX", lambda: xlsx(table), f"风险区小区名单-{as_of}.xlsx", "xlsx",
+                     f"{key}-xlsx", what=f"风险区小区名单-{as_of}", rows=len(table))
+    exports.download(c2, "下载方案 GeoJSON", lambda: geojson(plan, as_of), f"风险区方案-{as_of}.geojson", "geojson",
+                     f"{key}-geojson", what=f"风险区方案-{as_of}", rows=len(inside))
 
 
 def compound_table(inside: pd.DataFrame) -> pd.DataFrame:
@@ -108,9 +101,7 @@ def compound_table(inside: pd.DataFrame) -> pd.DataFrame:
 
 
 def xlsx(table: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    table.to_excel(buf, index=False, sheet_name="小区名单")
-    return buf.getvalue()
+    return exports.xlsx_bytes(table, sheet="小区名单")
 
 
 def geojson(plan: zoning.Plan, as_of: dt.date) -> bytes:
@@ -158,14 +149,10 @@ def plans(saved: pd.DataFrame, compounds: pd.DataFrame, scope: str, as_of: dt.da
         st.success("已载入，切换到“划定推演”查看。")
     _, inside = zoning.tier_statistics(compounds, plan)
     table = compound_table(inside)
-    who = session.current()
-    c2.download_button("下载 GeoJSON", masking.audited_export(who, f"风险区方案-{chosen}", "GeoJSON",
-                                                            lambda: geojson(plan, row["as_of"]), len(inside)),
-                       f"风险区方案-{chosen}.geojson", "application/geo+json", key="zone-plan-geojson")
-    c3.download_button("下载小区名单 XLSX", masking.audited_export(who, f"风险区小区名单-{chosen}", "XLSX",
-                                                               lambda: xlsx(table), len(table)),
-                       f"风险区小区名单-{chosen}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="zone-plan-xlsx")
+    exports.download(c2, "下载 GeoJSON", lambda: geojson(plan, row["as_of"]), f"风险区方案-{chosen}.geojson",
+                     "geojson", "zone-plan-geojson", what=f"风险区方案-{chosen}", rows=len(inside))
+    exports.download(c3, "下载小区名单 XLSX", lambda: xlsx(table), f"风险区小区名单-{chosen}.xlsx", "xlsx",
+                     "zone-plan-xlsx", what=f"风险区小区名单-{chosen}", rows=len(table))
     if bool(row["published"]):
         st.caption(f"该方案已于 {row['published_at']} 生效，见“现行风险区”。")
         return
