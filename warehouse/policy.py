@@ -80,6 +80,8 @@ class Policy:
     # citizen appeals (12345): time limits per type in WORKING days; emergencies in hours
     appeal_limit_days: dict = setting(APPEAL_LIMIT_DEFAULTS, "各类诉求办理时限（工作日）", "EPI_APPEAL_LIMITS")
     appeal_emergency_hours: int = setting(2, "紧急诉求办理时限（小时）")
+    # department files: a time may be this far after the load (clocks of department systems drift)
+    ingest_clock_skew_minutes: int = setting(10, "载入文件中的时间最多可晚于载入时刻（分钟，容许系统时钟偏差）")
 
     def round_target_hours(self, tier: str) -> int:
         """The first full round's time limit in a zone of this tier (high, medium, low)."""
