@@ -36,7 +36,7 @@ BEIJING_OFFSET_S = 8 * 3600
 # control characters (C0, DEL, C1), a byte-order mark inside a value, line and paragraph separators
 CONTROL = r"[\x00-\x1F\x7F-\x9F\x{FEFF}\x{2028}\x{2029}]"
 # Chinese phone numbers: mobiles (+86 / 0086 / 86 prefix, groups split by spaces or hyphens) and
-# landlines with their area code (028-8765 4321, (028)87654321, 010-12345678-801)
+# landlines with their area code (028-8765 4321, (028)87654321, 010-6512 3456-801)
 MOBILE = r"^(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}$"
 LANDLINE = r"^(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{2,3}[ -]?\d{4}(?:[-#]\d{1,6})?$"
 _INT = re.compile(r"^(Nullable\()?U?Int(8|16|32|64)\)?$")
@@ -355,10 +355,9 @@ class Seen:
             fresh = ~np.isin(unique, self.hashes)
         else:
             fresh = np.ones(len(unique), dtype=bool)
-        merged_h = np.concatenate([self.hashes, unique[fresh]])
-        merged_l = np.concatenate([self.lines, r[first][fresh]])
-        keep = np.argsort(merged_h, kind="stable")
-        self.hashes, self.lines = merged_h[keep], merged_l[keep]
+        at = np.searchsorted(self.hashes, unique[fresh])  # `unique` is sorted: insert, never re-sort
+        self.hashes = np.insert(self.hashes, at, unique[fresh])
+        self.lines = np.insert(self.lines, at, r[first][fresh])
         out = np.empty(len(rows), dtype=np.int64)
         out[order] = earlier
         return out
