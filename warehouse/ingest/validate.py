@@ -5,8 +5,8 @@ required values, calendar-valid dates and times (read strictly, never shifted), 
 the load (plus the policy's clock skew), ranges, enumerations, patterns, coordinates inside
 Chengdu, resident ID numbers (warehouse/resident_id.py), phone numbers, and codes the warehouse
 knows (districts, communities). A row is rejected for its first failing column. A row whose
-business key (or, for a table without one, whose every value) appeared on an earlier line of
-the same file is rejected as a duplicate of that line."""
+business key appeared on an earlier line of the same file (for a table without a key: the same
+line again) is rejected as a duplicate of that line."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 BEIJING_OFFSET_S = 8 * 3600
 # control characters (C0, DEL, C1), a byte-order mark inside a value, line and paragraph separators
 CONTROL = r"[\x00-\x1F\x7F-\x9F\x{FEFF}\x{2028}\x{2029}]"
+# a raw line that may hold one: the characters themselves, or a JSON escape that decodes to one
+MAY_HOLD_CONTROL = r"[\x00-\x1F\x7F-\x9F\x{FEFF}\x{2028}\x{2029}]|\\[ubfnrt]"
 # Chinese phone numbers: mobiles (+86 / 0086 / 86 prefix, groups split by spaces or hyphens) and
 # landlines with their area code (028-8765 4321, (028)87654321, 010-6512 3456-801)
 MOBILE = r"^(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}$"
@@ -173,23 +175,68 @@ def _cast_all(text: pa.Array, kind: pa.DataType) -> pa.Array | None:
 
 def _no_such_time(text: pa.Array, parsed: pa.Array, known: np.ndarray) -> np.ndarray:
     """Rows whose reading does not show the fields written: Arrow's parser rolls 30 February
-    over to 2 March, 24:00 and second 60 into the next day or minute. The written fields are
-    the digit groups in order (year, month, day, hour, minute, second; a compact 20220301083000
-    is split first), compared with the fields of the moment read."""
+    over to 2 March, 24:00 and second 60 into the next day or minute. The fields written
+    (year, month, day, hour, minute, second) are compared with those of the moment read; zero
+    padded values are cut at fixed places, others (2022-3-1 8:30) split into digit groups."""
     out = np.zeros(len(text), dtype=bool)
     if not known.any():
         return out
-    at = np.flatnonzero(known)
-    written = pc.replace_substring_regex(text.take(pa.array(at)), r"^(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?$",
-                                         r"\1-\2-\3 \4:\5:\6")
+    seconds = np.asarray(pc.fill_null(pc.cast(parsed, pa.int64()), 0))
+    days, clock = np.divmod(seconds, 86400)
+    day64 = days.astype("datetime64[D]")
+    month64 = day64.astype("datetime64[M]")
+    day = (day64 - month64).astype(np.int64) + 1
+    # a value rolled over lands on day 1–3 of the next month (31 April, 30 February) or on the
+    # first second or minute of the next minute or hour (second 60 or 61, minute 60)
+    at = np.flatnonzero(known & ((day <= 3) | (clock % 60 <= 1) | (clock % 3600 // 60 <= 1)))
+    if not len(at):
+        return out
+    written = text.take(pa.array(at))
+    day64, month64, clock = day64[at], month64[at], clock[at]
+    read = np.stack([day64.astype("datetime64[Y]").astype(np.int64) + 1970, month64.astype(np.int64) % 12 + 1,
+                     day[at], clock // 3600, clock % 3600 // 60, clock % 60], axis=1)
+    wrong = np.zeros(len(at), dtype=bool)
+    done = np.zeros(len(at), dtype=bool)
+    wide = written.cast(pa.large_string())  # one kind of offsets to read the bytes by
+    offsets = np.frombuffer(wide.buffers()[1], dtype=np.int64)[wide.offset: wide.offset + len(wide) + 1]
+    data = np.frombuffer(wide.buffers()[2], dtype=np.uint8) if wide.buffers()[2] else np.zeros(0, np.uint8)
+    lengths = np.diff(offsets)
+    for width, digits, separators in _PADDED:
+        rows = np.flatnonzero((lengths == width) & ~done)
+        if not len(rows):
+            continue
+        chars = data[offsets[rows][:, None] + np.arange(width)].astype(np.int64) - 48  # '0' is 48
+        numeric = (chars >= 0) & (chars <= 9)
+        shaped = numeric[:, digits].all(axis=1) & ~numeric[:, separators].any(axis=1)
+        rows, chars = rows[shaped], chars[shaped][:, digits]
+        fields = np.zeros((len(rows), 6), dtype=np.int64)
+        fields[:, 0] = chars[:, 0] * 1000 + chars[:, 1] * 100 + chars[:, 2] * 10 + chars[:, 3]
+        for f in range(1, (len(digits) - 4) // 2 + 1):
+            fields[:, f] = chars[:, 2 * f + 2] * 10 + chars[:, 2 * f + 3]
+        wrong[rows] = (fields != read[rows]).any(axis=1)
+        done[rows] = True
+    if not done.all():
+        loose = np.flatnonzero(~done)
+        wrong[loose] = _fields_differ(written.take(pa.array(loose)), read[loose])
+    out[at] = wrong
+    return out
+
+
+# zero-padded values of each length: where the digits are, where a separator is
+_PADDED = [(19, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18], [4, 7, 10, 13, 16]),
+           (16, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15], [4, 7, 10, 13]),
+           (10, [0, 1, 2, 3, 5, 6, 8, 9], [4, 7]),
+           (14, list(range(14)), []),
+           (8, list(range(8)), [])]
+
+
+def _fields_differ(written: pa.Array, read: np.ndarray) -> np.ndarray:
+    """Whether the digit groups written (year, month, day, hour, minute, second) differ from the
+    fields read."""
     padded = pc.binary_join_element_wise(written, "0 0 0 0 0 0", " ")  # fields not written are 0
     groups = pc.list_slice(pc.split_pattern_regex(padded, r"[^0-9]+"), 0, 6)
     fields = np.asarray(pc.cast(pc.list_flatten(groups), pa.int64())).reshape(-1, 6)
-    moment = parsed.take(pa.array(at))
-    read = np.stack([np.asarray(f(moment)) for f in (pc.year, pc.month, pc.day, pc.hour, pc.minute, pc.second)],
-                    axis=1)
-    out[at] = (fields != read).any(axis=1)
-    return out
+    return (fields != read).any(axis=1)
 
 
 def _latest(domain: Domain, now: dt.datetime) -> tuple[dt.datetime, str]:
@@ -292,9 +339,13 @@ def _epoch(moment: dt.datetime) -> int:
     return int(moment.replace(tzinfo=dt.timezone.utc).timestamp())
 
 
-def _text_checks(column: str, domain: Domain, text: pa.Array, fails: _Failures) -> None:
-    """What every value must be, whatever its type: free of control characters, not too long."""
-    fails.add(column, R_CONTROL, _np(pc.match_substring_regex(text, CONTROL)))
+def _text_checks(column: str, domain: Domain, text: pa.Array, fails: _Failures, suspect: np.ndarray) -> None:
+    """What every value must be, whatever its type: free of control characters (looked for in
+    the rows whose raw line may hold one), not too long."""
+    if suspect.any():
+        control = np.zeros(len(text), dtype=bool)
+        control[suspect] = _np(pc.match_substring_regex(text.filter(pa.array(suspect)), CONTROL))
+        fails.add(column, R_CONTROL, control)
     fails.add(column, f"超过最大长度 {domain.max_length} 个字符 / longer than {domain.max_length} characters",
               np.asarray(pc.utf8_length(text)) > domain.max_length)
 
@@ -335,8 +386,8 @@ def _domain_checks(column: str, domain: Domain, text: pa.Array, values: pa.Array
 
 @dataclass
 class Seen:
-    """The rows of one file that passed so far, as a hash of their business key (or of every
-    value) and the line they are on; what lets a later line be named as a duplicate."""
+    """The rows of one file that passed so far, as a hash of their business key (or of their
+    line) and the line they are on; what lets a later line be named as a duplicate."""
 
     hashes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))  # sorted
     lines: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
@@ -363,22 +414,23 @@ class Seen:
         return out
 
 
-def _duplicates(layout: Layout, chunk: Chunk, columns: dict[str, pa.Array], texts: dict[str, pa.Array],
-                fails: _Failures, seen: Seen) -> None:
-    """Reject rows whose business key (or, without one, every value) is on an earlier line."""
+def _duplicates(layout: Layout, chunk: Chunk, columns: dict[str, pa.Array], fails: _Failures, seen: Seen) -> None:
+    """Reject rows whose business key (without one: whose line) is on an earlier line."""
     passing = np.flatnonzero(fails.ok)
     if not len(passing):
         return
     take = pa.array(passing)
     if layout.key:
-        parts = [pc.cast(columns[c].take(take), pa.string()) for c in layout.key]
+        parts = [columns[c].take(take) for c in layout.key]
         label = "+".join(layout.key)
-    else:
-        parts = [texts[c].take(take) for c in sorted(texts)]
+        if len(parts) == 1 and pa.types.is_unsigned_integer(parts[0].type):
+            hashes = np.asarray(parts[0]).astype(np.uint64)  # a whole number is its own hash
+        else:
+            joined = pc.binary_join_element_wise(*[pc.fill_null(pc.cast(p, pa.string()), "") for p in parts], "\x1f")
+            hashes = pd.util.hash_array(joined.to_numpy(zero_copy_only=False), categorize=False)
+    else:  # the same line again
         label = WHOLE_ROW
-    joined = pc.binary_join_element_wise(*[pc.fill_null(p, "") for p in parts], "\x1f") if len(parts) > 1 \
-        else pc.fill_null(parts[0], "")
-    hashes = pd.util.hash_array(np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object))
+        hashes = pd.util.hash_array(chunk.raw.take(take).to_numpy(zero_copy_only=False), categorize=False)
     earlier = seen.first_lines(hashes, chunk.rows[passing])
     twice = earlier > 0
     fails.add_each(label, [f"重复行，首次出现于第 {n} 行 / duplicate row, first seen on line {n}"
@@ -394,17 +446,17 @@ def check_chunk(chunk: Chunk, types: dict[str, str], layout: Layout, known: Know
     if n:
         fails.add(WHOLE_ROW, R_ENCODING, _np(pc.match_substring(chunk.raw, "\ufffd")))
     columns: dict[str, pa.Array] = {}
-    texts: dict[str, pa.Array] = {}
+    suspect = _np(pc.match_substring_regex(chunk.raw, MAY_HOLD_CONTROL)) if n else np.zeros(0, dtype=bool)
     today = (now + dt.timedelta(minutes=POLICY.ingest_clock_skew_minutes)).date()
     for column, values in chunk.values.items():
         domain = layout.domain(column)
         text = pc.utf8_trim_whitespace(values)
-        _text_checks(column, domain, text, fails)
+        _text_checks(column, domain, text, fails, suspect)
         converted, present = _convert(column, types[column], domain, text, column in layout.required, fails, now)
         _domain_checks(column, domain, text, converted, present, fails, known, today)
-        columns[column], texts[column] = converted, text
+        columns[column] = converted
     if n:
-        _duplicates(layout, chunk, columns, texts, fails, seen if seen is not None else Seen())
+        _duplicates(layout, chunk, columns, fails, seen if seen is not None else Seen())
     bad = fails.code >= 0
     keep = pa.array(~bad)
     good = {name: arr.filter(keep) for name, arr in columns.items()}
