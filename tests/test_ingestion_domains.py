@@ -210,18 +210,37 @@ def test_a_gbk_file_with_a_few_utf8_lines_rejects_only_those(wh, loader, communi
     assert wh.scalar("SELECT name FROM epi.person WHERE person_id = {p:UInt64}", {"p": FIRST + 3000}) == "测试甲0"
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-16-le no BOM"])
 def test_utf16_files_are_read(wh, loader, communities, tmp_path, encoding):
-    first = FIRST + 4000 + 100 * ["utf-16", "utf-16-le", "utf-16-be"].index(encoding)
+    first = FIRST + 4000 + 100 * ["utf-16", "utf-16-le", "utf-16-be", "utf-16-le no BOM"].index(encoding)
     rows = person_rows(60, communities, first=first)
     text = "\r\n".join(",".join(r) for r in [["人员编号", "身份证号", "姓名", "性别", "出生日期", "社区代码", "手机号"],
                                             *rows]) + "\r\n"
-    data = text.encode(encoding)
-    if encoding != "utf-16":  # the BOM the codec leaves out
+    data = text.encode(encoding.split()[0])
+    if encoding in ("utf-16-le", "utf-16-be"):  # the BOM the codec leaves out
         data = ("\ufeff".encode(encoding)) + data
-    path = tmp_path / f"u16_{encoding}.csv"
+    path = tmp_path / f"u16_{encoding.replace(' ', '_')}.csv"
     path.write_bytes(data)
     report = loader.load(PERSON, path)
     assert report.status == "complete", report.line()
     assert counts(report) == (60, 60, 0)
     assert wh.scalar("SELECT name FROM epi.person WHERE person_id = {p:UInt64}", {"p": first + 59}) == "测试戊59"
+
+
+def test_a_duplicate_of_a_row_in_a_chunk_a_resumed_load_skips_is_still_rejected(wh, communities, tmp_path):
+    rows = person_rows(120, communities, first=FIRST + 5000)
+    rows.append(list(rows[3]))  # line 122 repeats line 5, several chunks later
+    path = write_csv(tmp_path / "resumed.csv", PERSON_HEADER, rows)
+    small = Loader(wh, block_bytes=2048)
+
+    def stop_after_first(number, _report):
+        if number == 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        small.load(PERSON, path, on_chunk=stop_after_first)
+    report = small.load(PERSON, path)
+    assert report.chunks_skipped == 1
+    assert counts(report) == (121, 120, 1)
+    assert rejected(wh, report.batch_id) == {
+        122: ("person_id", "重复行，首次出现于第 5 行 / duplicate row, first seen on line 5")}
