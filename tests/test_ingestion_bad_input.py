@@ -104,8 +104,9 @@ def test_a_column_of_dates_in_three_formats(wh, loader, communities, tmp_path):
     community = communities[0]
     stamps = ["2022-06-02 08:30:00", "2022/06/02 09:30:00", "02/06/2022 10:30"] * 4
     path = tmp_path / "dates.csv"
-    path.write_text("person_id,ts,lon,lat,source,community_code\n" + "".join(
-        f"{FIRST_TEST_PERSON + 1},{ts},104.08,30.65,base_station,{community}\n" for ts in stamps), encoding="utf-8")
+    path.write_text("person_id,ts,lon,lat,source,community_code\n" + "".join(  # one person a row: no duplicates
+        f"{FIRST_TEST_PERSON + 1 + i},{ts},104.08,30.65,base_station,{community}\n" for i, ts in enumerate(stamps)),
+        encoding="utf-8")
     report = loader.load(TRAJECTORY, path)
     assert (report.read, report.loaded, report.rejected) == (12, 8, 4)
     got = reasons(wh, report.batch_id)

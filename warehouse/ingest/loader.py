@@ -26,7 +26,7 @@ from warehouse.client import Warehouse
 from warehouse.errors import EpiError
 from warehouse.ingest.categories import Category
 from warehouse.ingest.readers import BLOCK_BYTES, TABLE_ROWS, FileRefused, open_source
-from warehouse.ingest.validate import KnownCodes, check_chunk
+from warehouse.ingest.validate import KnownCodes, Seen, check_chunk
 from warehouse.rules import clock
 
 
@@ -138,6 +138,7 @@ class Loader:
         types = self.types(category.table)
         provenance = {"src_department": category.department, "src_category": category.code, "batch_id": batch_id}
         now = _now()
+        seen = Seen()  # the file's rows so far, for duplicates across chunks
         # validation (Arrow, this thread) overlaps the inserts (the engine, the writer thread)
         writes: queue.Queue = queue.Queue(maxsize=1)
         failed: list[BaseException] = []
@@ -148,11 +149,10 @@ class Loader:
             for number, chunk in enumerate(source.chunks):
                 if failed:
                     break
-                if number in done:
+                checked = check_chunk(chunk, types, category.layout, self.known, provenance, path.name, now, seen)
+                if number in done:  # checked all the same: a later duplicate of its rows is one
                     writes.put((number, chunk, None, done[number]))
                     continue
-                checked = check_chunk(chunk, types, category.layout.required, self.known, provenance,
-                                      path.name, now)
                 counts = (chunk.read, checked.good.num_rows, checked.rejects.num_rows)
                 if counts[0] != counts[1] + counts[2]:
                     raise LoadAccountingError(f"第 {number} 块行数对不上 / chunk {number}: read {counts[0]} != "

@@ -1,11 +1,16 @@
-"""Reading department files in chunks: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030), XLSX, Parquet
-and JSON lines. Every reader yields the same thing: the file's values as text, one column per
+"""Reading department files in chunks: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030, UTF-16), XLSX,
+Parquet and JSON lines. Every reader yields the same thing: the file's values as text, one column per
 layout column, with each row's number in the file and its raw text, so a rejected row can be
 found again. Nothing reads a whole file into memory.
 
 Row numbers: for CSV and JSON lines, the line in the file (the header is line 1); for XLSX, the
 sheet row; for Parquet, the record (1 = first). Blank lines are not rows. CSV holds one record
 per line: a quoted field may hold commas and quotes, not line breaks.
+
+Text is decoded line by line: a line that is not in the file's encoding (a GBK line in a UTF-8
+file, a UTF-8 line in a GBK file, bytes no encoding reads) is rejected with its number and the
+rest of the file loads. UTF-16 files are read when they carry a byte-order mark, or when their
+NUL bytes show it plainly.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import codecs
 import csv
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +53,8 @@ class Chunk:
     values: dict[str, pa.Array]  # layout column → text values of the readable rows
     rows: np.ndarray  # row numbers of the readable rows
     raw: pa.Array  # raw text of the readable rows
-    broken: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, raw)
+    # (row, reason, raw) of rows that could not be split into values, or (row, reason, raw, column)
+    broken: list[tuple] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -113,7 +120,8 @@ def open_source(path: Path, layout: Layout, block_bytes: int = BLOCK_BYTES, tabl
         return _open_parquet(path, layout, table_rows)
     encoding = sniff_encoding(head)
     text = head.decode(encoding, errors="replace")
-    if b"\x00" in head or text.count("\ufffd") > max(8, len(text) // 20):
+    nul = b"\x00" in head and not encoding.startswith("utf-16")
+    if nul or text.count("\ufffd") > max(8, len(text) // 20):
         raise FileRefused(
             f"{path.name} 不是文本文件（二进制或已损坏）/ the file is not text (binary garbage?): "
             "export it again as CSV, XLSX, Parquet or JSON lines"
@@ -124,60 +132,106 @@ def open_source(path: Path, layout: Layout, block_bytes: int = BLOCK_BYTES, tabl
 
 
 def sniff_encoding(head: bytes) -> str:
-    """UTF-8 (with or without BOM) unless most non-ASCII lines only make sense as GB18030."""
+    """UTF-16 with a byte-order mark, or without one when NUL bytes fill every other place;
+    otherwise UTF-8 (with or without BOM) unless most non-ASCII lines only make sense as GB18030."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and head[:4] != codecs.BOM_UTF32_LE:
+        return "utf-16"
+    if len(head) >= 16 and b"\x00" in head:
+        even, odd = head[0::2].count(0) / len(head[0::2]), head[1::2].count(0) / len(head[1::2])
+        for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+            if zeros >= 0.2 and other <= 0.01:
+                try:
+                    head[: len(head) // 2 * 2].decode(codec)
+                except UnicodeDecodeError:
+                    continue
+                return codec
     lines = [line for line in head.split(b"\n")[:-1] or [head] if not line.isascii()]
     if not lines:
         return "utf-8"
-    bad = 0
-    for line in lines:
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad += 1
-    if bad * 2 <= len(lines):
+    bad = [line for line in lines if not _decodes(line, "utf-8")]
+    if len(bad) * 2 <= len(lines):
         return "utf-8"  # a few lines in another encoding: those rows are rejected, the rest load
-    try:
-        b"\n".join(lines).decode("gb18030")
-    except UnicodeDecodeError:
+    if sum(_decodes(line, "gb18030") for line in bad) * 2 <= len(bad):
         return "utf-8"
-    return "gb18030"
+    return "gb18030"  # a few UTF-8 lines among them are rejected, the rest load
+
+
+def _decodes(line: bytes, codec: str) -> bool:
+    try:
+        line.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # -- text: CSV and JSON lines ---------------------------------------------------------------
-def _text_blocks(path: Path, encoding: str, block_bytes: int) -> Iterator[tuple[int, bytes]]:
-    """(first line number, UTF-8 bytes of whole lines) blocks; undecodable bytes become U+FFFD."""
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    line_no = 1
-    carry = b""
+def _byte_blocks(path: Path, encoding: str, block_bytes: int) -> Iterator[bytes]:
+    """The file's bytes after any byte-order mark; a UTF-16 file's already as UTF-8, with
+    U+FFFD for what does not decode."""
     with open(path, "rb") as handle:
         if encoding == "utf-8-sig":
             handle.read(len(codecs.BOM_UTF8))
-        while True:
-            block = handle.read(block_bytes)
-            data = carry + block
-            if not block:
-                if data:
-                    yield line_no, _utf8(data + b"\n", codec)
-                return
-            cut = data.rfind(b"\n")
-            if cut < 0:
-                carry = data
-                continue
-            data, carry = data[: cut + 1], data[cut + 1:]
-            yield line_no, _utf8(data, codec)
-            line_no += data.count(b"\n")
+        if not encoding.startswith("utf-16"):
+            while block := handle.read(block_bytes):
+                yield block
+            return
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        while block := handle.read(block_bytes):
+            yield decoder.decode(block).encode("utf-8")
+        if tail := decoder.decode(b"", final=True):
+            yield tail.encode("utf-8")
+
+
+def _text_blocks(path: Path, encoding: str, block_bytes: int) -> Iterator[tuple[int, bytes]]:
+    """(first line number, UTF-8 bytes of whole lines) blocks; undecodable bytes become U+FFFD."""
+    codec = "gb18030" if encoding == "gb18030" else "utf-8"
+    line_no = 1
+    carry = b""
+    for block in _byte_blocks(path, encoding, block_bytes):
+        data = carry + block
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            carry = data
+            continue
+        data, carry = data[: cut + 1], data[cut + 1:]
+        yield line_no, _utf8(data, codec)
+        line_no += data.count(b"\n")
+    if carry:
+        yield line_no, _utf8(carry + b"\n", codec)
 
 
 def _utf8(data: bytes, codec: str) -> bytes:
+    """Whole lines of the file as UTF-8; each line decoded on its own, with U+FFFD where a line
+    does not decode, so that line alone is rejected."""
     if codec == "utf-8":
         try:
             data.decode("utf-8")
             return data
         except UnicodeDecodeError:
-            pass
-    return data.decode(codec, errors="replace").encode("utf-8")
+            return data.decode("utf-8", errors="replace").encode("utf-8")  # UTF-8 resynchronises per line
+    lines = data.split(b"\n")
+    foreign = [i for i, line in enumerate(lines) if not line.isascii() and _utf8_chinese(line)]
+    if not foreign:
+        return data.decode(codec, errors="replace").encode("utf-8")
+    for i in foreign:  # a UTF-8 line in a GB18030 file: marked, so it is rejected, with its text readable
+        lines[i] = "\ufffd".encode() + lines[i]
+    return b"\n".join(line if i in foreign else line.decode(codec, errors="replace").encode("utf-8")
+                      for i, line in enumerate(lines))
+
+
+_CHINESE_UTF8 = re.compile(r"[\x00-\x7f\u00b7\u2000-\u206f\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]*")
+
+
+def _utf8_chinese(line: bytes) -> bool:
+    """Whether a line is UTF-8 holding Chinese: GBK text is rarely valid UTF-8, and when it is,
+    it reads as Latin or Cyrillic letters, not as Chinese."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return bool(_CHINESE_UTF8.fullmatch(text)) and any("\u3000" <= ch <= "\u9fff" for ch in text)
 
 
 def _lines(data: bytes) -> pa.Array:
@@ -326,13 +380,26 @@ def _json_chunks(layout: Layout, first: list[tuple[int, bytes]],
                 broken.append((number, "不是有效的 JSON 对象 / not a JSON object", text))
                 continue
             keyed = {str(k).strip().lower(): v for k, v in record.items()}
-            for col in columns:
-                value = keyed.get(col, record.get(LABELS.get(col, col)))
+            found = {col: keyed.get(col, record.get(LABELS.get(col, col))) for col in columns}
+            nested = next((col for col, v in found.items() if not _scalar(v)), None)
+            if nested is not None:
+                broken.append((number, "值应为单个文本或数字，不能是嵌套的 JSON 对象或数组 / "
+                                       "a nested JSON object or array, not a single value", text, nested))
+                continue
+            for col, value in found.items():
                 values[col].append(_text(value))
             rows.append(number); raw.append(text)
         if texts:
             yield Chunk(start, start + len(texts) - 1, {c: pa.array(v, pa.string()) for c, v in values.items()},
                         np.array(rows, dtype=np.int64), pa.array(raw, pa.string()), broken)
+
+
+def _scalar(value) -> bool:
+    """Whether a JSON value is one value: a list of scalars counts (it fills an array column,
+    or is joined with ';' and judged as text)."""
+    if isinstance(value, list):
+        return all(not isinstance(v, (dict, list)) for v in value)
+    return not isinstance(value, dict)
 
 
 def _text(value) -> str:

@@ -84,6 +84,8 @@ class Policy:
     community_zero_days: int = setting(1, "社会面清零：连续无社会面病例天数", "EPI_COMMUNITY_ZERO_DAYS")
     serial_interval_mean: float = setting(3.0, "代际间隔均值（天，北京 2022 年 3 月中位数 3.0）")
     serial_interval_sd: float = setting(2.0, "代际间隔标准差（天）")
+    # department files: a time may be this far after the load (clocks of department systems drift)
+    ingest_clock_skew_minutes: int = setting(10, "载入文件中的时间最多可晚于载入时刻（分钟，容许系统时钟偏差）")
 
     def round_target_hours(self, tier: str) -> int:
         """The first full round's time limit in a zone of this tier (high, medium, low)."""
