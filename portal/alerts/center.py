@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.alerts.rules import RULES, SEVERITIES, Rule, When, threshold_text
 from portal.auth import audit, store
@@ -86,7 +87,10 @@ def check(run, settings: PortalSettings, when: When, rules: dict[str, Rule] | No
         except Exception as exc:  # noqa: BLE001 — one rule's failure must not stop the others
             report.failed[rule.id] = f"{type(exc).__name__}: {str(exc)[:300]}"
             continue
-        _sync(rule, found, when, scope, report)
+        try:
+            _sync(rule, found, when, scope, report)
+        except IntegrityError:  # another check wrote the same alert first; its rows stand
+            report.failed[rule.id] = "另一次检查同时写入了相同的预警，本规则本次未更新"
     _escalate(settings, when, scope, report, {**RULES, **(rules or {})})
     return report
 
@@ -121,8 +125,7 @@ def _sync(rule: Rule, found: pd.DataFrame, when: When, scope: str, report: Check
                     state="cleared", cleared_at=when.moment))
                 report.cleared += 1
                 events.append(("alert_clear", old.alert_id, f"{rule.id} {key} {STATES[old.state]} → 已解除"))
-    for kind, alert_id, detail in events:
-        audit.record(kind, CHECKER, f"alert:{alert_id}", detail)
+    audit.record_many([(kind, f"alert:{alert_id}", detail) for kind, alert_id, detail in events], CHECKER)
 
 
 def _escalate(settings: PortalSettings, when: When, scope: str, report: CheckReport, known: dict[str, Rule]) -> None:
@@ -140,8 +143,8 @@ def _escalate(settings: PortalSettings, when: When, scope: str, report: CheckRep
         name = rule.name if rule else r.rule_id
         report.escalated.append(f"{ESCALATED[due]} #{r.alert_id} [{r.severity}] {name} {r.area_code or '全市'} "
                                 f"{r.subject_key}：{settings.alert_escalate_minutes} 分钟内无人确认")
-        audit.record("alert_escalate", CHECKER, f"alert:{r.alert_id}",
-                     f"{r.rule_id} {r.subject_key} {LEVELS[r.level]} → {LEVELS[due]}")
+    audit.record_many([("alert_escalate", f"alert:{r.alert_id}", f"{r.rule_id} {r.subject_key} {LEVELS[r.level]} → "
+                        f"{LEVELS[due]}") for r, due in raised], CHECKER)
 
 
 # -- people acting on alerts -------------------------------------------------------------------

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -124,6 +125,9 @@ alerts = Table(
     Column("handle_note", String(500), nullable=True),
     Column("cleared_at", DateTime, nullable=True),  # the as-of moment of the check that found it gone
 )
+# one live (not cleared) alert per rule and subject, even when two checks run at the same moment
+Index("uq_alert_live", alerts.c.rule_id, alerts.c.subject_key, unique=True,
+      sqlite_where=alerts.c.state != "cleared", postgresql_where=alerts.c.state != "cleared")
 id_series = Table(
     "id_series", metadata,
     Column("series", String(40), primary_key=True),  # zone_plan, risk_zone, screening_topic
