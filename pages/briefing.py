@@ -30,6 +30,11 @@ st.image(briefing.trend_png(b), caption="近14天新增感染者与在管人员"
 st.markdown("##### 分区县情况" if not identity.scope else "##### 下辖情况")
 st.caption(briefing.zero_line(b))
 ui.table(briefing.district_table(b), hide_index=True, width="stretch")
+st.markdown("##### 当日新增预警")
+if b.alerts.empty:
+    st.caption("当日无新增预警（详见“预警中心”）。")
+else:
+    ui.table(b.alerts, hide_index=True, width="stretch")
 stem = f"每日简报_{b.place}_{day:%Y%m%d}"
 c1, c2 = st.columns(2)
 rows = len(b.figures) + len(b.districts)

@@ -2,10 +2,15 @@
 coloured by a chosen indicator, trends, and drill-down city → district → street → community."""
 
 
+from pathlib import Path
+
 import plotly.express as px
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from portal import ui
+from portal.alerts import center as alert_center
+from portal.alerts import view as alert_view
 from portal.command import cockpit, sources
 from portal.data import page_context
 from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS
@@ -22,6 +27,16 @@ if stale_feeds := sources.stale_line(run, settings):
     st.warning(stale_feeds)
 if settings.appeal_limits_error:
     st.warning(f"{settings.appeal_limits_error} 超期诉求暂按默认时限计算。")
+
+# -- open alerts by severity, linking to the alert centre -------------------------------------
+alert_view.checked(span)
+open_alerts = alert_center.open_counts(identity.scope)
+alert_text = "预警中心 · 未处理预警：" + " · ".join(f"{s} {n:,} 条" for s, n in open_alerts.items())
+with st.container(key="open-alerts"):
+    try:
+        st.page_link(str(Path(__file__).with_name("alerts.py")), label=alert_text, icon=":material/notifications_active:")
+    except StreamlitAPIException:  # the page run on its own, outside the portal's navigation
+        st.caption(alert_text)
 
 # -- as-of date and unit, from the widgets or a shared link --------------------------------
 params = st.query_params

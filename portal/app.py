@@ -42,7 +42,8 @@ else:
     # grouped by line of work; every page stays listed (expanded), there are more than twelve
     pages = {
         "指挥": [page("cockpit.py", "指挥总览", "monitoring", default=True),
-                 page("briefing.py", "每日简报", "summarize"), page("outlook.py", "疫情研判", "trending_up")],
+                 page("briefing.py", "每日简报", "summarize"), page("outlook.py", "疫情研判", "trending_up"),
+                 page("alerts.py", "预警中心", "notifications_active")],
         "流调溯源": [page("trajectories.py", "轨迹与伴随", "route"), page("contacts.py", "密接追踪", "account_tree"),
                  page("screening.py", "排查专题", "fact_check"), page("person_file.py", "一人一档", "badge")],
         "风险区与管控": [page("zones.py", "风险区划定", "pentagon"), page("quarantine.py", "集中隔离点", "hotel"),

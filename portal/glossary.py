@@ -25,6 +25,11 @@ AUDIT_KINDS = {
     "person_file_view": "查看一人一档",
     "screening_outcome": "核查结果",
     "screening_dispatch": "专题下发",
+    "alert_new": "新预警",
+    "alert_acknowledge": "确认预警",
+    "alert_handle": "处置预警",
+    "alert_clear": "预警解除",
+    "alert_escalate": "预警升级",
 }
 
 LEVELS = {0: "全市", 6: "区（市）县", 9: "街道（镇）", 12: "社区（村）"}
@@ -298,6 +303,12 @@ COLUMNS: dict[str, Column] = {
     "projected_lo": Column("预测区间下限合计（例）", "count"), "projected_hi": Column("预测区间上限合计（例）", "count"),
     "actual_cases": Column("实际合计（例）", "count"), "abs_error": Column("日均绝对误差（例）", "number"),
     "inside_days": Column("落在区间内天数", "count"),
+    # alert centre (portal.alerts)
+    "alert_id": Column("预警编号", "id"), "severity": Column("级别"), "alert_rule": Column("预警规则"),
+    "area_code": Column("区划代码", "id"), "alert_detail": Column("预警内容"), "alert_value": Column("当前值", "number"),
+    "alert_state": Column("状态"), "alert_escalation": Column("升级"), "first_seen": Column("首次发现", "time"),
+    "last_seen": Column("最近发现", "time"), "acknowledged_by": Column("确认人"), "handled_by": Column("处置人"),
+    "alert_rules": Column("预警规则"), "alerts": Column("预警（条）", "count"),
     # indicators (cockpit, briefing): the cockpit's own words
     **_indicator_columns(),
 }

@@ -56,6 +56,8 @@ class PortalSettings(Policy):
     projection_backtest_days: int = setting(14, "病例预测回测天数")
     adhoc_preview_rows: int = setting(500, "自助查询预览行数", "EPI_ADHOC_PREVIEW_ROWS")
     adhoc_export_rows: int = setting(100_000, "自助查询单次导出行数上限", "EPI_ADHOC_EXPORT_ROWS")
+    # alert centre (portal/alerts): an alert nobody acknowledged is raised one level per period
+    alert_escalate_minutes: int = setting(60, "预警未确认即升级一级的时限（分钟）", "EPI_ALERT_ESCALATE_MINUTES")
 
 
 def parse_appeal_limits(raw: str) -> dict[str, int]:

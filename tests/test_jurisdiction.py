@@ -59,7 +59,7 @@ def context(wh):
         "walk_m": S.walk_circle_m, "limit": 200_000, "round_id": int(rounds["round_id"].iloc[-1]),
         "start_day": pd.Timestamp(rounds["first_day"].iloc[-1]).date(),
         "sealed_hours": S.sealed_target_hours, "controlled_hours": S.controlled_target_hours,
-        "since": "2022-01-01 00:00:00", "site_id": int(site["site_id"]), "site_code": site["site_code"],
+        "since": "2022-01-01 00:00:00", "at": "2022-03-20 12:00:00", "site_id": int(site["site_id"]), "site_code": site["site_code"],
         "mark_key": "none", "outcome_key": "none", "person_id": int(person["person_id"]),
         "id_number": person["id_number"], "phone": person["phone"], "person_name": person["name"],
         "topic_id": int(topic), "record_id": int(record), "batch": "none", "text": "小区",

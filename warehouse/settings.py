@@ -71,6 +71,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "EPI_LIVE_REFRESH_S": ("2", "how often the mass-testing command view re-reads the site marks, in seconds"),
     "EPI_ADHOC_PREVIEW_ROWS": ("500", "rows an ad-hoc preview shows (the total is counted in full)"),
     "EPI_ADHOC_EXPORT_ROWS": ("100000", "most rows in one ad-hoc export"),
+    "EPI_ALERT_ESCALATE_MINUTES": ("60", "an alert nobody has acknowledged for this many minutes is escalated one "
+                                   "level (street → district → city)"),
     # sign-in and audit (portal/auth/)
     "EPI_PORTAL_DB": ("sqlite:///<repo>/data/audit.sqlite", "the portal's relational store (audit log, users, "
                       "sessions, sign-in failures, saved ad-hoc filters, id series): any SQLAlchemy URL, "

@@ -28,6 +28,17 @@ def record(kind: str, identity: Identity, subject: str, detail: str = "") -> Non
             scope=identity.scope, subject=subject, detail=detail[:500]))
 
 
+def record_many(kind_subject_detail: list[tuple[str, str, str]], identity: Identity) -> None:
+    """Append several events by one actor in one transaction (kind, subject, detail each)."""
+    if not kind_subject_detail:
+        return
+    at = now_utc()
+    with store.engine().begin() as conn:
+        conn.execute(insert(events), [
+            {"at": at, "kind": kind, "actor": identity.name, "role": identity.role, "scope": identity.scope,
+             "subject": subject, "detail": detail[:500]} for kind, subject, detail in kind_subject_detail])
+
+
 def recent(kind: str | None = None, subject: str | None = None, limit: int = 100) -> pd.DataFrame:
     """The latest events, newest first (optionally of one kind / about one subject)."""
     query = select(events).order_by(events.c.event_id.desc()).limit(limit)

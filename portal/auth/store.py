@@ -7,6 +7,8 @@ tables, all created here when the engine is first opened:
 - portal_user, portal_session, portal_sign_in_failure: accounts, sessions, lock-out
   (portal.auth.users);
 - adhoc_saved_filter: named ad-hoc filters (portal.adhoc.saved_filters);
+- alert: the alert centre's instances, one per rule and subject while its condition lasts
+  (portal.alerts.center);
 - id_series: the last number handed out per id series (zone plans, published zones, screening
   topics), taken in one transaction so two saves at the same moment never get the same number.
 
@@ -24,6 +26,8 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -98,6 +102,32 @@ saved_filters = Table(
     Column("saved_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("owner", "name", name="uq_adhoc_filter_owner_name"),
 )
+alerts = Table(
+    "alert", metadata,
+    Column("alert_id", Integer, primary_key=True, autoincrement=True),
+    Column("rule_id", String(40), nullable=False, index=True),
+    Column("subject_key", String(80), nullable=False),
+    Column("area_code", String(12), nullable=False, default="", index=True),
+    Column("severity", String(10), nullable=False),  # 提示, 警告, 严重
+    Column("value", Float, nullable=True),
+    Column("detail", String(500), nullable=False, default=""),
+    # first and last seen: the as-of moments (Beijing wall clock) of the checks that found it
+    Column("first_seen", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("state", String(20), nullable=False, index=True),  # new, acknowledged, handled, cleared
+    Column("level", Integer, nullable=False, default=0),  # 0 street, 1 district, 2 city
+    Column("escalated", Boolean, nullable=False, default=False),
+    Column("acknowledged_by", String(80), nullable=True),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("acknowledge_note", String(500), nullable=True),
+    Column("handled_by", String(80), nullable=True),
+    Column("handled_at", DateTime(timezone=True), nullable=True),
+    Column("handle_note", String(500), nullable=True),
+    Column("cleared_at", DateTime, nullable=True),  # the as-of moment of the check that found it gone
+)
+# one live (not cleared) alert per rule and subject, even when two checks run at the same moment
+Index("uq_alert_live", alerts.c.rule_id, alerts.c.subject_key, unique=True,
+      sqlite_where=alerts.c.state != "cleared", postgresql_where=alerts.c.state != "cleared")
 id_series = Table(
     "id_series", metadata,
     Column("series", String(40), primary_key=True),  # zone_plan, risk_zone, screening_topic

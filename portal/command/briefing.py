@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,8 @@ class Briefing:
     districts: pd.DataFrame  # one row per child unit
     trend: pd.DataFrame  # day × metric (last 14 days)
     zero_days: int = 1  # the 社会面清零 days the district table was judged by
+    # alerts first seen that day under the jurisdiction, by rule and severity (portal.alerts)
+    alerts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["alert_rule", "severity", "alerts"]))
 
     @property
     def title(self) -> str:
@@ -88,7 +90,21 @@ def make(run, settings: PortalSettings, day: dt.date, span: dict, unit: str, pla
     start = max(span["first_day"], day - dt.timedelta(days=TREND_DAYS - 1))
     trend = run("cockpit/daily_trend", unit=unit, date_from=start, as_of=day)
     return Briefing(day, place, pd.DataFrame(rows, dtype=object), districts.sort_values("unit_code", ignore_index=True), trend,
-                    settings.community_zero_days)
+                    settings.community_zero_days, day_alerts(unit, day))
+
+
+def day_alerts(unit: str, day: dt.date) -> pd.DataFrame:
+    """The alerts first seen on the day under `unit`, by rule and severity (the alert centre's store)."""
+    from portal.alerts import center
+
+    return center.new_on(unit, day)
+
+
+def alert_lines(b: Briefing) -> list[str]:
+    """The day's new alerts as the briefing words them, most severe first."""
+    if b.alerts.empty:
+        return ["当日无新增预警。"]
+    return [f"{r.severity}·{r.alert_rule}：{int(r.alerts):,} 条" for r in b.alerts.itertuples()]
 
 
 def figure_table(b: Briefing) -> pd.DataFrame:
@@ -153,6 +169,7 @@ def xlsx_bytes(b: Briefing) -> bytes:
         sheet = writer.sheets["简报"]
         sheet["A1"] = b.title
         district_table(b).to_excel(writer, sheet_name="分区县", index=False)
+        headed(b.alerts).to_excel(writer, sheet_name="当日预警", index=False)
         for written in writer.sheets.values():
             exports.text_cells(written)  # a name that reads as a formula stays text
         chart = writer.book.create_sheet("趋势图")
@@ -187,6 +204,9 @@ def docx_bytes(b: Briefing) -> bytes:
         for cell, value in zip(grid.add_row().cells, values):
             cell.text = (f"{value:,}" if isinstance(value, (int, np.integer))
                          else "—" if pd.isna(value) else str(value))
+    doc.add_heading("当日新增预警", level=2)
+    for line in alert_lines(b):
+        doc.add_paragraph(line, style="List Bullet")
     doc.add_heading("近14天趋势", level=2)
     doc.add_picture(io.BytesIO(trend_png(b)), width=Inches(6.3))
     buf = io.BytesIO()

@@ -1,0 +1,64 @@
+"""预警中心 in Debian's Chromium on the session's portal server (conftest.py): a district
+operator acknowledges an alert with a note, and a leader signed in elsewhere sees it
+acknowledged, at desktop and phone widths."""
+
+import pytest
+from portal_server import SHOTS, metric_value, shoot
+from signing import browser_sign_in
+
+from portal.alerts import center
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+
+def open_alerts(browser, server, width, height, role, scope=""):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(server)
+    browser_sign_in(page, role, scope)
+    page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
+    # the cockpit's line of open alerts leads to the page
+    page.get_by_role("link", name="预警中心 · 未处理预警").first.click()
+    page.get_by_role("heading", name="预警中心").first.wait_for(timeout=120_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="警告（条）").first.wait_for(timeout=120_000)
+    return context, page
+
+
+def pick(page, alert_id: int) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="查看或处理一条预警")
+    box.locator("input").click()
+    page.keyboard.type(f"#{alert_id} ")
+    page.keyboard.press("Enter")
+    page.get_by_text(f"#{alert_id} [").first.wait_for(timeout=60_000)
+
+
+@pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
+def test_an_operator_acknowledges_and_a_leader_sees_it(tiny_warehouse, server, browser, width, height, name):
+    SHOTS.mkdir(exist_ok=True)
+    context, page = open_alerts(browser, server, width, height, "district_operator", "510107")
+    waiting = center.instances("510107", ("new",))  # the server's check wrote them to the session store
+    assert not waiting.empty
+    alert_id = int(center.listing(waiting)["alert_id"].iloc[0])
+    open_before = int(metric_value(page, "警告（条）")) + int(metric_value(page, "提示（条）"))
+    pick(page, alert_id)
+    page.get_by_label("说明（处置时必填）").fill(f"已联系社区（{name}）")
+    page.get_by_role("button", name="确认预警").click()
+    page.get_by_text("状态：已确认").first.wait_for(timeout=60_000)
+    assert page.locator(ERRORS).count() == 0
+    shoot(page, SHOTS / f"alerts-operator-{name}.png")
+    context.close()
+
+    row = center.instances("510107").set_index("alert_id").loc[alert_id]
+    assert (row["state"], row["acknowledge_note"]) == ("acknowledged", f"已联系社区（{name}）")
+
+    context, page = open_alerts(browser, server, width, height, "leadership")
+    pick(page, alert_id)
+    page.get_by_text("状态：已确认").first.wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="标记已处置").count() == 1  # a leader may handle it next
+    city_open = int(metric_value(page, "警告（条）")) + int(metric_value(page, "提示（条）"))
+    assert city_open >= open_before  # acknowledged alerts stay open until handled
+    assert page.locator(ERRORS).count() == 0
+    page.wait_for_timeout(1000)
+    shoot(page, SHOTS / f"alerts-leader-{name}.png")
+    context.close()
