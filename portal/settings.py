@@ -54,6 +54,8 @@ class PortalSettings(Policy):
     projection_fit_days: int = setting(7, "病例预测：拟合最近天数")
     projection_min_cases: int = setting(5, "病例预测：拟合窗口内至少病例数")
     projection_backtest_days: int = setting(14, "病例预测回测天数")
+    rt_alert_lower_bound: float = setting(1.0, "Rt 预警：95% 可信区间下限超过此值")
+    rt_alert_history_days: int = setting(120, "Rt 预警：估计时读取的病例天数")
     adhoc_preview_rows: int = setting(500, "自助查询预览行数", "EPI_ADHOC_PREVIEW_ROWS")
     adhoc_export_rows: int = setting(100_000, "自助查询单次导出行数上限", "EPI_ADHOC_EXPORT_ROWS")
     # alert centre (portal/alerts): an alert nobody acknowledged is raised one level per period

@@ -242,6 +242,24 @@ def _kinds():
 
 
 @pytest.mark.usefixtures("own_audit_store")
+def test_a_new_community_case_per_community_of_the_day(tiny_warehouse):
+    index_day = found("community_case", When.end_of(dt.date(2022, 2, 20)))
+    assert len(index_day) == 3 and index_day["value"].sum() == 3  # the three index cases, all 社会面
+    march_1 = found("community_case")
+    assert march_1["value"].to_dict() == {"community_case:510107016004:2022-03-01": 1.0}
+    assert march_1.iloc[0]["area_code"] == "510107016004"
+    assert march_1.iloc[0]["detail"] == "03月01日新增社会面病例 1 例，所在区（市）县的社会面清零重新计算"
+
+
+def test_a_district_whose_rt_lower_bound_passes_the_line(tiny_warehouse):
+    df = found("rt_above_one")
+    assert df["value"].to_dict() == {"rt:510107": 1.3}
+    assert df.loc["rt:510107", "detail"] == "Rt 1.91（95%可信区间 1.30–2.64），窗口内 30 例"
+    assert "rt:510107" in found("rt_above_one", settings=with_(rt_alert_lower_bound=1.29)).index
+    assert found("rt_above_one", settings=with_(rt_alert_lower_bound=1.31)).empty
+    assert found("rt_above_one", When.end_of(dt.date(2022, 2, 20))).empty  # too few cases to report Rt
+
+
 def test_a_check_creates_updates_clears_and_is_idempotent():
     t0, t1, t2 = dt.datetime(2022, 3, 1, 8), dt.datetime(2022, 3, 1, 8, 30), dt.datetime(2022, 3, 1, 9)
     a = {"subject_key": "person:1", "area_code": "510105007005", "value": 1, "detail": "甲"}
@@ -343,12 +361,13 @@ def test_a_failing_rule_is_reported_and_the_others_still_run():
 @pytest.mark.usefixtures("own_audit_store")
 def test_the_day_of_new_alerts_for_the_briefing(tiny_warehouse):
     report = center.check(city, SETTINGS, MARCH_1)
-    assert not report.failed and len(report.new) == 711
+    assert not report.failed and len(report.new) == 713
     day = center.new_on("", dt.date(2022, 3, 1))
-    assert day.values.tolist() == [["密接超时未转运", "严重", 7], ["管控人员漏检", "警告", 36],
+    assert day.values.tolist() == [["新增社会面病例", "严重", 1], ["密接超时未转运", "严重", 7],
+                                   ["管控人员漏检", "警告", 36], ["区县 Rt 超过 1", "警告", 1],
                                    ["采样点拥堵", "警告", 664], ["诉求超期未办结", "提示", 2],
                                    ["诉求话题上升", "提示", 2]]
-    assert center.open_counts("") == {"严重": 7, "警告": 700, "提示": 4}
+    assert center.open_counts("") == {"严重": 8, "警告": 701, "提示": 4}
     assert center.open_counts("510104")["严重"] == 0
     assert center.new_on("", dt.date(2022, 3, 2)).empty
 
@@ -365,8 +384,8 @@ def test_the_cli_is_idempotent_and_its_exit_codes_hold(own_warehouse, tmp_path):
            "EPI_PORTAL_DB": f"sqlite:///{tmp_path / 'alerts.sqlite'}"}
     first = _cli(env, "check", "--as-of", "2022-03-01")
     assert first.returncode == 0, first.stderr
-    assert len(first.stdout.splitlines()) == 711
-    assert "2022-03-01 24:00：新增 711，升级 0，更新 0，解除 0，规则失败 0" in first.stderr
+    assert len(first.stdout.splitlines()) == 713
+    assert "2022-03-01 24:00：新增 713，升级 0，更新 0，解除 0，规则失败 0" in first.stderr
     again = _cli(env, "check", "--as-of", "2022-03-01")
     assert (again.returncode, again.stdout) == (0, "")
     assert "新增 0，升级 0，更新 0，解除 0" in again.stderr

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from portal.analysis import outlook
 from portal.command import appeals, sources
 from portal.settings import PortalSettings
 from portal.testing import sampling
@@ -242,6 +243,34 @@ def _topic_rising(run: Run, settings: PortalSettings, when: When) -> pd.DataFram
     })
 
 
+def _community_case(run: Run, settings: PortalSettings, when: When) -> pd.DataFrame:
+    """Communities with a case found in the community (社会面) on the day: the cockpit's split
+    (queries/analysis/case_origin_by_unit.sql) at community grain."""
+    df = run("analysis/case_origin_by_unit", unit="", grain=12, date_from=when.day, as_of=when.day)
+    df = df[df["community"] > 0]
+    return pd.DataFrame({
+        "subject_key": "community_case:" + df["unit_code"].astype(str) + f":{when.day:%Y-%m-%d}",
+        "area_code": df["unit_code"].astype(str),
+        "value": df["community"].astype(float),
+        "detail": [f"{when.day:%m月%d日}新增社会面病例 {int(n)} 例，所在区（市）县的社会面清零重新计算"
+                   for n in df["community"]],
+    })
+
+
+def _rt_above(run: Run, settings: PortalSettings, when: When) -> pd.DataFrame:
+    """Districts whose Rt on the day (the 疫情研判 page's estimate, portal.analysis.outlook) has the
+    lower bound of its 95% credible interval above the line."""
+    first = when.day - dt.timedelta(days=settings.rt_alert_history_days)
+    rows = []
+    for s in outlook.areas(run, settings, "", {}, first, when.day)[1:]:
+        today = s.rt.iloc[-1]
+        if bool(today["reported"]) and today["rt_lo"] > settings.rt_alert_lower_bound:
+            rows.append({"subject_key": f"rt:{s.code}", "area_code": s.code, "value": round(float(today["rt_lo"]), 2),
+                         "detail": f"Rt {today['rt_mean']:.2f}（95%可信区间 {today['rt_lo']:.2f}–{today['rt_hi']:.2f}），"
+                                   f"窗口内 {int(today['window_cases'])} 例"})
+    return pd.DataFrame(rows, columns=SUBJECT_COLUMNS)
+
+
 RULES: dict[str, Rule] = {r.id: r for r in [
     Rule("contact_not_transferred", "密接超时未转运", "判定后超过时限仍未转运的密切接触者",
          "transfer_limit_hours", "严重", "district_operator", collect=_not_transferred),
@@ -262,6 +291,10 @@ RULES: dict[str, Rule] = {r.id: r for r in [
          "feed_stale_hours", "提示", "analyst", collect=_feed_stale, city_only=True),
     Rule("appeal_topic_rising", "诉求话题上升", "当日件数明显高于此前日均的诉求话题（全市）",
          "appeal_rising_ratio", "提示", "leadership", collect=_topic_rising),
+    Rule("community_case", "新增社会面病例", "当日确诊时不在管控中的病例（按社区）",
+         "community_zero_days", "严重", "district_operator", collect=_community_case),
+    Rule("rt_above_one", "区县 Rt 超过 1", "有效再生数 95% 可信区间下限超过预警线的区（市）县",
+         "rt_alert_lower_bound", "警告", "leadership", collect=_rt_above),
 ]}
 
 
