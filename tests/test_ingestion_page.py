@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from ingestion_files import (
     FIRST_TEST_PERSON,
     PERSON_HEADER,
@@ -39,8 +40,12 @@ def loaded(wh, tmp_path_factory):
     second = loader.load(resolve("GOV", "GOV-05"),
                          write_csv(folder / "特殊人群.csv", PERSON_HEADER,
                                    person_rows(8, communities, first=FIRST_TEST_PERSON + 7100)))
+    # the portal re-reads the data version every 30 s; a module run right after another one's
+    # loads must not be served that module's cached figures
+    st.cache_data.clear()
     yield first, second, bad
     forget_loads(wh)
+    st.cache_data.clear()
 
 
 def page(identity: Identity, name: str = "sources.py") -> AppTest:
