@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
@@ -149,7 +150,8 @@ def legend(values: pd.Series, label: str, unit: str, worse_up: bool) -> None:
     top = float(values.max()) if len(values) else 0.0
     swatches = "".join(
         f'<span style="display:inline-block;width:28px;height:12px;background:rgb{c}"></span>' for c in ramp)
-    st.markdown(f'<div style="font-size:0.8rem">{label}（{unit}）&nbsp;0 {swatches} {fmt(top, unit)}</div>',
+    st.markdown(f'<div style="font-size:0.8rem">{html.escape(label)}（{html.escape(unit)}）&nbsp;0 {swatches} '
+                f'{html.escape(fmt(top, unit))}</div>',
                 unsafe_allow_html=True)
 
 
@@ -218,6 +220,6 @@ def swatch_legend(items: list[tuple[str, tuple[int, int, int], int]]) -> None:
     """A key of coloured dots with their labels and counts, under a map."""
     parts = "".join(
         f'<span style="margin-right:14px;white-space:nowrap"><span style="display:inline-block;width:11px;height:11px;'
-        f'border-radius:6px;background:rgb{c};vertical-align:middle"></span> {label} {n:,}</span>'
+        f'border-radius:6px;background:rgb{c};vertical-align:middle"></span> {html.escape(label)} {n:,}</span>'
         for label, c, n in items)
     st.markdown(f'<div style="font-size:0.85rem;line-height:1.8">{parts}</div>', unsafe_allow_html=True)
