@@ -52,18 +52,30 @@ def _check_data_dir(folder: Path) -> None:
             f"数据目录不可写 / data folder {folder} is not writable: fix its permissions or "
             "choose another folder in EPI_WAREHOUSE_URL=chdb://<folder>."
         )
+    if _is_held(folder):
+        raise _held(folder)
+
+
+def _is_held(folder: Path) -> bool:
+    """Whether another process holds the embedded folder (the engine locks its `status` file)."""
     status = folder / "status"
-    if status.exists():
-        with open(status, "rb") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise WarehouseLocked(
-                    f"数据目录被占用 / the data folder {folder} is held by another process "
-                    "(usually the running portal): stop it first, or use a ClickHouse server "
-                    "via EPI_WAREHOUSE_URL for several processes at once."
-                ) from None
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    if not status.exists():
+        return False
+    with open(status, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _held(folder: Path) -> WarehouseLocked:
+    return WarehouseLocked(
+        f"数据目录被占用 / the data folder {folder} is held by another process "
+        "(usually the running portal): stop it first, or use a ClickHouse server "
+        "via EPI_WAREHOUSE_URL for several processes at once."
+    )
 
 
 def _server_label(url: str) -> str:
@@ -98,6 +110,9 @@ class Warehouse:
                 "start it, or fix EPI_WAREHOUSE_URL (unset it to use the embedded engine)."
             ) from None
         except DatabaseError as exc:
+            if self.settings.embedded and ("Cannot lock file" in str(exc) or _is_held(self.settings.data_dir)):
+                # another process took the folder between the check above and the engine's start
+                raise _held(self.settings.data_dir) from None
             if self.settings.embedded:
                 raise WarehouseError(
                     f"嵌入式引擎无法打开 / the embedded engine cannot open {self.settings.data_dir}"
