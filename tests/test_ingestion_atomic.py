@@ -225,3 +225,22 @@ def test_every_table_a_load_writes_keeps_a_deduplication_window(wh):
                            "FROM system.tables WHERE database = 'epi' AND name IN {n:Array(String)}",
                            {"n": sorted(written)}))
     assert {t: windows.get(t) for t in written if not windows.get(t) or int(windows[t]) < 1000} == {}
+
+
+def test_a_batch_removed_by_hand_and_loaded_again_loads_again(wh, loader, communities, tmp_path):
+    """Each attempt draws its own token, so the deduplication window does not take a reload for a
+    repeat; and plain writes do not deduplicate, so the same rows written again are written."""
+    path = write_appeals_csv(tmp_path / "诉求_重载.csv", appeal_rows(30, communities, first=950_000_000))
+    first = loader.load(APPEALS, path)
+    assert (first.status, first.loaded) == ("complete", 30)
+    for table in ("appeal", "ingest_batch", "ingest_chunk"):
+        wh.command(f"DELETE FROM epi.{table} WHERE batch_id = {{b:String}}", {"b": first.batch_id})
+    again = loader.load(APPEALS, path)
+    assert (again.status, again.loaded, again.batch_id) == ("complete", 30, first.batch_id)
+    assert wh.scalar("SELECT count() FROM epi.appeal WHERE batch_id = {b:String}", {"b": first.batch_id}) == 30
+    for _ in range(2):  # the same row, written twice by a plain insert (as a page's write would)
+        wh.command("INSERT INTO epi.appeal (appeal_id, channel, type, topic, community_code, received_at, batch_id, "
+                   "source_row) VALUES (949999999, 'hotline', 'help', '重复写入', {c:String}, '2022-03-01 08:00:00', "
+                   "'test-plain-write', 1)", {"c": communities[0]})
+    assert wh.scalar("SELECT count() FROM epi.appeal WHERE batch_id = 'test-plain-write'") == 2
+    wh.command("DELETE FROM epi.appeal WHERE batch_id = 'test-plain-write'")

@@ -14,8 +14,9 @@ All or nothing, and exactly once:
    refused: its stage is dropped and nothing reaches any other table.
 3. The move. One INSERT … SELECT per table (theme rows ordered by source_row, rejects by
    row_number, one thread, so the same rows always form the same blocks) carries the attempt's
-   deduplication token (`insert_deduplication_token`, `insert_deduplicate = 1`,
-   `deduplicate_blocks_in_dependent_materialized_views = 1`); migration 0015 gives the theme
+   deduplication token (Warehouse.dedup_settings: `insert_deduplication_token`, deduplication
+   forced on for this statement, `deduplicate_blocks_in_dependent_materialized_views = 1`;
+   every other write turns it off); migration 0015 gives the theme
    tables, rejected_row and every table a view fills from them a deduplication window. The views
    fire once, during the move. A move killed part-way, run again with the same token, adds only
    the blocks that did not make it, to the theme table and to each view's table alike (the
@@ -315,9 +316,7 @@ class Loader:
     def _move(self, batch: dict, table: str) -> None:
         """Staged rows into the theme table and rejected_row, once each, views firing once."""
         rows_stage, rejects_stage = stage_tables(batch["batch_id"])
-        settings = {"insert_deduplication_token": batch["load_token"], "insert_deduplicate": 1,
-                    "deduplicate_blocks_in_dependent_materialized_views": 1, "max_threads": 1,
-                    "max_insert_threads": 1}
+        settings = {**self.wh.dedup_settings(batch["load_token"]), "max_threads": 1, "max_insert_threads": 1}
         moves = ((table, rows_stage, "source_row", "moved:rows"), ("rejected_row", rejects_stage, "row_number", "moved"))
         for target, stage, order, step in moves:
             self.wh.command("INSERT INTO epi.{t:Identifier} SELECT * FROM epi.{s:Identifier} ORDER BY {o:Identifier}",

@@ -4,10 +4,10 @@
 -- the views fire once. A move interrupted part-way and run again adds only the blocks that are
 -- missing, in the theme table and in every table a view fills from it: that needs a
 -- deduplication window on each of them (a replicated table has one by default, a plain
--- MergeTree only when told). The window also drops a block identical to one inserted
--- shortly before into the same table; the seed and the loader never repeat a block (every row
--- carries its own key and batch), and a writer that means to repeat one must say
--- insert_deduplicate = 0.
+-- MergeTree only when told). The window would also drop a block identical to one inserted
+-- shortly before into the same table, so every other write turns deduplication off
+-- (warehouse.client: deduplicate_insert = 'disable' on ClickHouse 25.x and later, where it
+-- supersedes insert_deduplicate).
 
 ALTER TABLE epi.ingest_batch
     ADD COLUMN IF NOT EXISTS load_token String DEFAULT '' COMMENT 'deduplication token of the attempt that stages and moves the batch';
