@@ -22,6 +22,7 @@ from ingestion_files import (
 from warehouse.departments import DEPARTMENTS
 from warehouse.ingest import CATEGORIES, Loader, resolve
 from warehouse.ingest.layouts import LAYOUTS, PROVENANCE
+from warehouse.ingest.loader import stage_tables
 from warehouse.ingest.validate import id_check_ok
 
 FACT_TABLES = ["person", "vaccination", "health_code_change", "trajectory_point", "sample", "site_status_report",
@@ -169,9 +170,11 @@ def test_a_load_interrupted_between_chunks_resumes_exactly(wh, loader, communiti
     batch_id = wh.scalar(
         "SELECT batch_id FROM epi.ingest_batch FINAL WHERE file_name = 'big.csv'")
     assert wh.scalar("SELECT status FROM epi.ingest_batch FINAL WHERE batch_id = {b:String}", {"b": batch_id}) == "loading"
-    partial = batch_rows(wh, "person", batch_id)
+    # nothing is visible before the whole file is accounted for: the chunks so far are staged
+    assert batch_rows(wh, "person", batch_id) == 0
+    partial = wh.scalar("SELECT count() FROM epi.{t:Identifier}", {"t": stage_tables(batch_id)[0]})
     assert 0 < partial < 384
-    # as if the process died after chunk 2's rows were written but before it was recorded
+    # as if the process died after chunk 2's rows were staged but before it was recorded
     wh.command("DELETE FROM epi.ingest_chunk WHERE batch_id = {b:String} AND chunk = 2", {"b": batch_id})
     report = loader.load(PERSON, path)
     assert report.status == "complete" and report.chunks_skipped == 2
@@ -181,6 +184,7 @@ def test_a_load_interrupted_between_chunks_resumes_exactly(wh, loader, communiti
     assert rejects(wh, batch_id) == bad
     assert wh.scalar("SELECT count() FROM epi.rejected_row WHERE batch_id = {b:String}", {"b": batch_id}) == 16
     assert loader.load(PERSON, path).status == "already_loaded"
+    assert wh.scalar("SELECT count() FROM system.tables WHERE database = 'epi' AND name LIKE 'ingest\\_stage\\_%'") == 0
 
 
 def test_other_tables_take_their_categories(wh, loader, communities, tmp_path):

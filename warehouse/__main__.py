@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from warehouse.client import Warehouse
@@ -38,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate" and args.cluster:
         parser.error("applying ON CLUSTER DDL is done by the cluster's operator: add --print")
     try:
-        wh = Warehouse()
+        wh = _open()
         if args.command == "migrate":
             done = migrate(wh)
             print(f"schema at version {latest_version():04d} ({len(done)} migration(s) applied now)")
@@ -56,6 +59,44 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _open() -> Warehouse:
+    """The warehouse, or the one-line WarehouseError. The embedded engine writes its own start-up
+    failure (e.g. `DB::Exception: Cannot lock file …` when another process took the folder a
+    moment before) straight to the process's stderr before the error reaches Python: that output
+    is held back while the engine starts, and shown only if it starts."""
+    with _held_stderr() as held:
+        wh = Warehouse()
+    if held.getvalue():
+        sys.stderr.write(held.getvalue())
+    return wh
+
+
+class _Held:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def getvalue(self) -> str:
+        return self.text
+
+
+@contextlib.contextmanager
+def _held_stderr():
+    """Send file descriptor 2 to a temporary file for the block; the text is kept on `held`."""
+    held = _Held()
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as spool:
+        os.dup2(spool.fileno(), 2)
+        try:
+            yield held
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            spool.seek(0)
+            held.text = spool.read().decode("utf-8", errors="replace")
+
+
 def _progress(number: int, report) -> None:
     print(f"  块 chunk {number + 1}: 读取 read {report.read:,} = 载入 loaded {report.loaded:,} + "
           f"拒收 rejected {report.rejected:,}", file=sys.stderr, flush=True)
@@ -70,7 +111,7 @@ def _load(args) -> int:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     try:
-        wh = Warehouse()
+        wh = _open()
         ensure_current(wh)
         loader = Loader(wh)
         reports = []

@@ -53,18 +53,30 @@ def _check_data_dir(folder: Path) -> None:
             f"数据目录不可写 / data folder {folder} is not writable: fix its permissions or "
             "choose another folder in EPI_WAREHOUSE_URL=chdb://<folder>."
         )
+    if _is_held(folder):
+        raise _held(folder)
+
+
+def _is_held(folder: Path) -> bool:
+    """Whether another process holds the embedded folder (the engine locks its `status` file)."""
     status = folder / "status"
-    if status.exists():
-        with open(status, "rb") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise WarehouseLocked(
-                    f"数据目录被占用 / the data folder {folder} is held by another process "
-                    "(usually the running portal): stop it first, or use a ClickHouse server "
-                    "via EPI_WAREHOUSE_URL for several processes at once."
-                ) from None
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    if not status.exists():
+        return False
+    with open(status, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
+def _held(folder: Path) -> WarehouseLocked:
+    return WarehouseLocked(
+        f"数据目录被占用 / the data folder {folder} is held by another process "
+        "(usually the running portal): stop it first, or use a ClickHouse server "
+        "via EPI_WAREHOUSE_URL for several processes at once."
+    )
 
 
 def _server_label(url: str) -> str:
@@ -79,6 +91,7 @@ class Warehouse:
         self.settings = settings or load_settings()
         self._lock = threading.Lock()
         self._types: dict[str, dict[str, str]] = {}
+        self._dedup_setting: bool | None = None
         url = self.settings.url
         try:
             if self.settings.embedded:
@@ -99,6 +112,9 @@ class Warehouse:
                 "start it, or fix EPI_WAREHOUSE_URL (unset it to use the embedded engine)."
             ) from None
         except DatabaseError as exc:
+            if self.settings.embedded and ("Cannot lock file" in str(exc) or _is_held(self.settings.data_dir)):
+                # another process took the folder between the check above and the engine's start
+                raise _held(self.settings.data_dir) from None
             if self.settings.embedded:
                 raise WarehouseError(
                     f"嵌入式引擎无法打开 / the embedded engine cannot open {self.settings.data_dir}"
@@ -198,15 +214,40 @@ class Warehouse:
         )
 
     # -- writing -------------------------------------------------------------------------
+    # Tables that department files feed keep a deduplication window (migration 0015) for the
+    # loader's move, which names its token and asks for deduplication (dedup_settings). Every
+    # other write turns it off: a row deleted and written again is not a repeat.
     def command(self, sql: str, parameters: dict[str, Any] | None = None, **settings: Any) -> Any:
-        return self._call(lambda: self._client.command(sql, parameters=parameters, settings=settings or None))
+        merged = {**self._plain_write(), **settings}
+        return self._call(lambda: self._client.command(sql, parameters=parameters, settings=merged))
 
     def insert_df(self, table: str, df: pd.DataFrame) -> None:
-        self._call(lambda: self._client.insert_df(table, df, database=DATABASE))
+        plain = self._plain_write()
+        self._call(lambda: self._client.insert_df(table, df, database=DATABASE, settings=plain))
 
     def insert_arrow(self, table: str, data: "pa.Table") -> None:
         """Insert an Arrow table (column names are the target's); the fast path for file loads."""
-        self._call(lambda: self._client.insert_arrow(table, data, database=DATABASE))
+        plain = self._plain_write()
+        self._call(lambda: self._client.insert_arrow(table, data, database=DATABASE, settings=plain))
+
+    def dedup_settings(self, token: str) -> dict[str, Any]:
+        """Settings for an INSERT … SELECT that a run again must not repeat: blocks named by
+        `token`, checked in the target and in every view's table. ClickHouse 25.x and later decide
+        by deduplicate_insert(_select), which supersede insert_deduplicate."""
+        out: dict[str, Any] = {"insert_deduplication_token": token, "insert_deduplicate": 1,
+                               "deduplicate_blocks_in_dependent_materialized_views": 1}
+        if self._new_dedup():
+            out.update(deduplicate_insert="enable", deduplicate_insert_select="force_enable")
+        return out
+
+    def _plain_write(self) -> dict[str, Any]:
+        return {"deduplicate_insert": "disable"} if self._new_dedup() else {"insert_deduplicate": 0}
+
+    def _new_dedup(self) -> bool:
+        if self._dedup_setting is None:
+            self._dedup_setting = bool(self._call(lambda: self._client.query(
+                "SELECT count() FROM system.settings WHERE name = 'deduplicate_insert'").result_rows[0][0]))
+        return self._dedup_setting
 
     def close(self) -> None:
         self._client.close()

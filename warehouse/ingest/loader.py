@@ -2,19 +2,48 @@
 chunked validated inserts with provenance, rejected rows kept with their reasons, and exact
 accounting (rows read = rows loaded + rows rejected, for every chunk and every file).
 
-A batch is `loading` while its chunks go in; each chunk is recorded in epi.ingest_chunk after
-its rows and rejects are written. Loading the same file again finds the batch `complete` and
-adds nothing. A load that was killed is resumed: recorded chunks are skipped, and rows of an
-unrecorded chunk that made it in are deleted before the chunk is written again.
+All or nothing, and exactly once:
+1. Staging. A batch's chunks go into two tables of its own, `epi.ingest_stage_<key>` (the theme
+   table's structure) and `epi.ingest_stage_<key>_rejects` (rejected_row's), plain MergeTree
+   tables in row order with no views attached, so nothing a person or a view reads sees them. Each chunk is
+   recorded in epi.ingest_chunk after its rows and rejects are staged. A load killed while
+   staging resumes: recorded chunks are skipped, whatever an unrecorded chunk staged is deleted
+   (exact: no view read it) and the chunk is staged again.
+2. Accounting. When the whole file has been read, the staged rows must equal the chunks' loaded
+   and rejected counts, and read = loaded + rejected; a file that cannot be read to its end is
+   refused: its stage is dropped and nothing reaches any other table.
+3. The move. One INSERT … SELECT per table (theme rows ordered by source_row, rejects by
+   row_number, one thread, so the same rows always form the same blocks) carries the attempt's
+   deduplication token (Warehouse.dedup_settings: `insert_deduplication_token`, deduplication
+   forced on for this statement, `deduplicate_blocks_in_dependent_materialized_views = 1`;
+   every other write turns it off); migration 0015 gives the theme
+   tables, rejected_row and every table a view fills from them a deduplication window. The views
+   fire once, during the move. A move killed part-way, run again with the same token, adds only
+   the blocks that did not make it, to the theme table and to each view's table alike (the
+   engine checks each view's blocks itself when the source block was already there).
+4. The batch is recorded `complete`, then its stage is dropped.
+
+The token is drawn when a batch is first staged and kept in epi.ingest_batch.load_token; it is
+never reused by a later attempt (a batch removed and loaded again draws a new one), so the
+window cannot swallow a reload. Statuses: `loading` (staging or moving), `complete`, `refused`
+(the file cannot be read as the category's data: nothing kept), `failed` (an error of the
+warehouse or of the checks: the stage is kept and the same command resumes). Loading the same
+file again after `complete` adds nothing.
+
+`stop_at` names a step (`started`, `staging:<k>`, `staged:<k>`, `accounted`, `moved:rows`,
+`moved`, `recorded`) at which the process ends at once, as a kill would: the crash tests use it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import queue
+import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +57,18 @@ from warehouse.ingest.categories import Category
 from warehouse.ingest.readers import BLOCK_BYTES, TABLE_ROWS, FileRefused, open_source
 from warehouse.ingest.validate import KnownCodes, Seen, check_chunk
 from warehouse.rules import clock
+
+STOPPED = 86  # the exit code of a load stopped at `stop_at`
+stop_at: str | None = None  # crash tests name a step here; the load process ends there at once
+STAGE_PREFIX = "ingest_stage_"
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def checkpoint(step: str) -> None:
+    """A named step of a load. A crash test sets `stop_at` to one of them: the process then ends
+    there as a kill would, with no clean-up."""
+    if step == stop_at:
+        os._exit(STOPPED)
 
 
 class LoadAccountingError(EpiError, RuntimeError):
@@ -77,6 +118,13 @@ def batch_identity(category: Category, digest: str) -> str:
     return f"{category.code}-{key[:16]}"
 
 
+def stage_tables(batch_id: str) -> tuple[str, str]:
+    """The batch's staging tables: its rows, and its rejected rows."""
+    key = batch_id.rsplit("-", 1)[-1]
+    name = f"{STAGE_PREFIX}{batch_id.rsplit('-', 1)[0].lower().replace('-', '_')}_{key}"
+    return name, f"{name}_rejects"
+
+
 def _now() -> dt.datetime:
     return clock.now_wall()
 
@@ -98,18 +146,22 @@ class Loader:
 
     def batch_state(self, batch_id: str) -> dict | None:
         rows = self.wh.rows(
-            "SELECT status, rows_read, rows_loaded, rows_rejected FROM epi.ingest_batch FINAL "
+            "SELECT status, rows_read, rows_loaded, rows_rejected, load_token FROM epi.ingest_batch FINAL "
             "WHERE batch_id = {b:String}", {"b": batch_id})
         if not rows:
             return None
-        status, read, loaded, rejected = rows[0]
-        return {"status": status, "read": read, "loaded": loaded, "rejected": rejected}
+        status, read, loaded, rejected, token = rows[0]
+        return {"status": status, "read": read, "loaded": loaded, "rejected": rejected, "token": token}
 
     def load(self, category: Category, path: Path,
              on_chunk: Callable[[int, LoadReport], None] | None = None) -> LoadReport:
         """Load one file; FileRefused problems come back as a refused report, not an exception."""
         report = LoadReport(path, category.code)
         started = time.perf_counter()
+        if path.is_dir():
+            report.status, report.notes = "refused", [
+                f"这是文件夹，不是文件 / {path} is a folder: give the files in it, not the folder"]
+            return report
         if not path.is_file():
             report.status, report.notes = "refused", [f"文件不存在 / no such file: {path}"]
             return report
@@ -117,68 +169,83 @@ class Loader:
         report.batch_id = batch_id = batch_identity(category, digest)
         state = self.batch_state(batch_id)
         if state and state["status"] == "complete":
+            self._drop_stage(batch_id)  # left behind when a load ended right after its record
             report.status = "already_loaded"
             report.read, report.loaded, report.rejected = state["read"], state["loaded"], state["rejected"]
             return report
-        resuming = state is not None and state["status"] in ("loading", "failed")
+        resuming = (state is not None and state["status"] in ("loading", "failed") and bool(state["token"])
+                    and self._stage_exists(batch_id))
         batch = {
             "batch_id": batch_id, "department_code": category.department, "category_code": category.code,
             "target_table": category.table, "file_name": path.name, "content_hash": digest,
-            "started_at": _now(),
+            "started_at": _now(), "load_token": state["token"] if resuming else uuid.uuid4().hex,
         }
         try:
             source = open_source(path, category.layout, self.block_bytes, self.table_rows)
         except FileRefused as exc:
-            report.status, report.notes = "refused", [str(exc)]
-            self._record(batch, report, "refused", "", "", str(exc))
-            return report
+            return self._refuse(batch, report, "", "", str(exc))
         report.notes = list(source.notes)
+        if not resuming:
+            self._start_afresh(batch_id, category.table)
         self._record(batch, report, "loading", source.file_format, source.encoding, "")
+        checkpoint("started")
         done = self._recorded_chunks(batch_id) if resuming else {}
         types = self.types(category.table)
         provenance = {"src_department": category.department, "src_category": category.code, "batch_id": batch_id}
         now = _now()
         seen = Seen()  # the file's rows so far, for duplicates across chunks
-        # validation (Arrow, this thread) overlaps the inserts (the engine, the writer thread)
+        # validation (Arrow, this thread) overlaps the staging inserts (the engine, the writer thread)
         writes: queue.Queue = queue.Queue(maxsize=1)
         failed: list[BaseException] = []
-        writer = threading.Thread(target=self._writer, args=(writes, failed, category.table, batch_id, resuming,
-                                                              report, on_chunk), daemon=True)
+        writer = threading.Thread(target=self._writer, args=(writes, failed, batch_id, resuming, report, on_chunk),
+                                  daemon=True)
         writer.start()
         try:
-            for number, chunk in enumerate(source.chunks):
-                if failed:
-                    break
-                checked = check_chunk(chunk, types, category.layout, self.known, provenance, path.name, now, seen)
-                if number in done:  # checked all the same: a later duplicate of its rows is one
-                    writes.put((number, chunk, None, done[number]))
-                    continue
-                counts = (chunk.read, checked.good.num_rows, checked.rejects.num_rows)
-                if counts[0] != counts[1] + counts[2]:
-                    raise LoadAccountingError(f"第 {number} 块行数对不上 / chunk {number}: read {counts[0]} != "
-                                              f"loaded {counts[1]} + rejected {counts[2]}")
-                writes.put((number, chunk, checked, counts))
+            try:
+                for number, chunk in enumerate(source.chunks):
+                    if failed:
+                        break
+                    checked = check_chunk(chunk, types, category.layout, self.known, provenance, path.name, now, seen)
+                    if number in done:  # checked all the same: a later duplicate of its rows is one
+                        writes.put((number, chunk, None, done[number]))
+                        continue
+                    counts = (chunk.read, checked.good.num_rows, checked.rejects.num_rows)
+                    if counts[0] != counts[1] + counts[2]:
+                        raise LoadAccountingError(f"第 {number} 块行数对不上 / chunk {number}: read {counts[0]} != "
+                                                  f"loaded {counts[1]} + rejected {counts[2]}")
+                    writes.put((number, chunk, checked, counts))
+            finally:
+                writes.put(None)
+                writer.join()
         except (FileRefused, pa.ArrowException, OSError) as exc:
-            report.status = "refused"
-            report.notes.append(f"读取中断 / reading stopped: {exc}")
-            self._record(batch, report, "failed", source.file_format, source.encoding, str(exc))
-            return report
-        finally:
-            writes.put(None)
-            writer.join()
-        if failed:
-            raise failed[0]
+            return self._refuse(batch, report, source.file_format, source.encoding,
+                                f"读取中断 / reading stopped: {exc}")
+        except Exception as exc:
+            self._fail(batch, report, source, exc)
+            raise
+        try:
+            if failed:
+                raise failed[0]
+            self._account(batch_id, report)
+            checkpoint("accounted")
+            self._move(batch, category.table)
+        except Exception as exc:
+            self._fail(batch, report, source, exc)
+            raise
         report.seconds = time.perf_counter() - started
         if report.read == 0:
             report.notes.append("文件只有表头，没有数据行 / the file holds a header and no rows")
         self._record(batch, report, "complete", source.file_format, source.encoding, "; ".join(report.notes),
                      finished=True)
+        checkpoint("recorded")
+        self._drop_stage(batch_id)
         self._bump_data_version(batch_id)
         return report
 
-    def _writer(self, writes: queue.Queue, failed: list, table: str, batch_id: str, resuming: bool,
-                report: LoadReport, on_chunk) -> None:
-        """Write chunks in order: rows, rejects, then the chunk's record; stop at the first error."""
+    def _writer(self, writes: queue.Queue, failed: list, batch_id: str, resuming: bool, report: LoadReport,
+                on_chunk) -> None:
+        """Stage chunks in order: rows, rejects, then the chunk's record; stop at the first error."""
+        rows_stage, rejects_stage = stage_tables(batch_id)
         while (item := writes.get()) is not None:
             if failed:
                 continue
@@ -188,19 +255,89 @@ class Loader:
                     report.chunks_skipped += 1
                 else:
                     if resuming:
-                        self._clear_chunk(table, batch_id, chunk.first_row, chunk.last_row)
+                        self._clear_chunk(batch_id, chunk.first_row, chunk.last_row)
                     if loaded:
-                        self.wh.insert_arrow(table, checked.good)
+                        self.wh.insert_arrow(rows_stage, checked.good)
+                    checkpoint(f"staging:{number}")
                     if rejected:
-                        self.wh.insert_arrow("rejected_row", checked.rejects)
+                        self.wh.insert_arrow(rejects_stage, checked.rejects)
                     self._record_chunk(batch_id, number, chunk.first_row, chunk.last_row, read, loaded, rejected)
+                    checkpoint(f"staged:{number}")
                 report.read += read; report.loaded += loaded; report.rejected += rejected
                 if on_chunk:
                     on_chunk(number, report)
             except BaseException as exc:  # re-raised by the reading thread
                 failed.append(exc)
 
+    # -- staging and the move ------------------------------------------------------------
+    def _stage_exists(self, batch_id: str) -> bool:
+        return self.wh.scalar("SELECT count() FROM system.tables WHERE database = 'epi' AND name IN {n:Array(String)}",
+                              {"n": list(stage_tables(batch_id))}) == 2
+
+    def _drop_stage(self, batch_id: str) -> None:
+        for name in stage_tables(batch_id):
+            self.wh.command("DROP TABLE IF EXISTS epi.{t:Identifier}", {"t": name})
+
+    def _start_afresh(self, batch_id: str, table: str) -> None:
+        """A new attempt: empty stage tables, no chunk records, and no row of this batch anywhere
+        (a load made before staging existed could leave some in the theme table)."""
+        self._drop_stage(batch_id)
+        rows_stage, rejects_stage = stage_tables(batch_id)
+        for stage, source, order in ((rows_stage, table, "source_row"), (rejects_stage, "rejected_row", "row_number")):
+            # the engine binds no parameter after AS: the names are checked, then written in. Kept
+            # in row order, the move reads the stage in order instead of sorting it whole.
+            assert _NAME.fullmatch(stage) and _NAME.fullmatch(source), (stage, source)
+            self.wh.command(f"CREATE TABLE epi.`{stage}` AS epi.`{source}` ENGINE = MergeTree ORDER BY {order} "
+                            "SETTINGS lightweight_mutation_projection_mode = 'rebuild'")
+        for name in ("ingest_chunk", table, "rejected_row"):
+            params = {"t": name, "b": batch_id}
+            if self.wh.scalar("SELECT count() FROM epi.{t:Identifier} WHERE batch_id = {b:String}", params):
+                self.wh.command("DELETE FROM epi.{t:Identifier} WHERE batch_id = {b:String}", params)
+
+    def _clear_chunk(self, batch_id: str, first: int, last: int) -> None:
+        """Delete what a killed load staged of this chunk before its record was kept."""
+        where = "{col:Identifier} BETWEEN {lo:UInt64} AND {hi:UInt64}"
+        for name, row_col in zip(stage_tables(batch_id), ("source_row", "row_number")):
+            params = {"t": name, "col": row_col, "lo": first, "hi": last}
+            if self.wh.scalar("SELECT count() FROM epi.{t:Identifier} WHERE " + where, params):
+                self.wh.command("DELETE FROM epi.{t:Identifier} WHERE " + where, params)
+
+    def _account(self, batch_id: str, report: LoadReport) -> None:
+        """The whole file is in the stage, and it adds up: read = loaded + rejected, and the staged
+        rows are exactly the chunks' loaded and rejected rows."""
+        rows_stage, rejects_stage = stage_tables(batch_id)
+        staged = [self.wh.scalar("SELECT count() FROM epi.{t:Identifier}", {"t": t}) for t in (rows_stage, rejects_stage)]
+        if report.read != report.loaded + report.rejected or staged != [report.loaded, report.rejected]:
+            raise LoadAccountingError(
+                f"批次行数对不上 / the batch does not add up: read {report.read} = loaded {report.loaded} + rejected "
+                f"{report.rejected}, staged {staged[0]} rows and {staged[1]} rejects")
+
+    def _move(self, batch: dict, table: str) -> None:
+        """Staged rows into the theme table and rejected_row, once each, views firing once."""
+        rows_stage, rejects_stage = stage_tables(batch["batch_id"])
+        settings = {**self.wh.dedup_settings(batch["load_token"]), "max_threads": 1, "max_insert_threads": 1}
+        moves = ((table, rows_stage, "source_row", "moved:rows"), ("rejected_row", rejects_stage, "row_number", "moved"))
+        for target, stage, order, step in moves:
+            self.wh.command("INSERT INTO epi.{t:Identifier} SELECT * FROM epi.{s:Identifier} ORDER BY {o:Identifier}",
+                            {"t": target, "s": stage, "o": order}, **settings)
+            checkpoint(step)
+
     # -- bookkeeping ---------------------------------------------------------------------
+    def _refuse(self, batch: dict, report: LoadReport, file_format: str, encoding: str, reason: str) -> LoadReport:
+        """Nothing of a refused file is kept: its stage goes, and the batch says why."""
+        self._drop_stage(batch["batch_id"])
+        report.status, report.read, report.loaded, report.rejected = "refused", 0, 0, 0
+        report.notes.append(reason)
+        self._record(batch, report, "refused", file_format, encoding, reason)
+        return report
+
+    def _fail(self, batch: dict, report: LoadReport, source, exc: BaseException) -> None:
+        """An error of the warehouse or of the checks: the stage stays for the next run."""
+        try:
+            self._record(batch, report, "failed", source.file_format, source.encoding, str(exc))
+        except Exception:  # the warehouse itself failed: the batch stays `loading`, which resumes too
+            pass
+
     def _record(self, batch: dict, report: LoadReport, status: str, file_format: str, encoding: str,
                 message: str, finished: bool = False) -> None:
         row = {**batch, "file_format": file_format, "encoding": encoding, "rows_read": report.read,
@@ -223,14 +360,6 @@ class Loader:
             "INSERT INTO epi.ingest_chunk (batch_id, chunk, first_row, last_row, rows_read, rows_loaded, "
             "rows_rejected) VALUES ({b:String}, {c:UInt32}, {f:UInt64}, {l:UInt64}, {r:UInt64}, {g:UInt64}, "
             "{j:UInt64})", {"b": batch_id, "c": number, "f": first, "l": last, "r": read, "g": loaded, "j": rejected})
-
-    def _clear_chunk(self, table: str, batch_id: str, first: int, last: int) -> None:
-        """Delete what a killed load wrote of this chunk before its record was kept."""
-        where = "batch_id = {b:String} AND {col:Identifier} BETWEEN {lo:UInt64} AND {hi:UInt64}"
-        for name, row_col in ((table, "source_row"), ("rejected_row", "row_number")):
-            params = {"t": name, "col": row_col, "b": batch_id, "lo": first, "hi": last}
-            if self.wh.scalar("SELECT count() FROM epi.{t:Identifier} WHERE " + where, params):
-                self.wh.command("DELETE FROM epi.{t:Identifier} WHERE " + where, params)
 
     def _bump_data_version(self, batch_id: str) -> None:
         """The portal keys its cache on the data version: a load must not be served stale figures."""

@@ -429,18 +429,30 @@ def _open_xlsx(path: Path, layout: Layout, table_rows: int) -> Source:
         raise FileRefused(f"{path.name} 无法作为 XLSX 打开 / cannot open the workbook ({type(exc).__name__})") from None
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
+    try:
+        header = next(rows, None)
+    except Exception as exc:  # the sheet's XML breaks off before its first row ends
+        raise _cut_sheet(path, 1, exc) from None
     if header is None:
         raise FileRefused(f"文件为空 / the first sheet of {path.name} is empty")
     mapped, notes = _header_map([_text(h) for h in header], layout)
     if len(book.worksheets) > 1:
         notes.append(f"只读取第一个工作表“{sheet.title}” / only the first sheet was read")
-    return Source(path, "xlsx", "", mapped, notes, _table_chunks(mapped, _numbered(rows, 2), table_rows, book.close))
+    return Source(path, "xlsx", "", mapped, notes, _table_chunks(mapped, _numbered(rows, 2, path), table_rows, book.close))
 
 
-def _numbered(rows, first: int):
-    for number, row in enumerate(rows, start=first):
-        yield number, [_text(v) for v in row]
+def _numbered(rows, first: int, path: Path):
+    number = first
+    try:
+        for number, row in enumerate(rows, start=first):
+            yield number, [_text(v) for v in row]
+    except Exception as exc:  # openpyxl passes on the XML parser's error for a sheet cut off
+        raise _cut_sheet(path, number, exc) from None
+
+
+def _cut_sheet(path: Path, row: int, exc: Exception) -> FileRefused:
+    return FileRefused(f"{path.name} 的工作表在第 {row} 行附近中断（文件被截断或已损坏）/ the sheet breaks off "
+                       f"near row {row}: the workbook is cut short or damaged ({type(exc).__name__})")
 
 
 def _table_chunks(mapped: list[str | None], rows, table_rows: int, close=None) -> Iterator[Chunk]:
