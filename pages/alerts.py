@@ -16,8 +16,7 @@ identity, settings, span, run = page_context()
 st.title("预警中心")
 when, report = view.checked(span)
 st.caption(f"按 {len(RULES)} 条预警规则检查至 {when.label}（北京时间，不晚于数据最后一天24时）；"
-           f"未确认的预警每 {settings.alert_escalate_minutes} 分钟升级一级（街道 → 区县 → 市级）。"
-           "定时检查：python -m portal.alerts check")
+           f"未确认的预警每 {settings.alert_escalate_minutes} 分钟升级一级（街道 → 区县 → 市级）。")
 if report.failed:
     st.warning("以下规则本次未能检查，其余规则照常：" + "、".join(RULES[r].name for r in report.failed))
 
