@@ -61,19 +61,21 @@ if rule is not None:
 st.markdown("  \n".join(lines))
 
 if identity.role in center.ACTORS and row["state"] in center.OPEN:
-    note = st.text_area("说明（处置时必填）", key=f"alert-note-{picked}", max_chars=500)
-    b1, b2 = st.columns(2)
-    try:
-        if row["state"] == "new" and b1.button("确认预警", key="alert-ack", type="primary"):
-            center.acknowledge(identity, picked, note)
-            st.success(f"已确认预警 #{picked}。")
+    # a form sends the note together with the button, so a note typed just before the click is kept
+    acknowledging = row["state"] == "new"
+    with st.form(f"alert-act-{picked}", clear_on_submit=True, border=False):
+        note = st.text_area("说明（处置时必填）", key=f"alert-note-{picked}", max_chars=500)
+        pressed = st.form_submit_button("确认预警" if acknowledging else "标记已处置",
+                                        key="alert-ack" if acknowledging else "alert-handle", type="primary")
+    if pressed:
+        try:
+            if acknowledging:
+                center.acknowledge(identity, picked, note)
+            else:
+                center.handle(identity, picked, note)
             st.rerun()
-        if row["state"] == "acknowledged" and b2.button("标记已处置", key="alert-handle", type="primary"):
-            center.handle(identity, picked, note)
-            st.success(f"已处置预警 #{picked}。")
-            st.rerun()
-    except center.AlertError as exc:
-        st.error(str(exc))
+        except center.AlertError as exc:
+            st.error(str(exc))
 elif identity.role not in center.ACTORS:
     st.caption("数据分析员可查看预警；确认与处置由指挥部领导和本辖区区县工作人员进行。")
 

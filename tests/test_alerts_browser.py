@@ -25,12 +25,20 @@ def open_alerts(browser, server, width, height, role, scope=""):
     return context, page
 
 
+IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')")
+
+
 def pick(page, alert_id: int) -> None:
+    """Choose an alert and wait for the page's run for it to finish (its title in bold, nothing
+    stale left), so what is typed next goes into that alert's own note box."""
+    page.wait_for_function(IDLE, timeout=60_000)
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="查看或处理一条预警")
     box.locator("input").click()
     page.keyboard.type(f"#{alert_id} ")
     page.keyboard.press("Enter")
-    page.get_by_text(f"#{alert_id} [").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stMarkdown"] strong').filter(has_text=f"#{alert_id} [").first.wait_for(timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
 
 
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
