@@ -31,6 +31,7 @@ def raw(wh):
         "reports": wh.query_df("SELECT site_id, ts, state FROM epi.site_status_report"),
         "sites": wh.query_df("SELECT site_id, community_code FROM epi.sampling_site"),
         "appeals": wh.query_df("SELECT toString(type) AS type, community_code, received_at, closed_at FROM epi.appeal"),
+        "edges": wh.query_df("SELECT to_person_id, hop, community_code, identified_at FROM epi.contact_edge"),
         "screening": wh.query_df("SELECT community_code, dispatched_at, verified_at FROM epi.screening_record "
                                  "WHERE is_primary = 1 AND dispatched_at IS NOT NULL"),
     }
@@ -60,6 +61,9 @@ def expected(raw, d: dt.date, prefix: str = "") -> dict:
     due_passed = pd.Series([x < d for x in deadline], index=ap.index, dtype=bool)
     still_open = ap["closed_at"].isna() | (ap["closed_at"] >= end)
     sc = raw["screening"][raw["screening"]["community_code"].str.startswith(prefix)]
+    # 当日判定密接: people named close contacts that day, once each, under control before or not
+    ed = raw["edges"][raw["edges"]["community_code"].str.startswith(prefix)]
+    named = ed[(ed["hop"] == 1) & (ed["identified_at"].dt.date == d)]["to_person_id"].nunique()
     return {
         "appeals_received": (ap["received_at"].dt.date == d).sum(),
         "appeals_closed": (ap["closed_at"].dt.date == d).sum(),
@@ -71,7 +75,7 @@ def expected(raw, d: dt.date, prefix: str = "") -> dict:
         "confirmed": (on_day & (cs["kind"] == "confirmed")).sum(),
         "asymptomatic": (on_day & (cs["kind"] == "asymptomatic")).sum(),
         "cases_to_date": (cs["confirmed_at"] < end).sum(),
-        "close_identified": len(ident), "close_transferred_24h": within,
+        "close_named": named, "close_identified": len(ident), "close_transferred_24h": within,
         "secondary_identified": (sec["identified_at"].dt.date == d).sum(),
         "samples_taken": (sm["sampled_at"].dt.date == d).sum(),
         "pending_a": (open_at_end & (sm["sampled_at"] < end - pd.Timedelta(hours=12))).sum(),
@@ -95,7 +99,7 @@ def test_the_story_has_something_to_show(raw):
     want = {k: int(v) for k, v in expected(raw, dt.date(2022, 3, 2)).items()}
     assert want == {
         "centralized": 207, "home_monitoring": 64, "home_quarantine": 398, "confirmed": 3,
-        "asymptomatic": 2, "cases_to_date": 46, "close_identified": 50, "close_transferred_24h": 37,
+        "asymptomatic": 2, "cases_to_date": 46, "close_named": 72, "close_identified": 50, "close_transferred_24h": 37,
         "secondary_identified": 82, "samples_taken": 9500, "pending_a": 1404, "pending_b": 388,
         "sites_congested": 665, "sites_busy": 337, "sites_open": 2834, "sites_unreported": 298,
         # overdue counts working days: one appeal past a calendar-day limit is not past its

@@ -72,6 +72,11 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
         out["close_transferred_24h"] = moved.get("close_contact", 0)
         frame["contacts"] = out
 
+    # 当日判定密接: everyone named a close contact that day, already under control or not
+    named = run("cockpit/named_contacts_by_unit", **common).set_index("unit_code")
+    today["named"] = named[["today"]].set_axis(["close_named"], axis=1)
+    prev["named"] = named[["prev"]].set_axis(["close_named"], axis=1)
+
     sites = run("cockpit/sites_by_unit", **common)
     for frame, day in ((today, as_of), (prev, as_of - dt.timedelta(days=1))):
         part = sites[pd.to_datetime(sites["day"]).dt.date == day].set_index("unit_code") if not sites.empty else sites
@@ -109,7 +114,7 @@ def _combine(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = [p for p in parts.values() if not p.empty]
     wide = pd.concat(frames, axis=1).fillna(0) if frames else pd.DataFrame()
     for col in ("centralized", "home_quarantine", "home_monitoring", "confirmed", "asymptomatic",
-                "cases_to_date", "community_cases", "in_control_cases", "close_identified", "secondary_identified", "close_transferred_24h",
+                "cases_to_date", "community_cases", "in_control_cases", "close_named", "close_identified", "secondary_identified", "close_transferred_24h",
                 "sites_total", "sites_open", "sites_busy", "sites_congested", "sites_closed",
                 "sites_unreported", "samples_taken", "pending_a", "pending_b", "appeals_received",
                 "appeals_closed", "appeals_overdue", "screening_dispatched", "screening_verified",
