@@ -10,7 +10,7 @@ import streamlit as st
 from portal import ui
 from portal.command import appeals, cockpit
 from portal.data import page_context
-from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS, label
+from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS, help_for, label
 from portal.ui import drill, pickers
 
 identity, settings, span, run = page_context()
@@ -41,14 +41,18 @@ total = appeals.totals(rows)
 mean, share, stars = appeals.satisfaction(total)
 ui.phone_friendly_kpis()
 with st.container(key="kpis"):
+    # the words say what each counts: 受理 in the window (as the subheader), of them closed by
+    # 24:00 — not the cockpit's 当日办结诉求, closed that day whenever received
+    span_word = "当日" if window == 1 else f"近{window}日"
     c = st.columns(5)
-    c[0].metric("受理（件）", ui.fmt(total["received"]), border=True)
-    c[1].metric("已办结（件）", ui.fmt(total["closed"]), border=True)
-    c[2].metric("超期未办结（件）", ui.fmt(total["overdue"]), border=True,
-                help="截至当日24时仍未办结、已过类型时限（按工作日计）的诉求，不限受理日期")
-    c[3].metric("紧急超时（件）", ui.fmt(total["emergencies_late"]), border=True,
-                help=f"{settings.appeal_emergency_hours}小时内未处置的紧急诉求；区间内紧急诉求 {ui.fmt(total['emergencies'])} 件")
-    c[4].metric("满意率（%）", ui.fmt(share, "%"), border=True, help="评价4星及以上的占比")
+    c[0].metric(f"{span_word}受理（件）", ui.fmt(total["received"]), border=True, help=help_for("received"))
+    c[1].metric("其中已办结（件）", ui.fmt(total["closed"]), border=True, help=help_for("closed"))
+    c[2].metric("超期未办结（件）", ui.fmt(total["overdue"]), border=True, help=help_for("overdue"))
+    c[3].metric("紧急超时（件）", ui.fmt(total["emergencies_late"]), f"紧急诉求 {ui.fmt(total['emergencies'])} 件",
+                delta_color="off", delta_arrow="off", border=True,
+                help=help_for("emergencies_late").replace("默认2小时", f"{settings.appeal_emergency_hours}小时"))
+    c[4].metric("满意率（%）", ui.fmt(share, "%"), f"{ui.fmt(total['rated'])} 条评价", delta_color="off",
+                delta_arrow="off", border=True, help=help_for("satisfied_pct"))
 ui.computed_note(run.computed("appeals/handling_by_unit"))
 
 loop_tab, overdue_tab, volume_tab, rating_tab = st.tabs(["办理闭环", "超期预警", "诉求量与话题", "满意度"])
@@ -58,14 +62,15 @@ with loop_tab:
     left, right = st.columns([3, 2])
     left.plotly_chart(px.funnel(steps, x="件数", y="环节", title="各环节件数（件）"), width="stretch")
     with right:
-        ui.table(steps, hide_index=True, width="stretch")
+        ui.table(steps, hide_index=True, width="stretch",
+                 helps={"件数": "step_appeals", "占受理（%）": "step_share", "本环节平均用时（小时）": "step_hours"})
         st.caption("本环节平均用时：从上一环节到本环节的平均小时数，只计已到达本环节的诉求。")
 
 with overdue_tab:
     limits = "、".join(f"{APPEAL_TYPES[k]}{v}个工作日" for k, v in settings.appeal_limit_days.items())
     st.caption(f"时限按工作日计（含2022年法定节假日与调休上班日），自受理次一工作日起算：{limits}；"
                f"紧急诉求须在{settings.appeal_emergency_hours}小时内处置。")
-    ui.table(appeals.by_type(rows, settings), hide_index=True, width="stretch")
+    ui.table(appeals.by_type(rows, settings), hide_index=True, width="stretch", helps=True)
     late = run("appeals/overdue_list", unit=unit, as_of=as_of, **appeals.limit_params(settings, as_of))
     st.markdown(f"##### 超期未办结诉求（{len(late):,} 件）")
     if late.empty:
@@ -73,7 +78,7 @@ with overdue_tab:
     else:
         shown = late.assign(type=late["type"].map(APPEAL_TYPES), channel=late["channel"].map(APPEAL_CHANNELS),
                             stage=late["stage"].map(APPEAL_STAGES)).drop(columns=["is_emergency"])
-        ui.table(shown, hide_index=True, width="stretch", height=ui.fit_height(shown))
+        ui.table(shown, hide_index=True, width="stretch", height=ui.fit_height(shown), helps=True)
         ui.download_buttons(shown, f"超期诉求_{here}_{as_of}", "overdue")
 
 with volume_tab:
@@ -93,10 +98,11 @@ with volume_tab:
     if rising.empty:
         st.info("当日没有明显上升的话题。")
     else:
-        ui.table(rising, hide_index=True, width="stretch")
+        ui.table(rising, hide_index=True, width="stretch", helps={c: "rising_topics" for c in rising.columns[1:]})
 
 with rating_tab:
-    st.markdown(f"##### 评价 {ui.fmt(total['rated'])} 件 · 平均 {mean if mean is not None else '—'} 星")
+    st.markdown(f"##### 评价 {ui.fmt(total['rated'])} 条 · 满意率 {ui.fmt(share, '%')} · 平均 {mean if mean is not None else '—'} 星",
+                help=help_for("rated"))
     st.plotly_chart(px.bar(stars, x="评价", y="件数", title="评价分布（件）"), width="stretch")
 
 if len(unit) < 12:
@@ -104,7 +110,7 @@ if len(unit) < 12:
     names = dict(zip(kids["unit_code"], kids["name"]))
     st.markdown(f"#### 下辖{LEVELS[grain]}")
     table = appeals.by_unit(rows, names)
-    ui.table(table, hide_index=True, width="stretch", height=ui.fit_height(table, 740))
+    ui.table(table, hide_index=True, width="stretch", height=ui.fit_height(table, 740), helps=True)
     ui.download_buttons(table, f"涉疫诉求_{here}_{as_of}", "units")
     target = st.selectbox(f"下钻到{LEVELS[grain]}", list(names), index=None, placeholder="请选择…",
                           format_func=names.get, key=f"appeals-drill-{unit}")

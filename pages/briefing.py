@@ -6,6 +6,7 @@ import streamlit as st
 from portal import exports, ui
 from portal.command import briefing
 from portal.data import page_context
+from portal.glossary import help_for, help_for_all
 from portal.ui import pickers
 
 identity, settings, span, run = page_context()
@@ -24,17 +25,18 @@ for section, group in b.figures.groupby("section", sort=False):
     cols = st.columns(len(group))
     for col, r in zip(cols, group.itertuples()):
         delta = None if not r.change else (f"{r.change:+,.1f}" if isinstance(r.change, float) else f"{r.change:+,}")
-        col.metric(f"{r.label}（{r.unit}）", briefing.fmt(r.today), delta, delta_color="off", border=True)
+        col.metric(f"{r.label}（{r.unit}）", briefing.fmt(r.today), delta, delta_color="off", border=True,
+                   help=help_for(r.key))
 ui.phone_friendly_kpis()
 st.image(briefing.trend_png(b), caption="近14天新增感染者与在管人员")
 st.markdown("##### 分区县情况" if not identity.scope else "##### 下辖情况")
-st.caption(briefing.zero_line(b))
-ui.table(briefing.district_table(b), hide_index=True, width="stretch")
+st.caption(briefing.zero_line(b), help=help_for_all(briefing.ZERO_COLUMNS))
+ui.table(b.districts, hide_index=True, width="stretch", helps=True)
 st.markdown("##### 当日新增预警")
 if b.alerts.empty:
     st.caption("当日无新增预警（详见“预警中心”）。")
 else:
-    ui.table(b.alerts, hide_index=True, width="stretch")
+    ui.table(b.alerts, hide_index=True, width="stretch", helps={"alerts": "alerts_new"})
 stem = f"每日简报_{b.place}_{day:%Y%m%d}"
 c1, c2 = st.columns(2)
 rows = len(b.figures) + len(b.districts)
@@ -42,4 +44,4 @@ exports.download(c1, "下载 XLSX", lambda: briefing.xlsx_bytes(b), f"{stem}.xls
                  what=stem, rows=rows, identity=identity)
 exports.download(c2, "下载 Word", lambda: briefing.docx_bytes(b), f"{stem}.docx", "docx", "briefing-docx",
                  what=stem, rows=rows, identity=identity)
-st.caption("数字与“指挥总览”同一口径（同一组查询）。定时导出：python -m portal.command.briefing --date YYYY-MM-DD --out 目录")
+st.caption("数字与“指挥总览”同一口径（同一组查询）；各项口径见指标上的问号，下载的 XLSX 与 Word 中也附有口径。")

@@ -13,7 +13,7 @@ from portal.alerts import center as alert_center
 from portal.alerts import view as alert_view
 from portal.command import cockpit, sources
 from portal.data import page_context
-from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS
+from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS, help_for, help_for_all
 from portal.ui import drill, pickers
 from portal.zones import zone_map, zone_plans
 
@@ -59,7 +59,7 @@ st.subheader(f"{ui.text(here)} · {as_of:%Y年%m月%d日}")
 def card(col, key: str, pair: tuple | None = None, label: str | None = None, spark: list | None = None):
     name, unit_text, worse = INDICATORS[key]
     value, prev = pair if pair is not None else (total[key], before[key])
-    ui.kpi(col, label or name, value, prev, unit_text, worse, spark=spark)
+    ui.kpi(col, label or name, value, prev, unit_text, worse, help=help_for(key), spark=spark)
 
 
 trend = run("cockpit/daily_trend", unit=unit, date_from=settings.trend_start, as_of=as_of)
@@ -67,7 +67,7 @@ wide = cockpit.daily_wide(trend, settings.trend_start, as_of)
 spark = {m: wide[m].tail(14).tolist() for m in TREND_METRICS}
 
 
-def row(title: str, keys: list, note: str | None = None):
+def row(title: str, keys: list, note: str | None = None, note_keys: tuple = ()):
     st.markdown(f"##### {title}")
     cols = st.columns(len(keys))
     for col, key in zip(cols, keys):
@@ -78,22 +78,26 @@ def row(title: str, keys: list, note: str | None = None):
         else:
             card(col, key, spark=spark.get(key))
     if note:
-        st.caption(note)
+        st.caption(note, help=help_for_all(note_keys))
 
 
 ui.phone_friendly_kpis()
 kpis = st.container(key="kpis")
 with kpis:
     row("人员管控（24时在管）", ["under_control", "centralized", "home_quarantine", "home_monitoring"])
-    row("病例与密接", ["confirmed", "asymptomatic", "close_identified", "transfer_24h_rate"],
-        f"累计感染者 {ui.fmt(total['cases_to_date'])} 例 · 当日新增次密接 {ui.fmt(total['secondary_identified'])} 人")
+    row("病例与密接", ["confirmed", "asymptomatic", "close_named", "close_identified", "transfer_24h_rate"],
+        f"累计感染者 {ui.fmt(total['cases_to_date'])} 例 · 新增管控次密接 {ui.fmt(total['secondary_identified'])} 人",
+        ("cases_to_date", "secondary_identified"))
     row("新增感染者来源（确诊时）", ["community_cases", "in_control_cases"],
-        "社会面：确诊时未处于集中隔离、居家隔离、居家健康监测，也不住在生效中的封控区、管控区；其余为管控内。")
+        "社会面：确诊时未处于集中隔离、居家隔离、居家健康监测，也不住在生效中的封控区、管控区；其余为管控内。",
+        ("community_cases", "in_control_cases"))
     row("核酸检测", ["samples_taken", "sites_open", "sites_congested", "pending_b"],
         f"繁忙采样点 {ui.fmt(total['sites_busy'])} 个 · 超{settings.pending_hours_a}小时未出结果 "
-        f"{ui.fmt(total['pending_a'])} 管 · 当日未上报状态的采样点 {ui.fmt(total['sites_unreported'])} 个")
+        f"{ui.fmt(total['pending_a'])} 管 · 当日未上报状态的采样点 {ui.fmt(total['sites_unreported'])} 个",
+        ("sites_busy", "pending_a", "sites_unreported"))
     row("涉疫诉求与风险排查", ["appeals_received", "appeals_closed", "appeals_overdue", "screening_dispatched"],
-        f"当日核查完成 {ui.fmt(total['screening_verified'])} 人 · 待核查 {ui.fmt(total['screening_awaiting'])} 人")
+        f"当日核查完成 {ui.fmt(total['screening_verified'])} 人 · 待核查 {ui.fmt(total['screening_awaiting'])} 人",
+        ("screening_verified", "screening_awaiting"))
 ui.computed_note(run.computed())
 
 # -- map and table of the units one level down ----------------------------------------------
@@ -130,7 +134,7 @@ if len(unit) < 12 and not kids.empty:
                        "close_identified", "sites_congested", "samples_taken", "appeals_received",
                        "appeals_overdue"]].sort_values(choice if choice in table else "under_control",
                                                         ascending=False)
-        ui.table(shown, hide_index=True, height=380, width="stretch")
+        ui.table(shown, hide_index=True, height=380, width="stretch", helps=True)
         st.caption(f"社会面清零：连续 {settings.community_zero_days} 天无社会面病例（截至当日24时）；"
                    "“无社会面病例天数”为距最近一例社会面病例的天数（空白为一年内没有社会面病例）。")
         ui.download_buttons(shown, f"指挥总览_{here}_{as_of}", "units")

@@ -2,6 +2,9 @@
 
 from typing import NamedTuple
 
+# what every figure means (one source: portal/definitions.py, docs/glossary.md)
+from portal.definitions import DEFINITIONS, Definition, definition, help_for, help_for_all  # noqa: F401
+
 ROLES = {
     "leadership": "指挥部领导",
     "analyst": "数据分析员",
@@ -59,8 +62,9 @@ INDICATORS = {
     "confirmed": ("新增确诊", "例", True),
     "asymptomatic": ("新增无症状", "例", True),
     "cases_to_date": ("累计感染者", "例", True),
-    "close_identified": ("新增密接", "人", True),
-    "secondary_identified": ("新增次密接", "人", True),
+    "close_named": ("当日判定密接", "人", True),
+    "close_identified": ("新增管控密接", "人", True),
+    "secondary_identified": ("新增管控次密接", "人", True),
     "transfer_24h_rate": ("密接24小时转运率", "%", False),
     "sites_open": ("开放采样点", "个", False),
     "sites_busy": ("繁忙采样点", "个", True),
@@ -69,7 +73,7 @@ INDICATORS = {
     "pending_a": ("超12小时未出结果", "管", True),
     "pending_b": ("超24小时未出结果", "管", True),
     "appeals_received": ("受理诉求", "件", True),
-    "appeals_closed": ("办结诉求", "件", False),
+    "appeals_closed": ("当日办结诉求", "件", False),
     "appeals_overdue": ("超期未办结", "件", True),
     "screening_dispatched": ("排查下发", "人", False),
     "screening_verified": ("核查完成", "人", False),
@@ -248,9 +252,10 @@ COLUMNS: dict[str, Column] = {
     "received_at": Column("受理时间", "time"), "stage": Column("环节"),
     "worked_days": Column("已用工作日", "count"), "limit_days": Column("时限（工作日）", "count"),
     "appeals": Column("件", "count"),
-    "received": Column("受理", "count"), "closed": Column("办结", "count"), "open_now": Column("在办", "count"),
+    "received": Column("受理", "count"), "closed": Column("其中已办结", "count"), "open_now": Column("在办", "count"),
     "overdue": Column("超期未办结", "count"), "closed_late": Column("超期办结", "count"),
     "emergencies_late": Column("紧急超时", "count"), "satisfied_pct": Column("满意率（%）", "pct"),
+    "rated": Column("评价（条）", "count"),
     # screening
     "topic_id": Column("专题编号", "id"), "topic_name": Column("专题"), "created_at": Column("建立时间", "time"),
     "source_departments": Column("来源部门"), "records": Column("来源记录（条）", "count"),

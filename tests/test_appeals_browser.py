@@ -39,10 +39,10 @@ def test_appeals_page_and_drill_down_in_the_browser(tiny_warehouse, server, brow
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
     open_page(page, server, "涉疫诉求", name == "phone")
-    page.locator('[data-testid="stMetric"]').filter(has_text="受理（件）").first.wait_for(timeout=90_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="近7日受理（件）").first.wait_for(timeout=90_000)
     date_from = LAST_DAY - dt.timedelta(days=6)
     city = appeals.totals(appeals.handling(run, SETTINGS, "", 6, date_from, LAST_DAY))
-    assert metric_value(page, "受理（件）") == f"{int(city['received']):,}"
+    assert metric_value(page, "近7日受理（件）") == f"{int(city['received']):,}"
     assert metric_value(page, "超期未办结（件）") == f"{int(city['overdue']):,}"
     page.wait_for_timeout(1500)
     shoot(page, SHOTS / f"appeals-city-{name}.png")
@@ -54,8 +54,8 @@ def test_appeals_page_and_drill_down_in_the_browser(tiny_warehouse, server, brow
     page.get_by_role("heading", name="锦江区 · 03月14日至03月20日受理的诉求").wait_for(timeout=90_000)
     page.wait_for_timeout(1000)
     district = appeals.totals(appeals.handling(run, SETTINGS, "510104", 9, date_from, LAST_DAY))
-    assert metric_value(page, "受理（件）") == f"{int(district['received']):,}"
-    assert metric_value(page, "已办结（件）") == f"{int(district['closed']):,}"
+    assert metric_value(page, "近7日受理（件）") == f"{int(district['received']):,}"
+    assert metric_value(page, "其中已办结（件）") == f"{int(district['closed']):,}"
     assert page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
     shoot(page, SHOTS / f"appeals-510104-{name}.png")
     page.close()

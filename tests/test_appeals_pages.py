@@ -48,7 +48,7 @@ def test_appeals_page_renders_for_every_role(tiny_warehouse, role, scope):
     assert at.date_input(key="appeals_as_of").value == LAST_DAY  # the last day with data
     total = appeal_totals(scope, scope)
     shown = metrics(at)
-    assert shown["受理（件）"] == f"{int(total['received']):,}"
+    assert shown["近7日受理（件）"] == f"{int(total['received']):,}"
     assert shown["超期未办结（件）"] == f"{int(total['overdue']):,}"
     assert len(at.tabs) == 4
 
@@ -58,12 +58,12 @@ def test_appeals_drill_down_to_a_district_and_a_street(tiny_warehouse):
     at.selectbox(key="appeals-drill-").set_value("510104").run()
     assert not at.exception and not at.error
     assert at.subheader[0].value.startswith("锦江区")
-    assert metrics(at)["受理（件）"] == f"{int(appeal_totals('', '510104')['received']):,}"
+    assert metrics(at)["近7日受理（件）"] == f"{int(appeal_totals('', '510104')['received']):,}"
     streets = registry.run("geo/units", "", unit="510104", grain=9)
     street = streets["unit_code"].iloc[0]
     at.selectbox(key="appeals-drill-510104").set_value(street).run()
     assert at.subheader[0].value.startswith(streets["name"].iloc[0])
-    assert metrics(at)["已办结（件）"] == f"{int(appeal_totals('', street)['closed']):,}"
+    assert metrics(at)["其中已办结（件）"] == f"{int(appeal_totals('', street)['closed']):,}"
     # the breadcrumb goes back to the city
     at.button(key="appeals_unit-crumb-").click().run()
     assert at.subheader[0].value.startswith("成都市")

@@ -199,9 +199,10 @@ def test_appeals_by_type_and_by_unit_carry_glossary_names():
                          "closed_late": [0, 1, 0], "emergencies_late": [0, 0, 1], "rated": [2, 0, 0],
                          "rating_sum": [9, 0, 0], "satisfied": [1, 0, 0]})
     units = ui.headed(appeals.by_unit(rows, {"510104": "锦江区", "510105": "青羊区", "510106": "金牛区"}))
-    assert list(units.columns) == ["代码", "名称", "受理", "办结", "在办", "超期未办结", "紧急超时", "满意率（%）"]
-    assert units.values.tolist() == [["510104", "锦江区", 5, 3, 2, 1, 0, "50.0"],
-                                     ["510105", "青羊区", 1, 0, 1, 1, 1, "—"], ["510106", "金牛区", 0, 0, 0, 0, 0, "—"]]
+    assert list(units.columns) == ["代码", "名称", "受理", "其中已办结", "在办", "超期未办结", "紧急超时", "满意率（%）",
+                                   "评价（条）"]
+    assert units.values.tolist() == [["510104", "锦江区", 5, 3, 2, 1, 0, "50.0", 2],
+                                     ["510105", "青羊区", 1, 0, 1, 1, 1, "—", 0], ["510106", "金牛区", 0, 0, 0, 0, 0, "—", 0]]
     types = appeals.by_type(rows, PortalSettings()).set_index("type")
     assert types.loc["求助", ["received", "overdue"]].tolist() == [4, 2]
     assert types.loc["投诉", ["closed_late"]].tolist() == [1] and types.loc["咨询", "received"] == 0

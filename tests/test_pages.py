@@ -195,5 +195,5 @@ def test_briefing_page_shows_the_cockpit_figures_for_every_role(tiny_warehouse, 
     total = cockpit.compute(run, PortalSettings(), scope, dt.date(2022, 3, 1)).total()
     shown = metrics(at)
     assert shown["在管人员（人）"] == f"{int(total['under_control']):,}"
-    assert shown["新增密接（人）"] == f"{int(total['close_identified']):,}"
+    assert shown["新增管控密接（人）"] == f"{int(total['close_identified']):,}"
     assert [b.label for b in at.get("download_button")] == ["下载 XLSX", "下载 Word"]

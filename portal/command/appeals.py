@@ -63,7 +63,8 @@ def by_type(rows: pd.DataFrame, settings: PortalSettings) -> pd.DataFrame:
 
 
 def by_unit(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Per child unit: received, closed, overdue, emergencies late, mean rating."""
+    """Per child unit: received, of them closed, open, overdue, emergencies late, the
+    satisfaction rate and the number of ratings it rests on."""
     cols = ["received", "closed", "open_now", "overdue", "emergencies_late", "rated", "rating_sum", "satisfied"]
     u = rows.groupby("unit_code")[cols].sum() if not rows.empty else pd.DataFrame(columns=cols)
     u = u.reindex(list(names), fill_value=0)
@@ -71,6 +72,7 @@ def by_unit(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         "unit_code": u.index, "name": [names[c] for c in u.index],
         **{c: u[c].astype(int).values for c in ["received", "closed", "open_now", "overdue", "emergencies_late"]},
         "satisfied_pct": [f"{100.0 * s / r:.1f}" if r else "—" for s, r in zip(u["satisfied"], u["rated"])],
+        "rated": u["rated"].astype(int).values,  # the ratings the rate rests on, beside it
     })
 
 

@@ -24,21 +24,21 @@ import pandas as pd
 from portal import exports
 from portal.command import cockpit
 from portal.errors import EpiError
-from portal.glossary import INDICATORS, headed
+from portal.glossary import DEFINITIONS, INDICATORS, headed
 from portal.settings import PortalSettings
 from warehouse.rules.geography import UNIT_CODE
 
 # (section, indicator keys) in the order the briefing reads
 SECTIONS = [
     ("病例", ["confirmed", "asymptomatic", "cases_to_date", "community_cases", "in_control_cases"]),
-    ("密接与闭环管控", ["close_identified", "secondary_identified", "transfer_24h_rate"]),
+    ("密接与闭环管控", ["close_named", "close_identified", "secondary_identified", "transfer_24h_rate"]),
     ("在管人员", ["under_control", "centralized", "home_quarantine", "home_monitoring"]),
     ("核酸检测与采样点", ["samples_taken", "pending_a", "pending_b", "sites_open", "sites_busy", "sites_congested"]),
     ("涉疫诉求", ["appeals_received", "appeals_closed", "appeals_overdue"]),
     ("风险排查", ["screening_dispatched", "screening_verified", "screening_awaiting"]),
 ]
 DISTRICT_COLUMNS = ["under_control", "confirmed", "asymptomatic", "community_cases", "in_control_cases",
-                    "close_identified", "samples_taken", "appeals_received", "screening_awaiting"]
+                    "close_named", "close_identified", "samples_taken", "appeals_received", "screening_awaiting"]
 ZERO_COLUMNS = ["community_free_days", "community_zero"]
 TREND_DAYS = 14
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC"]
@@ -108,10 +108,17 @@ def alert_lines(b: Briefing) -> list[str]:
 
 
 def figure_table(b: Briefing) -> pd.DataFrame:
-    """The figures with Chinese headers, as shown and exported."""
-    return b.figures.assign(unit=b.figures["unit"])[["section", "label", "unit", "today", "prev", "change"]].rename(
+    """The figures with Chinese headers, as exported: each row with its 口径 from the glossary."""
+    return b.figures.assign(definition=b.figures["key"].map(lambda k: DEFINITIONS[k].line()))[
+        ["section", "label", "unit", "today", "prev", "change", "definition"]].rename(
         columns={"section": "板块", "label": "指标", "unit": "单位", "today": f"{b.day:%m月%d日}",
-                 "prev": f"{b.day - dt.timedelta(days=1):%m月%d日}", "change": "较前一日"})
+                 "prev": f"{b.day - dt.timedelta(days=1):%m月%d日}", "change": "较前一日", "definition": "口径"})
+
+
+def definition_lines(b: Briefing) -> list[str]:
+    """The 口径 of every figure and district column of the briefing, one line each."""
+    keys = list(b.figures["key"]) + [k for k in (*DISTRICT_COLUMNS, *ZERO_COLUMNS) if k not in set(b.figures["key"])]
+    return [f"{DEFINITIONS[k].label}：{DEFINITIONS[k].line()}" for k in keys]
 
 
 def zero_line(b: Briefing) -> str:
@@ -168,6 +175,7 @@ def xlsx_bytes(b: Briefing) -> bytes:
         figure_table(b).to_excel(writer, sheet_name="简报", index=False, startrow=2)
         sheet = writer.sheets["简报"]
         sheet["A1"] = b.title
+        sheet.column_dimensions["G"].width = 90
         district_table(b).to_excel(writer, sheet_name="分区县", index=False)
         headed(b.alerts).to_excel(writer, sheet_name="当日预警", index=False)
         for written in writer.sheets.values():
@@ -209,6 +217,9 @@ def docx_bytes(b: Briefing) -> bytes:
         doc.add_paragraph(line, style="List Bullet")
     doc.add_heading("近14天趋势", level=2)
     doc.add_picture(io.BytesIO(trend_png(b)), width=Inches(6.3))
+    doc.add_heading("指标口径", level=2)
+    for line in definition_lines(b):
+        doc.add_paragraph(line, style="List Bullet")
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -179,14 +179,29 @@ def _is_count(name, values: pd.Series) -> bool:
     return not any(k in str(name) for k in ("编号", "代码", "id", "code"))
 
 
-def table(df: pd.DataFrame, clear: bool = False, **kwargs) -> None:
-    """st.dataframe headed by the column glossary, with thousands separators on counts;
-    personal columns masked unless `clear` (from masking.reveal())."""
+def column_config(df: pd.DataFrame, helps: dict | bool = False) -> dict:
+    """The column settings of a table headed by the glossary: thousands separators on counts;
+    with `helps`, every header whose figure has a definition (its own name's, or the key that
+    `helps` maps the column to) shows that definition on hover."""
+    config = {}
+    for col in df.columns:
+        key = helps.get(col, col) if isinstance(helps, dict) else col
+        help_text = glossary.help_for(key) if helps and isinstance(key, str) else None
+        header = glossary.label(col) if isinstance(col, str) else col
+        if _is_count(col, df[col]):
+            config[header] = st.column_config.NumberColumn(format="localized", help=help_text)
+        elif help_text:
+            config[header] = st.column_config.Column(help=help_text)
+    return config
+
+
+def table(df: pd.DataFrame, clear: bool = False, helps: dict | bool = False, **kwargs) -> None:
+    """st.dataframe headed by the column glossary, with thousands separators on counts (and,
+    with `helps`, each defined figure's definition on hover over its header, see
+    column_config); personal columns masked unless `clear` (from masking.reveal())."""
     from portal.people import masking
 
-    counts = {glossary.label(col) if isinstance(col, str) else col: st.column_config.NumberColumn(format="localized")
-              for col in df.columns if _is_count(col, df[col])}
-    st.dataframe(masking.shown(headed(df), clear), column_config=counts, **kwargs)
+    st.dataframe(masking.shown(headed(df), clear), column_config=column_config(df, helps), **kwargs)
 
 
 def fit_height(df: pd.DataFrame, most: int = 320) -> int:
