@@ -58,6 +58,7 @@ if st.session_state.get("pf-audited") != opened:
 clear = masking.reveal(identity, "person-file", f"person:{int(person_id)}",
                        "一人一档：姓名、身份证号码、手机号码、小区与户号")
 st.subheader(f"{ui.text(masking.value(b['person_name'], masking.mask_name, clear))} 的档案")
+ui.whole_metrics()
 c1, c2, c3 = st.columns(3)
 c1.metric("当前健康码", HEALTH_CODES.get(b["health_code"], b["health_code"]), border=True)
 c2.metric("病例状态", person_file.words(b["case_status"]) or "非病例", border=True)

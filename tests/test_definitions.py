@@ -127,3 +127,24 @@ def test_close_contacts_named_and_put_under_control_on_a_pinned_day(wh, city_bri
                        "AND toDate(identified_at, 'Asia/Shanghai') = '2022-03-01')")
     assert (int(got["close_named"]), int(got["close_identified"])) == (named, put) == (60, 41)
     assert named - put == before == 19
+
+
+def test_the_appeals_page_says_what_each_card_counts(tiny_warehouse):
+    """Every card has its definition on hover; the received card names the window, the closed
+    card says 其中 (of those received), and the satisfaction rate shows the ratings beneath it."""
+    from signing import put_identity
+    from streamlit.testing.v1 import AppTest
+
+    from portal.auth.session import Identity
+
+    at = AppTest.from_file(str(ROOT / "pages" / "appeals.py"), default_timeout=120)
+    put_identity(at, Identity("测试", "leadership", ""))
+    at.run()
+    assert not at.exception and not at.error
+    cards = {m.label: m for m in at.metric}
+    assert list(cards) == ["近7日受理（件）", "其中已办结（件）", "超期未办结（件）", "紧急超时（件）", "满意率（%）"]
+    assert all(m.proto.help for m in at.metric)
+    last = dt.date(2022, 3, 20)
+    total = appeals.totals(appeals.handling(runner(), SETTINGS, "", 6, last - dt.timedelta(days=6), last))
+    assert cards["满意率（%）"].proto.delta == f"{int(total['rated']):,} 条评价"
+    assert cards["紧急超时（件）"].proto.delta == f"紧急诉求 {int(total['emergencies']):,} 件"

@@ -89,8 +89,27 @@ _PHONE_CSS = """
 """
 
 
+# Streamlit cuts a metric's label and value to one line with "…"; a figure's name and value
+# must read whole (超12小时未出结果, CD-0005 无症状感染者), so they wrap instead.
+_WHOLE_CSS = """
+<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; height: auto !important;
+}
+</style>
+"""
+
+
+def whole_metrics() -> None:
+    """Metric labels and values on this page wrap instead of being cut with "…"."""
+    st.markdown(_WHOLE_CSS, unsafe_allow_html=True)
+
+
 def phone_friendly_kpis() -> None:
-    st.markdown(_PHONE_CSS, unsafe_allow_html=True)
+    """KPI cards two abreast on a phone, their labels and values whole (whole_metrics)."""
+    st.markdown(_PHONE_CSS + _WHOLE_CSS, unsafe_allow_html=True)
 
 
 def computed_note(stamp: str | None) -> None:
