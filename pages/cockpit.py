@@ -34,9 +34,10 @@ open_alerts = alert_center.open_counts(identity.scope)
 alert_text = "预警中心 · 未处理预警：" + " · ".join(f"{s} {n:,} 条" for s, n in open_alerts.items())
 with st.container(key="open-alerts"):
     try:
-        st.page_link(str(Path(__file__).with_name("alerts.py")), label=alert_text, icon=":material/notifications_active:")
+        st.page_link(str(Path(__file__).with_name("alerts.py")), label=alert_text, icon=":material/notifications_active:",
+                     help=help_for("open_alerts"))
     except StreamlitAPIException:  # the page run on its own, outside the portal's navigation
-        st.caption(alert_text)
+        st.caption(alert_text, help=help_for("open_alerts"))
 
 # -- as-of date and unit, from the widgets or a shared link --------------------------------
 params = st.query_params

@@ -151,8 +151,11 @@ UNIT_DEFINITIONS: dict[str, Definition] = {
     "severity": _d(
         "级别", "预警", "—", "—", "—", "预警的严重程度：严重、警告、提示。", "portal.alerts.rules"),
     "alerts_new": _d(
-        "预警（条）", "预警（同一规则、同一地区一条）", f"首次发现时间在{DAY}", AT_24, "条",
+        "预警（条）", "预警（同一规则、同一对象一条）", "首次发现时间在当日0时后至24时（含24时那次检查）", AT_24, "条",
         "当日首次发现的预警条数，按规则与级别分列。", "portal.alerts.center.new_on"),
+    "open_alerts": _d(
+        "未处理预警", "预警（同一规则、同一对象一条）", "不限发现日期", "打开页面的此刻（不随统计日期变化）", "条",
+        "此刻仍待确认或已确认、尚未处置或解除的预警条数，按严重、警告、提示分列。", "portal.alerts.center.open_counts"),
 }
 
 # -- 涉疫诉求: the appeals page (appeals/handling_by_unit over the chosen window) ---------------
@@ -212,7 +215,7 @@ APPEAL_DEFINITIONS: dict[str, Definition] = {
         "按受理日期（北京时间）或按渠道、类型、话题统计的受理件数。", "appeals/volume_by_day"),
     "rising_topics": _d(
         "当日上升话题", "话题", "统计日与此前7日", AT_24, "件",
-        "当日受理件数不少于3件、且不少于此前7日日均1.5倍的话题。", "portal.command.appeals"),
+        "当日受理件数不少于3件、且不少于此前7日日均1.5倍的话题（均为默认值）。", "portal.command.appeals"),
 }
 
 DEFINITIONS: dict[str, Definition] = {**INDICATOR_DEFINITIONS, **UNIT_DEFINITIONS, **APPEAL_DEFINITIONS}
