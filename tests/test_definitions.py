@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from portal import glossary
-from portal.command import appeals, briefing
+from portal.command import appeals, briefing, cockpit
 from portal.definitions import DEFINITIONS, glossary_markdown
 from portal.settings import PortalSettings
 from queries import registry
@@ -148,3 +148,25 @@ def test_the_appeals_page_says_what_each_card_counts(tiny_warehouse):
     total = appeals.totals(appeals.handling(runner(), SETTINGS, "", 6, last - dt.timedelta(days=6), last))
     assert cards["满意率（%）"].proto.delta == f"{int(total['rated']):,} 条评价"
     assert cards["紧急超时（件）"].proto.delta == f"紧急诉求 {int(total['emergencies']):,} 件"
+
+
+def test_closed_and_rated_appeals_pinned_against_raw_rows(wh):
+    """2022-03-01 at tiny: 8 appeals were closed that day (the cockpit's 当日办结诉求), 2 of that
+    day's appeals were closed by 24:00 (the appeals page's 其中已办结, window 当日) — two words;
+    the 7 days to 2022-03-20: the satisfaction rate 80.0% rests on 20 ratings."""
+    day = dt.date(2022, 3, 1)
+    raw = wh.query_df("SELECT received_at, closed_at, rated_at, rating FROM epi.appeal")
+    end = pd.Timestamp(day + dt.timedelta(days=1))
+    closed_that_day = int((raw["closed_at"].dt.date == day).sum())
+    received_and_closed = int(((raw["received_at"].dt.date == day) & (raw["closed_at"] < end)).sum())
+    cockpit_total = cockpit.compute(runner(), SETTINGS, "", day).total()
+    page_total = appeals.totals(appeals.handling(runner(), SETTINGS, "", 6, day, day))
+    assert (int(cockpit_total["appeals_closed"]), int(page_total["closed"])) == (closed_that_day, received_and_closed) \
+        == (8, 2)
+
+    last = dt.date(2022, 3, 20)
+    start, stop = pd.Timestamp(last - dt.timedelta(days=6)), pd.Timestamp(last + dt.timedelta(days=1))
+    rated = raw[(raw["received_at"] >= start) & (raw["received_at"] < stop) & (raw["rated_at"] < stop)]
+    total = appeals.totals(appeals.handling(runner(), SETTINGS, "", 6, last - dt.timedelta(days=6), last))
+    _, share, _ = appeals.satisfaction(total)
+    assert (int(total["rated"]), share) == (len(rated), round(100.0 * (rated["rating"] >= 4).mean(), 1)) == (20, 80.0)
