@@ -174,10 +174,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _enum("kind", "病例类别", CASE_KINDS, "kind"),
         Field("cases", "新增例数", INT),
         *_units()), order=("day", "community_code", "kind"), additive=("cases",)),
-    Table("agg_contacts_daily", "新增密接（按日）", "epi.agg_contacts_daily FINAL", (
+    Table("agg_contacts_daily", "新增管控密接与次密接（按日）", "epi.agg_contacts_daily FINAL", (
         Field("day", "判定日期", DATE),
         _enum("kind", "管控类别", CONTACT_KINDS, "kind"),
-        Field("identified", "判定人数", INT),
+        Field("identified", "新纳入管控人数", INT),
         Field("transferred_24h", "24小时内转运人数", INT),
         *_units()), order=("day", "community_code", "kind"), additive=("identified", "transferred_24h")),
     Table("agg_samples_hourly", "采样量（按小时）", "epi.agg_samples_hourly FINAL", (
