@@ -61,7 +61,7 @@ INDICATORS = {
     "cases_to_date": ("累计感染者", "例", True),
     "close_identified": ("新增密接", "人", True),
     "secondary_identified": ("新增次密接", "人", True),
-    "transfer_24h_rate": ("密接24小时转运率", "%", False),
+    "transfer_24h_rate": ("密接24小时转运率（前一日判定）", "%", False),
     "sites_open": ("开放采样点", "个", False),
     "sites_busy": ("繁忙采样点", "个", True),
     "sites_congested": ("拥堵采样点", "个", True),

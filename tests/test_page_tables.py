@@ -149,7 +149,7 @@ def test_forecast_by_site_and_score_table():
 @pytest.mark.parametrize("indicator,expected", [("transfer_24h_rate", [50.0, 0.0]), ("under_control", [2, 0])])
 def test_cockpit_units_take_the_days_figures(indicator, expected):
     units = pd.DataFrame({"unit_code": ["510104", "510105"], "name": ["锦江区", "青羊区"]})
-    today = pd.DataFrame({"close_identified": [4], "close_transferred_24h": [2], "under_control": [2]},
+    today = pd.DataFrame({"close_cohort_24h": [4], "close_transferred_24h": [2], "under_control": [2]},
                          index=pd.Index(["510104"], name="unit_code"))
     table = cockpit.unit_table(units, today, indicator)
     column = indicator if indicator in table else "under_control"
