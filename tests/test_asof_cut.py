@@ -63,3 +63,35 @@ def test_the_district_table_takes_each_districts_cohort(wh):
         raw = one(wh, TRANSFER_SQL, day=DAY, prefix=code)
         want = round(100.0 * raw["moved"] / raw["cohort"], 1) if raw["cohort"] else 0.0
         assert table.loc[code, "transfer_24h_rate"] == want, code
+
+
+# -- 超N小时未出结果: tubes, with the result cut at 24:00 ----------------------------------------
+
+PENDING_SQL = """
+WITH toDateTime({day:Date} + 1, 'Asia/Shanghai') AS cut
+SELECT uniqExactIf(tube_id, sampled_at < cut - toIntervalHour({a:UInt8})
+                            AND (result_at IS NULL OR result_at >= cut)) AS pending_a,
+       uniqExactIf(tube_id, sampled_at < cut - toIntervalHour({b:UInt8})
+                            AND (result_at IS NULL OR result_at >= cut)) AS pending_b,
+       countIf(sampled_at < cut - toIntervalHour({a:UInt8}) AND (result_at IS NULL OR result_at >= cut)) AS samples_a
+FROM epi.sample
+WHERE startsWith(community_code, {prefix:String})
+"""
+
+
+@pytest.mark.parametrize("scope", ["", "510104"])
+@pytest.mark.parametrize("day", [DAY, dt.date(2022, 3, 2), dt.date(2022, 3, 8)])
+def test_pending_results_count_tubes_without_a_result_at_the_cut(wh, scope, day):
+    figures = cockpit.compute(runner(scope), SETTINGS, scope, day)
+    for frame, d in (("today", day), ("prev", day - dt.timedelta(days=1))):
+        raw = one(wh, PENDING_SQL, day=d, prefix=scope, a=SETTINGS.pending_hours_a, b=SETTINGS.pending_hours_b)
+        total = figures.total(frame)
+        assert (int(total["pending_a"]), int(total["pending_b"])) == (raw["pending_a"], raw["pending_b"])
+
+
+def test_pending_tubes_pinned(wh):
+    total = cockpit.compute(runner(), SETTINGS, "", dt.date(2022, 3, 2)).total()
+    assert (int(total["pending_a"]), int(total["pending_b"])) == (1104, 361)
+    # the same cut counted in sample records is larger: pooled samples share a tube
+    raw = one(wh, PENDING_SQL, day=dt.date(2022, 3, 2), prefix="", a=12, b=24)
+    assert raw["samples_a"] == 1404
