@@ -65,6 +65,7 @@ INDICATORS = {
     "sites_open": ("开放采样点", "个", False),
     "sites_busy": ("繁忙采样点", "个", True),
     "sites_congested": ("拥堵采样点", "个", True),
+    "sites_congested_ever": ("当日曾拥堵采样点", "个", True),
     "samples_taken": ("当日采样", "人次", False),
     "pending_a": ("超12小时未出结果", "管", True),
     "pending_b": ("超24小时未出结果", "管", True),

@@ -77,7 +77,7 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
         out["close_transferred_24h"] = moved.get("close_contact", 0)
         frame["contacts"] = out
 
-    sites = run("cockpit/sites_by_unit", **common)
+    sites = run("cockpit/sites_by_unit", **common, congested_minutes=settings.congested_minutes)
     for frame, day in ((today, as_of), (prev, as_of - dt.timedelta(days=1))):
         part = sites[pd.to_datetime(sites["day"]).dt.date == day].set_index("unit_code") if not sites.empty else sites
         frame["sites"] = pd.DataFrame({
@@ -85,6 +85,7 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
             "sites_open": part.get("clear", 0) + part.get("busy", 0) + part.get("congested", 0),
             "sites_busy": part.get("busy"),
             "sites_congested": part.get("congested"),
+            "sites_congested_ever": part.get("congested_ever"),
             "sites_closed": part.get("closed"),
             "sites_unreported": part.get("unreported"),
         }) if not part.empty else pd.DataFrame()
@@ -115,7 +116,7 @@ def _combine(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     wide = pd.concat(frames, axis=1).fillna(0) if frames else pd.DataFrame()
     for col in ("centralized", "home_quarantine", "home_monitoring", "confirmed", "asymptomatic",
                 "cases_to_date", "community_cases", "in_control_cases", "close_identified", "secondary_identified", "close_cohort_24h", "close_transferred_24h",
-                "sites_total", "sites_open", "sites_busy", "sites_congested", "sites_closed",
+                "sites_total", "sites_open", "sites_busy", "sites_congested", "sites_congested_ever", "sites_closed",
                 "sites_unreported", "samples_taken", "pending_a", "pending_b", "appeals_received",
                 "appeals_closed", "appeals_overdue", "screening_dispatched", "screening_verified",
                 "screening_awaiting"):
