@@ -33,13 +33,15 @@ if fraction < 1:
 flow_tab, round_tab, circle_tab, lab_tab, forecast_tab = st.tabs(["采样通量", "本轮进度", "15分钟采样圈", "实验室检测", "到检预测"])
 
 with flow_tab:
+    # as of the chosen hour: the hours after it have no samples yet, the sites their state by then
     hourly = run("mass/samples_by_hour", unit=unit, day=day)
-    sites = sampling.current_states(run("mass/site_states", unit=unit, day=day, hour=23), None, settings)
+    hourly = hourly[hourly["hour"] <= hour]
+    sites = sampling.current_states(run("mass/site_states", unit=unit, day=day, hour=hour), None, settings)
     capacity = sampling.capacity_by_hour(sites, fraction)
     both = ui.headed(sampling.hourly_flow(hourly, capacity))
     fig = px.line(both.melt(id_vars=label("hour"), var_name="指标", value_name="人次/时"), x=label("hour"), y="人次/时",
                   color="指标",
-                  markers=True, title=f"{here} {day:%m月%d日} 每小时采样与产能（人次/时）")
+                  markers=True, title=f"{here} {day:%m月%d日} 截至 {hour:02d}:59 每小时采样与产能（人次/时）")
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
     st.plotly_chart(fig, width="stretch")
     view = sampling.district_flow(hourly, capacity, district_choices())

@@ -4,10 +4,12 @@ over the fact tables with the cut written out, and against its literal on the ti
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from portal.command import cockpit
 from portal.settings import PortalSettings
+from portal.testing import sampling
 from queries import registry
 
 SETTINGS = PortalSettings()
@@ -131,3 +133,34 @@ def test_site_states_pinned(wh):
     total = cockpit.compute(runner(), SETTINGS, "", DAY).total()
     # literals of the seed's queue reports: re-derive them with SITES_SQL when the reports change
     assert (int(total["sites_congested"]), int(total["sites_congested_ever"])) == (664, 1277)
+
+
+# -- the testing pages at an hour: site cards, marks -------------------------------------------
+
+@pytest.mark.parametrize("hour", [10, 23])
+def test_a_site_card_lists_only_the_reports_up_to_the_hour(wh, hour):
+    site_id = int(wh.query_df("SELECT site_id FROM epi.site_status_report WHERE toDate(ts) = {d:Date} "
+                              "GROUP BY site_id ORDER BY max(ts) DESC, site_id LIMIT 1", parameters={"d": DAY}).iloc[0, 0])
+    got = registry.run("mass/site_reports", "", site_id=site_id, day=DAY, hour=hour)
+    raw = wh.query_df("SELECT ts FROM epi.site_status_report WHERE site_id = {s:UInt32} AND ts >= toDateTime({d:Date}, "
+                      "'Asia/Shanghai') AND ts < toDateTime({d:Date}, 'Asia/Shanghai') + toIntervalHour({h:UInt8} + 1) "
+                      "ORDER BY ts", parameters={"s": site_id, "d": DAY, "h": hour})
+    assert got["ts"].tolist() == raw["ts"].tolist() and len(got) > 0
+    assert got["ts"].max() < pd.Timestamp(DAY) + pd.Timedelta(hours=hour + 1)
+
+
+def test_a_past_moment_takes_no_mark_made_after_it():
+    live = pd.DataFrame({"site_id": [1, 2, 3], "marked_at": pd.to_datetime(
+        ["2022-03-01 10:59:59.900", "2022-03-01 11:00:00.000", "2026-01-01 09:00:00.000"])})
+    assert sampling.marks_by(live, DAY, 10)["site_id"].tolist() == [1]
+    assert sampling.marks_by(live, DAY, 23)["site_id"].tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("hour", [10, 23])
+def test_the_pages_ever_congested_is_the_reports_up_to_the_hour(wh, hour):
+    sites = registry.run("mass/site_states", "", unit="", day=DAY, hour=hour)
+    states = sampling.current_states(sites, None, SETTINGS)
+    raw = one(wh, SITES_SQL, day=DAY, hour=hour, prefix="", line=SETTINGS.congested_minutes)
+    assert sampling.congested_ever(states, SETTINGS) == raw["congested_ever"]
+    assert sampling.state_counts(states)["congested"] == raw["congested"]
+

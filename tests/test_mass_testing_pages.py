@@ -38,9 +38,10 @@ def metrics(at) -> dict[str, str]:
 
 
 def expected_counts(scope: str, day: dt.date, hour: int) -> dict:
-    """The page's counts: reports up to the hour, overridden by the live marks (other tests store some)."""
+    """The page's counts: reports up to the hour, overridden by the live marks made by then
+    (other tests store some, all of them after a seeded day's hour)."""
     sites = registry.run("mass/site_states", scope, unit=scope, day=day, hour=hour)
-    live = registry.run("mass/live_marks", scope, since=marks.since(PortalSettings()))
+    live = sampling.marks_by(registry.run("mass/live_marks", scope, since=marks.since(PortalSettings())), day, hour)
     return sampling.state_counts(sampling.current_states(sites, live, PortalSettings()))
 
 
