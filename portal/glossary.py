@@ -216,6 +216,7 @@ COLUMNS: dict[str, Column] = {
     "dwell_minutes": Column("停留（分钟）", "count"), "case_ids": Column("病例"), "times": Column("到访时间"),
     "overlap_minutes": Column("伴随时长（分钟）", "number"), "first_at": Column("首次伴随", "time"),
     "companion_place": Column("地点"), "known_contact": Column("已知密接"), "same_household": Column("同户"),
+    "companion_community": Column("伴随所在社区"), "home_community": Column("居住社区"),
     # sampling sites, marks and dispatch
     "site_code": Column("采样点编码", "id"), "site_name": Column("采样点"),
     "state": Column("排队状态"), "queue_minutes": Column("预计等候（分钟）", "count"),
