@@ -284,7 +284,7 @@ COLUMNS: dict[str, Column] = {
     "published_at": Column("生效时间", "time"),
     "hotel_id": Column("编号", "id"), "hotel_name": Column("隔离点"), "rooms": Column("房间", "count"),
     "staying": Column("在住（人）", "count"), "occupancy_pct": Column("入住率（%）", "pct"),
-    "arrivals_24h": Column("未来24小时入住", "count"), "releases_24h": Column("未来24小时解除", "count"),
+    "arrivals_24h": Column("待入住", "count"), "releases_24h": Column("24小时内应解除", "count"),
     "past_release": Column("超期未解除", "count"), "missing_test_people": Column("应检未检（人）", "count"),
     "quarantine_start": Column("隔离开始", "time"), "release_due": Column("应解除时间", "time"),
     "missed_days": Column("未检的隔离日（第几天）"), "in_use": Column("在住", "count"),

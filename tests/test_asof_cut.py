@@ -199,3 +199,27 @@ def test_companions_show_control_status_as_of_the_day(wh):
     assert (table["companion_community"] != "").all() and (table["home_community"] != "").all()
     assert table["overlap_minutes"].dtype.kind == "i"
 
+
+# -- quarantine hotels: what is known at 24:00 ---------------------------------------------------
+
+HOTELS_SQL = """
+WITH toDateTime({day:Date} + 1, 'Asia/Shanghai') AS t_end
+SELECT countIf(quarantine_start < t_end AND quarantine_end >= t_end
+               AND quarantine_start + toIntervalDay({days:UInt8}) < t_end + INTERVAL 24 HOUR) AS releases_due,
+       countIf(quarantine_start < t_end AND quarantine_end >= t_end
+               AND quarantine_end < t_end + INTERVAL 24 HOUR) AS stays_that_did_end,
+       countIf(identified_at < t_end AND quarantine_start >= t_end) AS awaited
+FROM epi.control_episode
+WHERE kind = 'close_contact' AND hotel_id > 0
+"""
+
+
+def test_hotel_releases_and_arrivals_use_only_what_is_known_at_24(wh):
+    from portal.tracing import quarantine
+
+    day = dt.date(2022, 3, 5)
+    totals = quarantine.totals(quarantine.hotels(runner(), SETTINGS, "", day))
+    raw = one(wh, HOTELS_SQL, day=day, days=SETTINGS.centralized_days)
+    assert (totals["releases_24h"], totals["arrivals_24h"]) == (raw["releases_due"], raw["awaited"]) == (27, 39)
+    # counting stays that did end within 24 h would take in 4 people who became cases after 24:00
+    assert raw["stays_that_did_end"] == 31
