@@ -97,7 +97,7 @@ with circle_tab:
     ui.computed_note(run.computed("mass/coverage_by_community"))
 
 with lab_tab:
-    turnaround = run("mass/turnaround", unit=unit, day=day)
+    turnaround = run("mass/turnaround", unit=unit, day=day, hour=hour)
     shares = sampling.turnaround_shares(turnaround, settings)
     if shares.empty:
         st.info("当日没有采样。")
@@ -106,7 +106,7 @@ with lab_tab:
             id_vars=["purpose"], value_vars=["within", "late", "pending"], var_name="结果", value_name="人份")
         bars["结果"] = bars["结果"].map({"within": "时限内出结果", "late": "超时出结果", "pending": "尚未出结果"})
         fig = px.bar(bars, x="人份", y="purpose", color="结果", orientation="h",
-                     title=f"{day:%m月%d日}采样的检测用时（人份），时限：" + "、".join(
+                     title=f"{day:%m月%d日} 截至 {hour:02d}:59 采样的检测用时（人份），时限：" + "、".join(
                          f"{SAMPLE_PURPOSES[p]} {h} 小时" for p, h in settings.turnaround_target_hours.items()),
                      labels={"purpose": "检测类别"},
                      color_discrete_map={"时限内出结果": "#1a9850", "超时出结果": "#d7191c", "尚未出结果": "#999999"})
@@ -126,8 +126,8 @@ with lab_tab:
             ["lab_name", "capacity_per_day", "stage", "tubes", "under_6h", "h6_12", "h12_24", "over_24h"]]
         ui.table(view, hide_index=True, width="stretch", height=300)
         ui.download_buttons(view, f"实验室待检_{day}_{hour:02d}", "backlog")
-    pools = run("mass/positive_pools", unit=unit, day_from=span["first_day"], day=day)
-    st.markdown("##### 混管阳性追踪（截至当日）")
+    pools = run("mass/positive_pools", unit=unit, day_from=span["first_day"], day=day, hour=hour)
+    st.markdown(f"##### 混管阳性追踪（截至 {day:%m月%d日} {hour:02d}:59 已出结果）")
     if pools.empty:
         st.info("没有阳性混管。")
     else:

@@ -91,7 +91,7 @@ def test_progress_page_renders_for_every_role(tiny_warehouse, role, scope):
     at = page("testing_progress.py", Identity("测试", role, scope))
     assert not at.exception and not at.error
     assert at.title[0].value == "采样进度与检测"
-    pools = registry.run("mass/positive_pools", scope, unit=scope, day_from=dt.date(2022, 2, 10), day=ROUND_4)
+    pools = registry.run("mass/positive_pools", scope, unit=scope, day_from=dt.date(2022, 2, 10), day=ROUND_4, hour=12)
     if pools.empty:
         assert "没有阳性混管。" in [i.value for i in at.info]
     else:
