@@ -223,3 +223,20 @@ def test_hotel_releases_and_arrivals_use_only_what_is_known_at_24(wh):
     assert (totals["releases_24h"], totals["arrivals_24h"]) == (raw["releases_due"], raw["awaited"]) == (27, 39)
     # counting stays that did end within 24 h would take in 4 people who became cases after 24:00
     assert raw["stays_that_did_end"] == 31
+
+
+# -- the contact chain: contacts identified by, and their status at, 24:00 of the day ----------
+
+def test_the_chain_shows_contacts_and_status_as_of_the_day(wh):
+    cases = registry.run("trajectories/case_list", "")["case_id"].tolist()[:10]
+    chain = registry.run("contacts/chain", "", case_ids=cases, as_of=DAY)
+    raw_edges = one(wh, "SELECT count() AS n FROM epi.contact_edge WHERE case_id IN {ids:Array(String)} "
+                        "AND identified_at < toDateTime({day:Date} + 1, 'Asia/Shanghai')", ids=cases, day=DAY)
+    assert len(chain) == raw_edges["n"] and chain["identified_at"].max() < pd.Timestamp(DAY + dt.timedelta(days=1))
+    people = sorted({int(p) for p in chain["to_person_id"]})
+    raw = wh.query_df(STATUS_SQL, parameters={"day": DAY, "people": people}).set_index("person_id")["status"]
+    assert chain["outcome"].tolist() == chain["to_person_id"].astype(int).map(raw).fillna("").tolist()
+    now = registry.run("contacts/chain", "", case_ids=cases, as_of=dt.date(2022, 3, 20))
+    # on 03-01 half of them were still under control; by the data's last day all but the cases were released
+    assert chain["outcome"].value_counts().to_dict() == {"released": 118, "in_progress": 111, "became_case": 9}
+    assert now["outcome"].value_counts().to_dict() == {"released": 229, "became_case": 9}
