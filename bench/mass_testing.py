@@ -128,6 +128,7 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
          pandas_arrivals, lambda f: int(f["arrivals"].sum()), lambda n: int(n.sum())),
         ("round_progress_by_community", lambda: registry.run("mass/round_progress_by_community", "", unit="",
                                                              round_id=round_id, start_day=round_start,
+                                                             day=round_start + dt.timedelta(days=2), hour=23,
                                                              **sampling.round_progress_params(S)),
          pandas_progress, lambda f: int(f["sampled_sealed_target"].sum()), lambda n: int(n[1].sum())),
         ("turnaround", lambda: registry.run("mass/turnaround", "", unit="", day=day, hour=hour), pandas_turnaround,

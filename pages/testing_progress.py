@@ -50,17 +50,20 @@ with flow_tab:
     ui.computed_note(run.computed("mass/samples_by_hour"))
 
 with round_tab:
-    if rounds.empty:
-        st.info("没有全员核酸轮次。")
+    # the rounds begun by the chosen day, each with its progress up to the chosen hour
+    begun = rounds[pd.to_datetime(rounds["first_day"]).dt.date <= day] if not rounds.empty else rounds
+    if begun.empty:
+        st.info(f"{day:%m月%d日}前没有开始的全员核酸轮次。")
     else:
         labels = {int(r.round_id): f"第 {r.round_id} 轮（{r.first_day:%m月%d日}起，{(r.last_day - r.first_day).days + 1} 天）"
-                  for r in rounds.assign(first_day=pd.to_datetime(rounds["first_day"]),
-                                         last_day=pd.to_datetime(rounds["last_day"])).itertuples()}
+                  for r in begun.assign(first_day=pd.to_datetime(begun["first_day"]),
+                                        last_day=pd.to_datetime(begun["last_day"])).itertuples()}
         round_id = st.selectbox("全员核酸轮次", list(labels), index=len(labels) - 1, format_func=labels.get, key="tp-round")
         chosen = rounds.set_index("round_id").loc[round_id]
         first, last = pd.Timestamp(chosen["first_day"]).date(), pd.Timestamp(chosen["last_day"]).date()
         progress = run("mass/round_progress_by_community", unit=unit, round_id=round_id, start_day=first,
-                       **sampling.round_progress_params(settings))
+                       day=day, hour=hour, **sampling.round_progress_params(settings))
+        st.caption(f"截至 {day:%m月%d日} {hour:02d}:59 的采样。")
         progress = progress[progress["community_code"].str[:6].isin(chosen["districts"])]
         table = sampling.round_progress(progress, (last - first).days + 1, settings)
         k = st.columns(4)

@@ -240,3 +240,14 @@ def test_the_chain_shows_contacts_and_status_as_of_the_day(wh):
     # on 03-01 half of them were still under control; by the data's last day all but the cases were released
     assert chain["outcome"].value_counts().to_dict() == {"released": 118, "in_progress": 111, "became_case": 9}
     assert now["outcome"].value_counts().to_dict() == {"released": 229, "became_case": 9}
+
+
+def test_round_progress_counts_the_samples_up_to_the_hour(wh):
+    def progress(day, hour):
+        return registry.run("mass/round_progress_by_community", "", unit="", round_id=3, start_day=DAY, day=day,
+                            hour=hour, **sampling.round_progress_params(SETTINGS))
+
+    raw = one(wh, "SELECT uniqExact(person_id) AS n FROM epi.sample WHERE purpose = 'mass' AND round_id = 3 "
+                  "AND sampled_at < toDateTime({day:Date}, 'Asia/Shanghai') + toIntervalHour({h:UInt8} + 1)",
+              day=DAY, h=11)
+    assert int(progress(DAY, 11)["sampled"].sum()) == raw["n"] < int(progress(DAY + dt.timedelta(days=1), 23)["sampled"].sum())

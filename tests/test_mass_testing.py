@@ -111,8 +111,8 @@ def test_round_progress_by_community_matches_the_raw_rows(tiny_warehouse, raw):
         "community_code")["person_id"].nunique()
     in48 = mass[mass["sampled_at"] < start + pd.Timedelta(hours=S.controlled_target_hours)].groupby(
         "community_code")["person_id"].nunique()
-    got = q("mass/round_progress_by_community", unit="", round_id=3, start_day=DAY,
-            **sampling.round_progress_params(S)).set_index("community_code")
+    got = q("mass/round_progress_by_community", unit="", round_id=3, start_day=DAY, day=DAY + dt.timedelta(days=1),
+            hour=23, **sampling.round_progress_params(S)).set_index("community_code")
     assert got["residents"].to_dict() == p.groupby("community_code").size().to_dict()
     assert got["sampled_sealed_target"].sum() == in24.sum() and got["sampled_controlled_target"].sum() == in48.sum()
     assert (got.loc[in24.index, "sampled_sealed_target"] == in24).all()
