@@ -27,7 +27,7 @@ CASES = {
     "control_now_by_unit": ("now", {}),
     "cases_by_unit": ("today", {}),
     "contacts_by_unit": ("today", {}),
-    "sites_by_unit": ("congested", {}),
+    "sites_by_unit": ("congested", {"congested_minutes": SETTINGS.congested_minutes}),
     "samples_by_unit": ("pending_b", {"pending_a": SETTINGS.pending_hours_a, "pending_b": SETTINGS.pending_hours_b}),
     "appeals_by_unit": ("received", {"types": list(SETTINGS.appeal_limit_days),
                                      "limit_days": list(SETTINGS.appeal_limit_days.values()),

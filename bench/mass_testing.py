@@ -89,8 +89,11 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
         return people, sampled.groupby("community_code")["person_id"].nunique()
 
     def pandas_turnaround():
+        moment = pd.Timestamp(day) + pd.Timedelta(hours=hour + 1)
         raw = naive("mass_raw_samples", day_from=day, day_to=day)
-        return ((raw["result_at"] - raw["sampled_at"]).dt.total_seconds() // 3600).value_counts(dropna=False)
+        raw = raw[raw["sampled_at"] < moment]
+        known = raw["result_at"].where(raw["result_at"] < moment)
+        return ((known - raw["sampled_at"]).dt.total_seconds() // 3600).value_counts(dropna=False)
 
     def pandas_backlog():
         moment = pd.Timestamp(day) + pd.Timedelta(hours=hour + 1)
@@ -100,9 +103,9 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
 
     def pandas_pools():
         raw = naive("mass_raw_samples", day_from=dt.date(2022, 2, 10), day_to=day + dt.timedelta(days=3))
-        pos = raw[(raw["pool_size"] > 1) & (raw["result"] == "positive") & (raw["sampled_at"] < pd.Timestamp(day)
-                                                                            + pd.Timedelta(days=1))]
-        re = raw[raw["purpose"] == "resample"]
+        moment = pd.Timestamp(day) + pd.Timedelta(hours=hour + 1)
+        pos = raw[(raw["pool_size"] > 1) & (raw["result"] == "positive") & (raw["result_at"] < moment)]
+        re = raw[(raw["purpose"] == "resample") & (raw["sampled_at"] < moment)]
         return pos.merge(re, on=["person_id", "round_id"], how="left", suffixes=("", "_re"))
 
     return [
@@ -125,13 +128,15 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
          pandas_arrivals, lambda f: int(f["arrivals"].sum()), lambda n: int(n.sum())),
         ("round_progress_by_community", lambda: registry.run("mass/round_progress_by_community", "", unit="",
                                                              round_id=round_id, start_day=round_start,
+                                                             day=round_start + dt.timedelta(days=2), hour=23,
                                                              **sampling.round_progress_params(S)),
          pandas_progress, lambda f: int(f["sampled_sealed_target"].sum()), lambda n: int(n[1].sum())),
-        ("turnaround", lambda: registry.run("mass/turnaround", "", unit="", day=day), pandas_turnaround,
+        ("turnaround", lambda: registry.run("mass/turnaround", "", unit="", day=day, hour=hour), pandas_turnaround,
          lambda f: int(f["samples"].sum()), lambda n: int(n.sum())),
         ("lab_backlog", lambda: registry.run("mass/lab_backlog", "", unit="", day=day, hour=hour), pandas_backlog,
          lambda f: int(f["tubes"].sum()), len),
-        ("positive_pools", lambda: registry.run("mass/positive_pools", "", unit="", day_from=dt.date(2022, 2, 10), day=day),
+        ("positive_pools", lambda: registry.run("mass/positive_pools", "", unit="", day_from=dt.date(2022, 2, 10), day=day,
+                                                hour=hour),
          pandas_pools, len, len),
     ]
 

@@ -93,6 +93,7 @@ with kpis:
         "社会面：确诊时未处于集中隔离、居家隔离、居家健康监测，也不住在生效中的封控区、管控区；其余为管控内。",
         ("community_cases", "in_control_cases"))
     row("核酸检测", ["samples_taken", "sites_open", "sites_congested", "pending_b"],
+        f"当日曾拥堵采样点 {ui.fmt(total['sites_congested_ever'])} 个 · "
         f"繁忙采样点 {ui.fmt(total['sites_busy'])} 个 · 超{settings.pending_hours_a}小时未出结果 "
         f"{ui.fmt(total['pending_a'])} 管 · 当日未上报状态的采样点 {ui.fmt(total['sites_unreported'])} 个",
         ("sites_busy", "pending_a", "sites_unreported"))

@@ -29,7 +29,9 @@ wanted = c6.multiselect("状态", sampling.STATE_ORDER, format_func=SITE_STATES.
 
 sites = run("mass/site_states", unit=unit, day=day, hour=hour)
 live = run.live("mass/live_marks", since=marks.since(settings))
-states = sampling.current_states(sites, live[live["community_code"].str.startswith(unit)], settings)
+# the chosen moment takes only the marks made by then (none of today's marks for a past hour)
+marked = sampling.marks_by(live[live["community_code"].str.startswith(unit)], day, hour)
+states = sampling.current_states(sites, marked, settings)
 shown = sampling.filter_sites(states, street, kinds, wanted)
 counts = sampling.state_counts(shown)
 mean_wait, max_wait = sampling.open_wait(shown)
@@ -46,7 +48,8 @@ with st.container(key="kpis"):
     k[2].metric("繁忙采样点（个）", f"{counts['busy']:,}",
                 help=f"排队 {settings.busy_minutes}–{settings.congested_minutes} 分钟", border=True)
     k[3].metric("当日已采样（人次）", f"{taken:,}", help=f"截至 {hour:02d}:59，采样点采集", border=True)
-st.caption(f"关闭 {counts['closed']:,} 个 · 未上报 {counts['unreported']:,} 个 · 开放点平均排队 "
+st.caption(f"截至 {hour:02d}:59 当日曾拥堵 {sampling.congested_ever(shown, settings):,} 个 · "
+           f"关闭 {counts['closed']:,} 个 · 未上报 {counts['unreported']:,} 个 · 开放点平均排队 "
            f"{ui.fmt(mean_wait) if mean_wait is None else f'{mean_wait:.0f}'} 分钟，最长 {ui.fmt(max_wait)} 分钟 · "
            f"{settings.mark_fresh_minutes} 分钟内的现场标记优先于上报记录")
 
@@ -88,6 +91,7 @@ with map_tab:
             st.caption(f"{SITE_KINDS.get(site['kind'], site['kind'])} · 开放 {site['open_hour']}:00–{site['close_hour']}:00 · "
                        f"产能 {int(site['capacity_per_hour']):,} 人/时 · 状态来自{source}")
             week = run("mass/site_samples_by_hour", site_id=int(site_id), day_from=day - dt.timedelta(days=6), day=day)
+            week = week[(pd.to_datetime(week["day"]).dt.date < day) | (week["hour"] <= hour)]  # nothing after the hour
             if week.empty:
                 st.info("该采样点近 7 天没有采样记录。")
             else:
@@ -95,14 +99,14 @@ with map_tab:
                              title="近 7 天每小时采样（人次）", labels={"hour": "时", "samples": "人次"})
                 fig.update_layout(legend={"orientation": "h", "y": -0.3})
                 st.plotly_chart(fig, width="stretch")
-            reports = run("mass/site_reports", site_id=int(site_id), day=day)
-            mine = live[live["site_id"] == site_id]
+            reports = run("mass/site_reports", site_id=int(site_id), day=day, hour=hour)
+            mine = marked[marked["site_id"] == site_id]
             rows = pd.concat([
                 reports.assign(report_source="上报")[["ts", "state", "queue_minutes", "report_source"]],
                 mine.assign(ts=mine["marked_at"], report_source="现场标记")[["ts", "state", "queue_minutes", "report_source"]],
             ])
             rows = rows.assign(state=rows["state"].map(SITE_STATES))
-            st.markdown("**当日上报与现场标记**")
+            st.markdown(f"**当日截至 {hour:02d}:59 的上报与现场标记**")
             ui.table(rows, hide_index=True, width="stretch")
 
 with live_tab:

@@ -38,9 +38,10 @@ with st.container(key="kpis"):
     c[0].metric("隔离点（个）", ui.fmt(total["hotels"]), border=True, help=f"房间 {ui.fmt(total['rooms'])} 间")
     c[1].metric("在住（人）", ui.fmt(total["staying"]), border=True)
     c[2].metric("入住率（%）", ui.fmt(total["occupancy_pct"], "%"), border=True, help="单人单间：在住人数 ÷ 房间数")
-    c[3].metric("24小时内入住（人）", ui.fmt(total["arrivals_24h"]), border=True, help="已判定、将在24小时内入住")
+    c[3].metric("待入住（人）", ui.fmt(total["arrivals_24h"]), border=True, help="已判定、已安排本隔离点、当日24时尚未入住")
     w = st.columns(4)
-    w[0].metric("24小时内解除（人）", ui.fmt(total["releases_24h"]), border=True)
+    w[0].metric("24小时内应解除（人）", ui.fmt(total["releases_24h"]), border=True,
+                help=f"按集中隔离{settings.centralized_days}天计，24小时内到期的在住人员")
     w[1].metric(f"入住率超{settings.hotel_occupancy_warn_pct}%（个）", ui.fmt(total["over_threshold"]), border=True)
     w[2].metric("超期未解除（人）", ui.fmt(total["past_release"]), border=True,
                 help=f"集中隔离满{settings.centralized_days}天仍在住")

@@ -33,13 +33,15 @@ if fraction < 1:
 flow_tab, round_tab, circle_tab, lab_tab, forecast_tab = st.tabs(["采样通量", "本轮进度", "15分钟采样圈", "实验室检测", "到检预测"])
 
 with flow_tab:
+    # as of the chosen hour: the hours after it have no samples yet, the sites their state by then
     hourly = run("mass/samples_by_hour", unit=unit, day=day)
-    sites = sampling.current_states(run("mass/site_states", unit=unit, day=day, hour=23), None, settings)
+    hourly = hourly[hourly["hour"] <= hour]
+    sites = sampling.current_states(run("mass/site_states", unit=unit, day=day, hour=hour), None, settings)
     capacity = sampling.capacity_by_hour(sites, fraction)
     both = ui.headed(sampling.hourly_flow(hourly, capacity))
     fig = px.line(both.melt(id_vars=label("hour"), var_name="指标", value_name="人次/时"), x=label("hour"), y="人次/时",
                   color="指标",
-                  markers=True, title=f"{here} {day:%m月%d日} 每小时采样与产能（人次/时）")
+                  markers=True, title=f"{here} {day:%m月%d日} 截至 {hour:02d}:59 每小时采样与产能（人次/时）")
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
     st.plotly_chart(fig, width="stretch")
     view = sampling.district_flow(hourly, capacity, district_choices())
@@ -48,17 +50,20 @@ with flow_tab:
     ui.computed_note(run.computed("mass/samples_by_hour"))
 
 with round_tab:
-    if rounds.empty:
-        st.info("没有全员核酸轮次。")
+    # the rounds begun by the chosen day, each with its progress up to the chosen hour
+    begun = rounds[pd.to_datetime(rounds["first_day"]).dt.date <= day] if not rounds.empty else rounds
+    if begun.empty:
+        st.info(f"{day:%m月%d日}前没有开始的全员核酸轮次。")
     else:
         labels = {int(r.round_id): f"第 {r.round_id} 轮（{r.first_day:%m月%d日}起，{(r.last_day - r.first_day).days + 1} 天）"
-                  for r in rounds.assign(first_day=pd.to_datetime(rounds["first_day"]),
-                                         last_day=pd.to_datetime(rounds["last_day"])).itertuples()}
+                  for r in begun.assign(first_day=pd.to_datetime(begun["first_day"]),
+                                        last_day=pd.to_datetime(begun["last_day"])).itertuples()}
         round_id = st.selectbox("全员核酸轮次", list(labels), index=len(labels) - 1, format_func=labels.get, key="tp-round")
         chosen = rounds.set_index("round_id").loc[round_id]
         first, last = pd.Timestamp(chosen["first_day"]).date(), pd.Timestamp(chosen["last_day"]).date()
         progress = run("mass/round_progress_by_community", unit=unit, round_id=round_id, start_day=first,
-                       **sampling.round_progress_params(settings))
+                       day=day, hour=hour, **sampling.round_progress_params(settings))
+        st.caption(f"截至 {day:%m月%d日} {hour:02d}:59 的采样。")
         progress = progress[progress["community_code"].str[:6].isin(chosen["districts"])]
         table = sampling.round_progress(progress, (last - first).days + 1, settings)
         k = st.columns(4)
@@ -95,7 +100,7 @@ with circle_tab:
     ui.computed_note(run.computed("mass/coverage_by_community"))
 
 with lab_tab:
-    turnaround = run("mass/turnaround", unit=unit, day=day)
+    turnaround = run("mass/turnaround", unit=unit, day=day, hour=hour)
     shares = sampling.turnaround_shares(turnaround, settings)
     if shares.empty:
         st.info("当日没有采样。")
@@ -104,7 +109,7 @@ with lab_tab:
             id_vars=["purpose"], value_vars=["within", "late", "pending"], var_name="结果", value_name="人份")
         bars["结果"] = bars["结果"].map({"within": "时限内出结果", "late": "超时出结果", "pending": "尚未出结果"})
         fig = px.bar(bars, x="人份", y="purpose", color="结果", orientation="h",
-                     title=f"{day:%m月%d日}采样的检测用时（人份），时限：" + "、".join(
+                     title=f"{day:%m月%d日} 截至 {hour:02d}:59 采样的检测用时（人份），时限：" + "、".join(
                          f"{SAMPLE_PURPOSES[p]} {h} 小时" for p, h in settings.turnaround_target_hours.items()),
                      labels={"purpose": "检测类别"},
                      color_discrete_map={"时限内出结果": "#1a9850", "超时出结果": "#d7191c", "尚未出结果": "#999999"})
@@ -124,8 +129,8 @@ with lab_tab:
             ["lab_name", "capacity_per_day", "stage", "tubes", "under_6h", "h6_12", "h12_24", "over_24h"]]
         ui.table(view, hide_index=True, width="stretch", height=300)
         ui.download_buttons(view, f"实验室待检_{day}_{hour:02d}", "backlog")
-    pools = run("mass/positive_pools", unit=unit, day_from=span["first_day"], day=day)
-    st.markdown("##### 混管阳性追踪（截至当日）")
+    pools = run("mass/positive_pools", unit=unit, day_from=span["first_day"], day=day, hour=hour)
+    st.markdown(f"##### 混管阳性追踪（截至 {day:%m月%d日} {hour:02d}:59 已出结果）")
     if pools.empty:
         st.info("没有阳性混管。")
     else:

@@ -11,6 +11,7 @@ from portal.errors import WarehouseError
 from portal.people import masking
 from portal.tracing import case_picker, tracing
 from portal.tracing.topics import TopicError, create_topic
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 
@@ -103,6 +104,9 @@ with right:
 st.markdown("#### 时空伴随者研判")
 st.caption(f"传染期内与病例在同一 H3 网格（分辨率 {int(resolution)}）共同停留超过 {int(overlap)} 分钟的居民。"
            f"每个轨迹点视为停留至下一个点，最长 {settings.max_dwell_minutes} 分钟。")
+# control status and known contacts as of 24:00 of a day (the session's date where one was chosen)
+st.session_state.setdefault("traj-as-of", st.session_state.get("as_of") or span["last_day"])
+status_day = pickers.as_of(st, span, "traj-as-of", "管控状态截至（当日24时）")
 searched, note = tracing.cap(shown, settings.companion_case_cap)
 if note:
     st.warning(note.replace("地图一次最多显示", "伴随研判一次最多").replace("已显示", "已研判"))
@@ -112,7 +116,7 @@ request = st.session_state.get("companion_request")
 if request and request[0] == tuple(searched):
     found = tracing.find_companions(run, list(request[0]), resolution=request[1], min_overlap_minutes=request[2],
                                     window_days=request[3], max_dwell_minutes=settings.max_dwell_minutes,
-                                    row_cap=settings.companion_row_cap)
+                                    row_cap=settings.companion_row_cap, as_of=status_day)
     listed = run.latest("trajectories/companions")  # None when the cases had no presence to match
     if listed is not None and listed.truncated:
         st.warning(f"伴随关系超过 {settings.companion_row_cap:,} 条，仅列出伴随时长最长的部分。"

@@ -16,7 +16,8 @@ FIRST_TEST_PERSON = 9_000_000_000  # far above any seeded person_id, so tests ca
 COCKPIT_AGGREGATES = [("agg_control_daily", "day"), ("agg_cases_daily", "day"), ("agg_contacts_daily", "day"),
                       ("agg_site_state_daily", "day"), ("agg_site_state_hourly", "day"),
                       ("agg_samples_hourly", "sampled_hour"), ("agg_appeals_daily", "received_day"),
-                      ("agg_screening_daily", "dispatched_day"), ("agg_mass_round_daily", "day")]
+                      ("agg_screening_daily", "dispatched_day"), ("agg_mass_round_daily", "day"),
+                      ("agg_tubes_hourly", "sampled_hour")]
 TEST_YEAR_END = "2021-01-01"
 
 

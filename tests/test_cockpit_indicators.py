@@ -27,7 +27,7 @@ def raw(wh):
         "episodes": wh.query_df("SELECT kind, community_code, identified_at, transferred_at, quarantine_start, "
                                 "quarantine_end, monitoring_end FROM epi.control_episode"),
         "cases": wh.query_df("SELECT kind, community_code, confirmed_at FROM epi.case_record"),
-        "samples": wh.query_df("SELECT community_code, sampled_at, result_at FROM epi.sample"),
+        "samples": wh.query_df("SELECT community_code, tube_id, sampled_at, result_at FROM epi.sample"),
         "reports": wh.query_df("SELECT site_id, ts, state FROM epi.site_status_report"),
         "sites": wh.query_df("SELECT site_id, community_code FROM epi.sampling_site"),
         "appeals": wh.query_df("SELECT toString(type) AS type, community_code, received_at, closed_at FROM epi.appeal"),
@@ -49,7 +49,9 @@ def expected(raw, d: dt.date, prefix: str = "") -> dict:
     cs = raw["cases"][raw["cases"]["community_code"].str.startswith(prefix)]
     on_day = cs["confirmed_at"].dt.date == d
     ident = close[close["identified_at"].dt.date == d]
-    within = ((ident["transferred_at"] - ident["identified_at"]) <= pd.Timedelta(hours=24)).sum()
+    # the 24-hour transfer cohort: identified the day before, its window closed by 24:00
+    cohort = close[close["identified_at"].dt.date == d - dt.timedelta(days=1)]
+    within = ((cohort["transferred_at"] - cohort["identified_at"]) <= pd.Timedelta(hours=24)).sum()
     sm = raw["samples"][raw["samples"]["community_code"].str.startswith(prefix)]
     open_at_end = sm["result_at"].isna() | (sm["result_at"] >= end)
     rep = raw["reports"][raw["reports"]["ts"].dt.date == d].sort_values("ts").groupby("site_id").last()
@@ -75,11 +77,12 @@ def expected(raw, d: dt.date, prefix: str = "") -> dict:
         "confirmed": (on_day & (cs["kind"] == "confirmed")).sum(),
         "asymptomatic": (on_day & (cs["kind"] == "asymptomatic")).sum(),
         "cases_to_date": (cs["confirmed_at"] < end).sum(),
-        "close_named": named, "close_identified": len(ident), "close_transferred_24h": within,
+        "close_named": named, "close_identified": len(ident), "close_cohort_24h": len(cohort), "close_transferred_24h": within,
         "secondary_identified": (sec["identified_at"].dt.date == d).sum(),
         "samples_taken": (sm["sampled_at"].dt.date == d).sum(),
-        "pending_a": (open_at_end & (sm["sampled_at"] < end - pd.Timedelta(hours=12))).sum(),
-        "pending_b": (open_at_end & (sm["sampled_at"] < end - pd.Timedelta(hours=24))).sum(),
+        # tubes, not samples: a pooled tube counts once
+        "pending_a": sm.loc[open_at_end & (sm["sampled_at"] < end - pd.Timedelta(hours=12)), "tube_id"].nunique(),
+        "pending_b": sm.loc[open_at_end & (sm["sampled_at"] < end - pd.Timedelta(hours=24)), "tube_id"].nunique(),
         "sites_congested": (states == "congested").sum(), "sites_busy": (states == "busy").sum(),
         "sites_open": states.isin(["clear", "busy", "congested"]).sum(),
         "sites_unreported": states.isna().sum(),
@@ -99,8 +102,9 @@ def test_the_story_has_something_to_show(raw):
     want = {k: int(v) for k, v in expected(raw, dt.date(2022, 3, 2)).items()}
     assert want == {
         "centralized": 207, "home_monitoring": 64, "home_quarantine": 398, "confirmed": 3,
-        "asymptomatic": 2, "cases_to_date": 46, "close_named": 72, "close_identified": 50, "close_transferred_24h": 37,
-        "secondary_identified": 82, "samples_taken": 9500, "pending_a": 1404, "pending_b": 388,
+        "asymptomatic": 2, "cases_to_date": 46, "close_named": 72, "close_identified": 50, "close_cohort_24h": 41,
+        "close_transferred_24h": 34,
+        "secondary_identified": 82, "samples_taken": 9500, "pending_a": 1104, "pending_b": 361,
         "sites_congested": 665, "sites_busy": 337, "sites_open": 2834, "sites_unreported": 298,
         # overdue counts working days: one appeal past a calendar-day limit is not past its
         # working-day limit across the weekend of 26–27 February

@@ -46,7 +46,7 @@ def context(wh):
     return {
         "unit": SCOPE, "grain": 9, "as_of": DAY, "date_from": DAY - dt.timedelta(days=13), "day": DAY,
         "day_from": DAY - dt.timedelta(days=6), "hour": 10, "emergency_hours": S.appeal_emergency_hours,
-        "pending_a": S.pending_hours_a, "pending_b": S.pending_hours_b,
+        "pending_a": S.pending_hours_a, "pending_b": S.pending_hours_b, "congested_minutes": S.congested_minutes,
         **appeals.limit_params(S, DAY),
         "transfer_limit_hours": S.transfer_limit_hours, "close_test_days": list(S.close_test_days),
         "secondary_test_days": list(S.secondary_test_days), "test_days": list(S.close_test_days),

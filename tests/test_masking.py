@@ -2,6 +2,7 @@
 显示完整信息 toggle only for users who may unmask (one audit row per disclosure), forged state
 that cannot unmask, and export audit rows."""
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -85,7 +86,7 @@ def chain_names(at) -> list[str]:
 
 def raw_chain():
     cases = registry.run("trajectories/case_list", SCOPE)
-    return registry.run("contacts/chain", SCOPE, case_ids=cases["case_id"].tolist())
+    return registry.run("contacts/chain", SCOPE, case_ids=cases["case_id"].tolist(), as_of=dt.date(2022, 3, 20))
 
 
 def test_an_operator_sees_the_chain_masked_and_has_no_toggle(tiny_warehouse):

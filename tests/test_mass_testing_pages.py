@@ -38,9 +38,10 @@ def metrics(at) -> dict[str, str]:
 
 
 def expected_counts(scope: str, day: dt.date, hour: int) -> dict:
-    """The page's counts: reports up to the hour, overridden by the live marks (other tests store some)."""
+    """The page's counts: reports up to the hour, overridden by the live marks made by then
+    (other tests store some, all of them after a seeded day's hour)."""
     sites = registry.run("mass/site_states", scope, unit=scope, day=day, hour=hour)
-    live = registry.run("mass/live_marks", scope, since=marks.since(PortalSettings()))
+    live = sampling.marks_by(registry.run("mass/live_marks", scope, since=marks.since(PortalSettings())), day, hour)
     return sampling.state_counts(sampling.current_states(sites, live, PortalSettings()))
 
 
@@ -90,7 +91,7 @@ def test_progress_page_renders_for_every_role(tiny_warehouse, role, scope):
     at = page("testing_progress.py", Identity("测试", role, scope))
     assert not at.exception and not at.error
     assert at.title[0].value == "采样进度与检测"
-    pools = registry.run("mass/positive_pools", scope, unit=scope, day_from=dt.date(2022, 2, 10), day=ROUND_4)
+    pools = registry.run("mass/positive_pools", scope, unit=scope, day_from=dt.date(2022, 2, 10), day=ROUND_4, hour=12)
     if pools.empty:
         assert "没有阳性混管。" in [i.value for i in at.info]
     else:

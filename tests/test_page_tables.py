@@ -112,13 +112,18 @@ def test_stops_links_and_companions_in_words():
     links = pd.DataFrame({"place_name": ["某超市"], "cell": ["88"], "cases": [["CD-1", "CD-2"]], "times": ["08:00"]})
     assert tracing.link_table(links, "place_name").values.tolist() == [["某超市", "CD-1、CD-2", "08:00"]]
     assert list(ui.headed(tracing.link_table(links, "cell")).columns) == ["网格", "病例", "到访时间"]
-    found = pd.DataFrame({"case_id": ["CD-1"], "person_name": ["王五"], "person_id": [7], "overlap_minutes": [31.5],
+    found = pd.DataFrame({"case_id": ["CD-1"], "person_name": ["王五"], "person_id": [7], "overlap_minutes": [31.6],
                           "first_at": [pd.Timestamp("2022-03-01 08:00")], "place_name": [""], "cell": ["88"],
-                          "home_community_code": ["510104001001"], "known_contact": [1], "same_household": [0],
+                          "companion_community": ["某社区"], "home_community_code": ["510104001001"],
+                          "home_community": ["某某社区"], "known_contact": [1], "same_household": [0],
                           "control_outcome": ["released"]})
-    row = tracing.companion_table(found).iloc[0]
+    table = tracing.companion_table(found)
+    row = table.iloc[0]
     assert row[["known_contact", "same_household", "control_outcome", "companion_place"]].tolist() == [
         "是", "否", "已解除管控", "（基站定位）"]
+    # names, not grid or community codes; whole minutes
+    assert "cell" not in table and "home_community_code" not in table
+    assert (row["overlap_minutes"], row["companion_community"], row["home_community"]) == (32, "某社区", "某某社区")
 
 
 def test_hourly_and_district_flow():
@@ -149,7 +154,7 @@ def test_forecast_by_site_and_score_table():
 @pytest.mark.parametrize("indicator,expected", [("transfer_24h_rate", [50.0, 0.0]), ("under_control", [2, 0])])
 def test_cockpit_units_take_the_days_figures(indicator, expected):
     units = pd.DataFrame({"unit_code": ["510104", "510105"], "name": ["锦江区", "青羊区"]})
-    today = pd.DataFrame({"close_identified": [4], "close_transferred_24h": [2], "under_control": [2]},
+    today = pd.DataFrame({"close_cohort_24h": [4], "close_transferred_24h": [2], "under_control": [2]},
                          index=pd.Index(["510104"], name="unit_code"))
     table = cockpit.unit_table(units, today, indicator)
     column = indicator if indicator in table else "under_control"

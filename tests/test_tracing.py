@@ -186,7 +186,7 @@ def test_transfer_minutes_match_raw(wh):
 
 def test_chain_counts_by_hop(wh):
     first = registry.run("trajectories/case_list", "")["case_id"].head(3).tolist()
-    chain = registry.run("contacts/chain", "", case_ids=first)
+    chain = registry.run("contacts/chain", "", case_ids=first, as_of=dt.date(2022, 3, 20))
     counts = loop.hop_counts(chain).set_index("层级")
     raw = wh.query_df("SELECT hop, uniqExact(to_person_id) AS n FROM epi.contact_edge "
                       "WHERE case_id IN {ids:Array(String)} GROUP BY hop", {"ids": first})

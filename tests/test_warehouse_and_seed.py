@@ -49,7 +49,9 @@ def test_cluster_ddl_parses_in_the_engine(wh):
     from warehouse.migrate import render_cluster, split_statements
 
     statements = split_statements(render_cluster("epi_cluster"))
-    assert len(statements) == 129  # 0015 adds 30: a column, and 29 tables' deduplication windows
+    # 0015 adds 30: a column, and 29 tables' deduplication windows; 0016 adds 5: a local and a
+    # distributed table, its view, its back-fill and its deduplication window
+    assert len(statements) == 134
     for statement in statements:
         wh.rows("EXPLAIN AST " + statement)
 
@@ -213,9 +215,10 @@ def test_the_cluster_guide_says_what_the_rendering_does():
     for name in dimensions:
         assert f"'/clickhouse/tables/epi/{name}', '{{replica}}'" in "\n".join(statements), name
 
-    # everything runs ON CLUSTER except the three statements the guide names
+    # everything runs ON CLUSTER except the four statements the guide names
     once = [s for s in statements if "ON CLUSTER" not in s]
-    assert len(once) == 3
+    assert len(once) == 4
     assert once[0].rstrip().endswith("CREATE DATABASE IF NOT EXISTS epi")
     assert "INSERT INTO epi.agg_site_state_hourly" in once[1] and "= 0" in once[1]
     assert "INSERT INTO epi.agg_mass_round_daily" in once[2] and "= 0" in once[2]
+    assert "INSERT INTO epi.agg_tubes_hourly" in once[3] and "= 0" in once[3]

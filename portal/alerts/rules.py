@@ -200,7 +200,7 @@ def _results_pending(run: Run, settings: PortalSettings, when: When) -> pd.DataF
         "subject_key": "district:" + df["unit_code"].astype(str),
         "area_code": df["unit_code"].astype(str),
         "value": df["pending_b"].astype(float),
-        "detail": [f"{int(n):,} 份样本采样超过 {settings.pending_hours_b} 小时仍未出结果" for n in df["pending_b"]],
+        "detail": [f"{int(n):,} 管样本采样超过 {settings.pending_hours_b} 小时仍未出结果" for n in df["pending_b"]],
     })
 
 
@@ -280,7 +280,7 @@ RULES: dict[str, Rule] = {r.id: r for r in [
          "hotel_occupancy_warn_pct", "警告", "district_operator", collect=_hotel_full),
     Rule("site_congested", "采样点拥堵", "上报排队达到拥堵线或负责人标记拥堵的采样点",
          "congested_minutes", "警告", "district_operator", collect=_site_congested),
-    Rule("results_pending", "检测结果超时未出", "采样超过时限仍未出结果的样本（按区县）",
+    Rule("results_pending", "检测结果超时未出", "采样超过时限仍未出结果的样本管（按区县）",
          "pending_hours_b", "警告", "analyst", collect=_results_pending),
     Rule("appeal_emergency_late", "紧急诉求超时未办", "受理后超过时限仍未处置的紧急诉求",
          "appeal_emergency_hours", "严重", "district_operator",

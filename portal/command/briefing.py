@@ -33,7 +33,8 @@ SECTIONS = [
     ("病例", ["confirmed", "asymptomatic", "cases_to_date", "community_cases", "in_control_cases"]),
     ("密接与闭环管控", ["close_named", "close_identified", "secondary_identified", "transfer_24h_rate"]),
     ("在管人员", ["under_control", "centralized", "home_quarantine", "home_monitoring"]),
-    ("核酸检测与采样点", ["samples_taken", "pending_a", "pending_b", "sites_open", "sites_busy", "sites_congested"]),
+    ("核酸检测与采样点", ["samples_taken", "pending_a", "pending_b", "sites_open", "sites_busy", "sites_congested",
+                           "sites_congested_ever"]),
     ("涉疫诉求", ["appeals_received", "appeals_closed", "appeals_overdue"]),
     ("风险排查", ["screening_dispatched", "screening_verified", "screening_awaiting"]),
 ]

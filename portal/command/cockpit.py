@@ -63,12 +63,17 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
                                        ) if not part.empty else pd.DataFrame()
 
     contacts = run("cockpit/contacts_by_unit", **common)
-    for frame, col, col24 in ((today, "today", "today_24h"), (prev, "prev", "prev_24h")):
+    # the 24-hour transfer rate is for the cohort whose window has closed by 24:00: the close
+    # contacts identified the day before (contacts_by_unit.sql)
+    for frame, col, cohort_col, col24 in ((today, "today", "today_cohort", "today_24h"),
+                                          (prev, "prev", "prev_cohort", "prev_24h")):
         ident = _pivot(contacts, col)
+        cohort = _pivot(contacts, cohort_col)
         moved = _pivot(contacts, col24)
         out = pd.DataFrame(index=ident.index)
         out["close_identified"] = ident.get("close_contact", 0)
         out["secondary_identified"] = ident.get("secondary_contact", 0)
+        out["close_cohort_24h"] = cohort.get("close_contact", 0)
         out["close_transferred_24h"] = moved.get("close_contact", 0)
         frame["contacts"] = out
 
@@ -77,7 +82,7 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
     today["named"] = named[["today"]].set_axis(["close_named"], axis=1)
     prev["named"] = named[["prev"]].set_axis(["close_named"], axis=1)
 
-    sites = run("cockpit/sites_by_unit", **common)
+    sites = run("cockpit/sites_by_unit", **common, congested_minutes=settings.congested_minutes)
     for frame, day in ((today, as_of), (prev, as_of - dt.timedelta(days=1))):
         part = sites[pd.to_datetime(sites["day"]).dt.date == day].set_index("unit_code") if not sites.empty else sites
         frame["sites"] = pd.DataFrame({
@@ -85,6 +90,7 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
             "sites_open": part.get("clear", 0) + part.get("busy", 0) + part.get("congested", 0),
             "sites_busy": part.get("busy"),
             "sites_congested": part.get("congested"),
+            "sites_congested_ever": part.get("congested_ever"),
             "sites_closed": part.get("closed"),
             "sites_unreported": part.get("unreported"),
         }) if not part.empty else pd.DataFrame()
@@ -114,8 +120,8 @@ def _combine(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = [p for p in parts.values() if not p.empty]
     wide = pd.concat(frames, axis=1).fillna(0) if frames else pd.DataFrame()
     for col in ("centralized", "home_quarantine", "home_monitoring", "confirmed", "asymptomatic",
-                "cases_to_date", "community_cases", "in_control_cases", "close_named", "close_identified", "secondary_identified", "close_transferred_24h",
-                "sites_total", "sites_open", "sites_busy", "sites_congested", "sites_closed",
+                "cases_to_date", "community_cases", "in_control_cases", "close_named", "close_identified", "secondary_identified", "close_cohort_24h", "close_transferred_24h",
+                "sites_total", "sites_open", "sites_busy", "sites_congested", "sites_congested_ever", "sites_closed",
                 "sites_unreported", "samples_taken", "pending_a", "pending_b", "appeals_received",
                 "appeals_closed", "appeals_overdue", "screening_dispatched", "screening_verified",
                 "screening_awaiting"):
@@ -149,10 +155,11 @@ def community_zero(run: Runner, settings: PortalSettings, unit: str, as_of: dt.d
 
 
 def transfer_rate(values: pd.Series) -> float | None:
-    """Share of close contacts identified that day who were transferred within 24 h (%)."""
-    if not values.get("close_identified"):
+    """Share of the close contacts identified the day before who were transferred within 24 h
+    of identification (%): the latest cohort whose 24-hour window has closed by 24:00."""
+    if not values.get("close_cohort_24h"):
         return None
-    return round(100.0 * values["close_transferred_24h"] / values["close_identified"], 1)
+    return round(100.0 * values["close_transferred_24h"] / values["close_cohort_24h"], 1)
 
 
 def unit_table(units: pd.DataFrame, today: pd.DataFrame, indicator: str) -> pd.DataFrame:

@@ -48,6 +48,25 @@ def current_states(sites: pd.DataFrame, marks: pd.DataFrame, settings: PortalSet
     return out
 
 
+def marks_by(marks: pd.DataFrame, day, hour: int) -> pd.DataFrame:
+    """The live marks made by the end of `hour` on `day`: a state as of that moment takes no
+    mark made later (for a past moment, none of the live marks)."""
+    if marks is None or marks.empty:
+        return marks
+    cut = pd.Timestamp(day) + pd.Timedelta(hours=hour + 1)
+    at = pd.to_datetime(marks["marked_at"])
+    if at.dt.tz is not None:  # Beijing wall clock, as the day and hour are
+        at = at.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    return marks[at < cut]
+
+
+def congested_ever(states: pd.DataFrame, settings: PortalSettings) -> int:
+    """Sites congested at some point of the day up to the moment: a report up to then reached
+    the congested line, or the site is congested now (by its last report or a mark)."""
+    reached = pd.to_numeric(states.get("max_queue"), errors="coerce").fillna(0) >= settings.congested_minutes
+    return int((reached | (states["state"] == "congested")).sum())
+
+
 def state_counts(states: pd.DataFrame) -> dict[str, int]:
     """Sites per state, plus open (clear + busy + congested) and all."""
     counts = {s: int((states["state"] == s).sum()) for s in STATE_ORDER}

@@ -3,6 +3,7 @@ cells shared by several cases, trip paths for the time slider."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
@@ -92,22 +93,24 @@ def trips(points: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-COMPANION_COLUMNS = ["case_id", "person_id", "overlap_minutes", "first_at", "cell", "place_name", "person_name",
-                     "home_community_code", "same_household", "known_contact", "contact_found_by",
-                     "control_outcome", "control_kind"]
+COMPANION_COLUMNS = ["case_id", "person_id", "overlap_minutes", "first_at", "cell", "place_name",
+                     "companion_community", "person_name", "home_community_code", "home_community", "same_household",
+                     "known_contact", "contact_found_by", "control_outcome", "control_kind"]
+NO_CUT = dt.date(2105, 12, 31)  # no as-of day: control status and contacts as they stand now (DateTime ends 2106)
 
 
 def find_companions(run, case_ids: list[str], *, window_days: int, resolution: int, min_overlap_minutes: int,
-                    max_dwell_minutes: int, row_cap: int | None = None) -> pd.DataFrame:
+                    max_dwell_minutes: int, row_cap: int | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
     """Space-time companions of the cases: first their presence intervals (a few dozen rows),
-    then one read of the (cell, time) copy for the residents in those cells at those times."""
+    then one read of the (cell, time) copy for the residents in those cells at those times.
+    Control status and known contacts are as of 24:00 of `as_of`."""
     intervals = run("trajectories/case_intervals", case_ids=case_ids, window_days=window_days,
                     resolution=resolution, max_dwell_minutes=max_dwell_minutes)
     if intervals.empty:
         return pd.DataFrame(columns=COMPANION_COLUMNS)
     limit = row_cap or registry.default_row_cap()
     # one pair past the cap is listed, so the runner can tell the page the list was cut
-    return run("trajectories/companions", case_ids=case_ids, resolution=resolution,
+    return run("trajectories/companions", as_of=as_of or NO_CUT, case_ids=case_ids, resolution=resolution,
                min_overlap_minutes=min_overlap_minutes, max_dwell_minutes=max_dwell_minutes, limit=limit + 1,
                iv_case=intervals["case_id"].tolist(), iv_person=[int(x) for x in intervals["case_person"]],
                iv_place=[int(x) for x in intervals["place_id"]], iv_cell=[int(x) for x in intervals["cell"]],
@@ -127,12 +130,14 @@ def link_table(links: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def companion_table(found: pd.DataFrame) -> pd.DataFrame:
-    """The companions as listed: yes/no flags and control state in words."""
+    """The companions as listed: yes/no flags and control state in words, places and
+    communities by name (not grid or community codes), whole minutes."""
     yes_no = {True: "是", False: "否"}
     return found.assign(
+        overlap_minutes=found["overlap_minutes"].astype(float).round().astype(int),
         known_contact=found["known_contact"].astype(bool).map(yes_no),
         same_household=found["same_household"].astype(bool).map(yes_no),
         control_outcome=found["control_outcome"].map(CONTROL_OUTCOMES),
         companion_place=found["place_name"].where(found["place_name"] != "", "（基站定位）"),
-    )[["case_id", "person_name", "person_id", "overlap_minutes", "first_at", "companion_place", "cell",
-       "home_community_code", "known_contact", "same_household", "control_outcome"]]
+    )[["case_id", "person_name", "person_id", "overlap_minutes", "first_at", "companion_place", "companion_community",
+       "home_community", "known_contact", "same_household", "control_outcome"]]

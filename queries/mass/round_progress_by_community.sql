@@ -1,9 +1,10 @@
 -- Progress of a mass-testing round by community: residents, those sampled within the sealed
 -- zone's and the controlled zone's first-round targets (policy: 24 h and 48 h) from the round's
 -- start (00:00 of its first day) and in the whole round, and the strictest risk zone in force
--- at the start (high = sealed, medium = controlled, '' = none).
+-- at the start (high = sealed, medium = controlled, '' = none). Only samples taken by the end
+-- of {hour} on {day} count: a round still under way shows its progress so far.
 -- grain: community; params: scope String, unit String, round_id UInt16, start_day Date,
---   sealed_hours UInt16, controlled_hours UInt16
+--   sealed_hours UInt16, controlled_hours UInt16, day Date, hour UInt8 (0–23)
 SELECT
     p.community_code AS community_code, c.name AS community_name, p.residents AS residents,
     ifNull(x.sampled_sealed_target, 0) AS sampled_sealed_target,
@@ -27,6 +28,7 @@ LEFT JOIN
            uniqExact(person_id) AS sampled
     FROM epi.sample
     WHERE purpose = 'mass' AND round_id = {round_id:UInt16}
+      AND sampled_at < toDateTime({day:Date}, 'Asia/Shanghai') + toIntervalHour({hour:UInt8} + 1)
       AND startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})
     GROUP BY community_code
 ) AS x ON x.community_code = p.community_code

@@ -1,9 +1,11 @@
 -- Centralized quarantine hotels at 24:00 of the as-of day (t_end): rooms, people staying
 -- (close contacts with quarantine_start < t_end <= quarantine_end, as the cockpit counts them),
--- arrivals due in the next 24 h (already identified, quarantine starting in [t_end, t_end + 24 h)),
--- releases due in the next 24 h, people still there after their protocol release date
--- (quarantine_start + centralized_days), and people staying whose test on a protocol day that
--- has passed by t_end is missing. A hotel belongs to the jurisdiction it stands in.
+-- arrivals awaited (identified by t_end, assigned the hotel, not yet arrived), releases due by
+-- the protocol within the next 24 h (quarantine_start + centralized_days < t_end + 24 h), people
+-- still there after their protocol release date, and people staying whose test on a protocol
+-- day that has passed by t_end is missing. A hotel belongs to the jurisdiction it stands in.
+-- Only what is known at t_end: not when an awaited arrival will in fact come, nor whether a
+-- stay will in fact end on its due date (one that ends with the person becoming a case does not).
 -- grain: hotel; params: scope, unit, as_of Date, centralized_days UInt8, test_days Array(UInt8)
 SELECT
     h.hotel_id AS hotel_id, h.name AS hotel_name, h.community_code AS community_code, h.rooms AS rooms,
@@ -17,7 +19,7 @@ FROM epi.quarantine_hotel AS h
 LEFT JOIN
 (
     SELECT hotel_id, count() AS staying,
-           countIf(quarantine_end < t_end + toIntervalHour(24)) AS releases_24h,
+           countIf(quarantine_start + toIntervalDay({centralized_days:UInt8}) < t_end + toIntervalHour(24)) AS releases_24h,
            countIf(quarantine_start + toIntervalDay({centralized_days:UInt8}) < t_end) AS past_release
     FROM
     (
@@ -35,7 +37,6 @@ LEFT JOIN
     WHERE kind = 'close_contact' AND hotel_id > 0
       AND identified_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
       AND quarantine_start >= toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
-      AND quarantine_start < toDateTime({as_of:Date} + 1, 'Asia/Shanghai') + toIntervalHour(24)
     GROUP BY hotel_id
 ) AS a ON a.hotel_id = h.hotel_id
 LEFT JOIN

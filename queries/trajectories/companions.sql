@@ -7,8 +7,11 @@
 -- Each resident's point is matched against the intervals of its own cell held in arrays (one
 -- array of intervals per cell, looked up by position) rather than through a join, and points
 -- outside the cell's first-to-last interval are dropped before matching. Only the
--- {limit} longest pairs are looked up in the registry, control and contact tables.
--- grain: case × resident; params: scope, case_ids Array(String), resolution UInt8,
+-- {limit} longest pairs are looked up in the registry, control and contact tables — as of
+-- 24:00 of {as_of}: the control status then (an episode identified by then: released by then,
+-- became a case by then, else under control) and contacts identified by then. Where a pair
+-- met is named by the community of the resident's longest-overlapping point.
+-- grain: case × resident; params: scope, as_of Date, case_ids Array(String), resolution UInt8,
 --   min_overlap_minutes UInt16, max_dwell_minutes UInt16, limit UInt32, iv_case Array(String),
 --   iv_person Array(UInt64), iv_place Array(UInt32), iv_cell Array(UInt64),
 --   iv_start Array(UInt32), iv_end Array(UInt32) (Unix seconds, ordered by case)
@@ -42,10 +45,11 @@ pairs AS
 (
     -- m = (case, overlap start, overlap end, the case's place) for each interval the point overlaps
     SELECT m.1 AS case_ix, person_id, sum(m.3 - m.2) AS overlap_s, min(m.2) AS first_s,
-           argMax(grid, m.3 - m.2) AS main_cell, argMax(m.4, m.3 - m.2) AS main_place
+           argMax(grid, m.3 - m.2) AS main_cell, argMax(m.4, m.3 - m.2) AS main_place,
+           argMax(vs, m.3 - m.2) AS main_s
     FROM
     (
-        SELECT person_id, grid,
+        SELECT person_id, grid, vs,
                arrayJoin(arrayFilter(x -> x.3 > x.2,
                    arrayMap(i -> (i.1, greatest(i.2, vs), least(i.3, ve), i.4), (SELECT ivs FROM cells)[k]))) AS m
         FROM candidate_iv
@@ -57,7 +61,7 @@ pairs AS
 -- the longest pairs, computed once as one constant array and read by each lookup below
 top_pairs AS
 (
-    SELECT groupArray((case_ix, person_id, overlap_s, first_s, main_cell, main_place)) AS list
+    SELECT groupArray((case_ix, person_id, overlap_s, first_s, main_cell, main_place, main_s)) AS list
     FROM
     (
         SELECT * FROM pairs
@@ -73,13 +77,14 @@ top AS
     SELECT p.1 AS case_ix, {iv_case:Array(String)}[indexOf(arrayEnumerateDense({iv_case:Array(String)}), case_ix)] AS case_id,
            {iv_person:Array(UInt64)}[indexOf(arrayEnumerateDense({iv_case:Array(String)}), case_ix)] AS case_person,
            p.2 AS person_id, round(p.3 / 60, 1) AS overlap_minutes, toDateTime(p.4, 'Asia/Shanghai') AS first_at,
-           p.5 AS main_cell, p.6 AS main_place
+           p.5 AS main_cell, p.6 AS main_place, toDateTime(p.7, 'Asia/Shanghai') AS main_at
     FROM (SELECT arrayJoin((SELECT list FROM top_pairs)) AS p)
 )
 SELECT
     pr.case_id AS case_id, pr.person_id AS person_id, pr.overlap_minutes AS overlap_minutes,
     pr.first_at AS first_at, h3ToString(pr.main_cell) AS cell, if(pr.main_place = 0, '', pl.name) AS place_name,
-    per.name AS person_name, per.community_code AS home_community_code,
+    ifNull(mc.name, '') AS companion_community, per.name AS person_name, per.community_code AS home_community_code,
+    ifNull(hc.name, '') AS home_community,
     per.household_id = home.household_id AS same_household,
     ce.to_person_id != 0 AS known_contact,
     if(ce.to_person_id != 0, toString(ce.found_by), '') AS contact_found_by,
@@ -99,13 +104,36 @@ LEFT JOIN
 LEFT JOIN epi.place AS pl ON pl.place_id = pr.main_place
 LEFT JOIN
 (
+    SELECT person_id, ts, any(community_code) AS community_code FROM epi.trajectory_point
+    WHERE person_id IN (SELECT person_id FROM top) GROUP BY person_id, ts
+) AS tp ON tp.person_id = pr.person_id AND tp.ts = pr.main_at
+LEFT JOIN epi.community AS mc ON mc.code = tp.community_code
+LEFT JOIN epi.community AS hc ON hc.code = per.community_code
+LEFT JOIN
+(
     SELECT case_id, to_person_id, any(found_by) AS found_by FROM epi.contact_edge
-    WHERE case_id IN {case_ids:Array(String)} GROUP BY case_id, to_person_id
+    WHERE case_id IN {case_ids:Array(String)}
+      AND identified_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
+    GROUP BY case_id, to_person_id
 ) AS ce ON ce.case_id = pr.case_id AND ce.to_person_id = pr.person_id
 LEFT JOIN
 (
-    SELECT person_id, argMax(outcome, identified_at) AS outcome, argMax(kind, identified_at) AS kind
-    FROM epi.control_episode WHERE person_id IN (SELECT person_id FROM top) GROUP BY person_id
+    SELECT e.person_id AS person_id, argMax(e.kind, e.identified_at) AS kind,
+           argMax(multiIf(e.released_at IS NOT NULL AND e.released_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai'),
+                          'released',
+                          e.outcome = 'became_case' AND c.person_id != 0
+                              AND c.confirmed_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai'),
+                          'became_case',
+                          'in_progress'), e.identified_at) AS outcome
+    FROM epi.control_episode AS e
+    LEFT JOIN
+    (
+        SELECT person_id, min(confirmed_at) AS confirmed_at FROM epi.case_record
+        WHERE person_id IN (SELECT person_id FROM top) GROUP BY person_id
+    ) AS c ON c.person_id = e.person_id
+    WHERE e.person_id IN (SELECT person_id FROM top)
+      AND e.identified_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
+    GROUP BY e.person_id
 ) AS ep ON ep.person_id = pr.person_id
 WHERE startsWith(per.community_code, {scope:String})
 ORDER BY overlap_minutes DESC, case_id, person_id
