@@ -79,6 +79,7 @@ class Seeder:
             "fraction": scale.person_fraction,
             "active_share": scale.active_day_share,
             "sites_per_community": scale.sites_per_community,
+            "capacity_share": scale.capacity_share,
             "batch_id": self.batch_id,
             "building": story.BUILDING_NAME,
             "data_end": f"{story.STORY_END} 23:59:59",
