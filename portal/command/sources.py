@@ -20,12 +20,21 @@ def _now() -> pd.Timestamp:
     return pd.Timestamp(now_beijing().replace(tzinfo=None))
 
 
+def data_clock(df: pd.DataFrame, wall: pd.Timestamp) -> pd.Timestamp:
+    """The moment feeds are judged at: now, or for a generated dataset (whose story stops at its
+    last day) 24:00 of that day when that is earlier, so its daily files read as current."""
+    end = df["data_end"].dropna() if "data_end" in df else pd.Series(dtype=object)
+    if end.empty:
+        return wall
+    return min(wall, pd.Timestamp(end.iloc[0]) + pd.Timedelta(days=1))
+
+
 def freshness(run: QueryRunner, settings: PortalSettings, now: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every category with its state: fresh, stale (no complete batch for the set hours) or never fed."""
     df = run("sources/freshness_by_category")
-    now = now or _now()
+    now = now or data_clock(df, _now())
     last = pd.to_datetime(df["last_loaded_at"])
-    age_h = (now - last).dt.total_seconds() / 3600
+    age_h = ((now - last).dt.total_seconds() / 3600).clip(lower=0)  # a file loaded after a generated story ends
     df["age_hours"] = age_h
     df["state"] = "never"
     df.loc[last.notna(), "state"] = "fresh"
