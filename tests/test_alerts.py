@@ -312,8 +312,8 @@ def test_acknowledge_and_handle_within_the_jurisdiction():
     assert _states() == {("person:1", "cleared", 0, False)}
     history = center.history(1)
     assert history["event"].tolist() == ["预警解除", "处置预警", "确认预警", "新预警"]
-    assert history["detail"].tolist()[1:3] == ["handmade person:1 已确认 → 已处置：已转运",
-                                               "handmade person:1 待确认 → 已确认：收到"]
+    assert history["detail"].tolist()[1:3] == ["handmade 人员：1 已确认 → 已处置：已转运",
+                                               "handmade 人员：1 待确认 → 已确认：收到"]
     assert center.open_counts("") == {"严重": 0, "警告": 0, "提示": 0}
 
 

@@ -43,3 +43,26 @@ def test_data_sources_page_in_the_browser(wh, sources_server, browser, width, he
     page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(timeout=30_000)
     shoot(page, SHOTS / f"sources-{name}.png")
     page.close()
+
+
+def test_the_upload_box_speaks_chinese(sources_server, browser):
+    """Streamlit writes the uploader's button and size line in English and has no option for
+    them: the portal's style sheet writes them over in Chinese."""
+    url, _bad = sources_server
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(url)
+    browser_sign_in(page, "analyst")
+    page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
+    page.get_by_role("link", name="数据来源").click()
+    page.get_by_role("heading", name="载入部门文件").wait_for(timeout=90_000)
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    zone.scroll_into_view_if_needed()
+    button = zone.locator("button").first
+    assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"选择文件"'
+    assert button.evaluate("b => getComputedStyle(b).fontSize") == "0px"
+    line = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] span').last
+    assert "单个文件不超过 200MB" in line.evaluate("s => getComputedStyle(s, '::after').content")
+    assert line.evaluate("s => getComputedStyle(s).fontSize") == "0px"
+    page.wait_for_timeout(500)
+    zone.screenshot(path=str(SHOTS / "sources-upload-box.png"))
+    page.close()

@@ -81,6 +81,16 @@ def test_the_audit_listing_names_kinds_roles_and_the_city():
     assert listed["事件"].tolist() == ["查看一人一档", "odd_kind"]
     assert listed["角色"].tolist() == ["指挥部领导", "—"] and listed["管辖范围"].tolist() == ["全市", "—"]
     assert listed["时间"].tolist() == ["2022-03-02 00:30:00", "2022-03-01 23:30:00"]
+    assert listed["对象"].tolist() == ["人员：12", "x"]  # a subject in words; one the log does not know as it is
+
+
+def test_audit_subjects_and_their_search_read_in_words():
+    assert [audit.subject_label(s) for s in ("user:leader", "adhoc:sample", "pools:city:2022-03-01", "site:HS-1",
+                                             "hotel-overdue:510104:2022-03-01", "audit_log")] == [
+        "用户：leader", "自助分析：核酸样本与结果", "阳性混管：全市:2022-03-01", "采样点：HS-1",
+        "集中隔离人员：510104:2022-03-01", "审计日志"]
+    assert audit.subject_query(" 人员：11 ") == "person:11" and audit.subject_query("person:11") == "person:11"
+    assert audit.subject_query("排查专题:3") == "screening_topic:3"
 
 
 def test_chain_alerts_and_loop_tables():
