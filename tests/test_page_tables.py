@@ -54,12 +54,14 @@ def test_categories_list_stale_feeds_first_with_words_for_states():
 
 
 def test_batches_and_rejects_as_listed():
-    batches = pd.DataFrame({"file_name": ["a.csv"], "category": ["甲"], "status": ["refused"], "rows_read": [3],
-                            "rows_loaded": [0], "rows_rejected": [3], "finished_at": [pd.Timestamp("2022-03-01 08:30:59")],
-                            "department": ["甲部门"], "category_code": ["A-01"], "file_format": ["csv"],
-                            "encoding": ["utf-8"], "message": [""], "batch_id": ["A-01-x"]})
+    batches = pd.DataFrame({"file_name": ["a.csv", "甲_20220301"], "category": ["甲"] * 2, "status": ["refused", "complete"],
+                            "rows_read": [3, 1], "rows_loaded": [0, 1], "rows_rejected": [3, 0],
+                            "finished_at": [pd.Timestamp("2022-03-01 08:30:59"), pd.Timestamp("2022-03-01 23:59:59")],
+                            "department": ["甲部门"] * 2, "category_code": ["A-01"] * 2, "file_format": ["csv", "seed"],
+                            "encoding": ["utf-8", ""], "message": ["", ""], "batch_id": ["A-01-x", "seed-x"]})
     listed = sources.batch_table(batches)
     assert listed[["status", "finished_at"]].iloc[0].tolist() == ["已拒收", "2022-03-01 08:30"]
+    assert listed["file_format"].tolist() == ["csv", "种子生成"]  # a generated dataset's daily file
     rejects = pd.DataFrame({"row_number": [2], "column_name": ["(整行)"], "reason": ["列数不对"], "raw": ["x"]})
     assert sources.reject_table(rejects, "A-01")["column_name"].tolist() == ["整行"]
 

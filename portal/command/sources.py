@@ -90,8 +90,10 @@ def category_table(fresh: pd.DataFrame, department: str = "") -> pd.DataFrame:
 
 
 def batch_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """The batches as listed: status in words, finish time in Beijing minutes."""
+    """The batches as listed: status in words (a generated dataset's files too), finish time in
+    Beijing minutes."""
     listed = batches.assign(status=batches["status"].map(lambda s: BATCH_STATUS.get(s, s)),
+                            file_format=batches["file_format"].replace({"seed": "种子生成"}),
                             finished_at=when(batches["finished_at"]))
     return listed[["file_name", "category", "status", "rows_read", "rows_loaded", "rows_rejected", "finished_at",
                    "department", "category_code", "file_format", "encoding", "message", "batch_id"]]
