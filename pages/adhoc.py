@@ -167,7 +167,7 @@ if d:
         st.stop()
     show_all = bool(unmask and adhoc.has_personal(query))
     if show_all and state.get("ah-unmask-audited") != adhoc.canonical(d):
-        adhoc.record_unmask(identity, query, "preview")
+        adhoc.record_unmask(identity, query, "预览")
         state["ah-unmask-audited"] = adhoc.canonical(d)
     frame = adhoc.shown(query, result.rows, show_all, adhoc_form.cached_unit_names(identity.scope, span["data_version"]))
     unit = "组" if query.group_by else "行"

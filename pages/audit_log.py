@@ -14,7 +14,7 @@ kinds = sorted(set(audit.kinds_seen()) | set(AUDIT_KINDS))
 with st.form("audit-search"):
     c1, c2, c3 = st.columns(3)
     actor = c1.text_input("操作人（含）", key="audit-actor", placeholder="如 指挥长")
-    subject = c2.text_input("对象（含）", key="audit-subject", placeholder="如 person:123、user:leader")
+    subject = c2.text_input("对象（含）", key="audit-subject", placeholder="如 人员：123、用户：leader")
     chosen = c3.multiselect("事件类型", kinds, key="audit-kinds", format_func=lambda k: AUDIT_KINDS.get(k, k),
                             placeholder="全部类型")
     d1, d2 = st.columns(2)
@@ -32,4 +32,4 @@ if len(found) >= audit.SEARCH_LIMIT:
     st.warning(f"只列出最新的 {audit.SEARCH_LIMIT:,} 条：请用日期或其他条件缩小范围。")
 st.dataframe(shown, hide_index=True, width="stretch", height=min(600, 35 * (len(shown) + 1) + 3))
 exports.download(None, "下载 CSV", lambda: exports.csv_bytes(exports.shown(shown)[0]), audit.export_name(), "csv",
-                 "audit-csv", record=lambda: audit.record("audit_export", identity, "audit_log", f"{len(shown)} rows"))
+                 "audit-csv", record=lambda: audit.record("audit_export", identity, "audit_log", f"{len(shown):,} 条"))

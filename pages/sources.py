@@ -48,8 +48,8 @@ ui.download_buttons(cats, "数据来源_业务类别", "categories")
 
 st.markdown("#### 数据批次")
 if batches.empty:
-    st.info("尚无文件批次。用命令 `python -m warehouse load --department 部门代码 --category 类别代码 文件…` 载入"
-            "部门报送的 CSV、XLSX、Parquet 或 JSON lines 文件。")
+    st.info("尚无文件批次。部门报送的 CSV、XLSX、Parquet 或 JSON lines 文件由数据分析员在本页下方载入，"
+            "或由运维人员按运维文档中的数据载入说明批量载入。")
 else:
     listed = sources.batch_table(batches)
     ui.table(listed, hide_index=True, width="stretch", height=ui.fit_height(listed))

@@ -33,6 +33,20 @@ AUDIT_KINDS = {
     "alert_handle": "处置预警",
     "alert_clear": "预警解除",
     "alert_escalate": "预警升级",
+    "export": "导出",
+    "audit_export": "导出审计日志",
+    "unmask": "查看完整信息",
+    "site_mark": "采样点现场标记",
+}
+
+# what an audit event is about: the prefix of its subject ("person:12") in words
+AUDIT_SUBJECTS = {
+    "person": "人员", "user": "用户", "site": "采样点", "adhoc": "自助分析", "alert": "预警",
+    "screening_record": "排查记录", "screening_topic": "排查专题", "export": "导出", "batch": "批次",
+    "rejects": "拒收行", "audit_log": "审计日志", "chain": "传播链", "companions": "时空伴随者",
+    "alerts": "闭环预警名单", "pools": "阳性混管", "hotel": "集中隔离点", "hotel-": "集中隔离人员",
+    "appeal": "诉求", "category": "数据源类别", "community_case": "社区病例", "district": "区（市）县",
+    "topic": "诉求话题",
 }
 
 LEVELS = {0: "全市", 6: "区（市）县", 9: "街道（镇）", 12: "社区（村）"}

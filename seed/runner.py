@@ -23,6 +23,16 @@ SQL_DIR = Path(__file__).parent / "sql"
 WORKING_TABLES = [
     "seed_routine", "seed_case", "seed_controlled", "seed_edge", "seed_first_case", "seed_community_sites", "seed_risk_person",
 ]
+# The tables the departments' files feed, with the column that dates each row's file (None: a
+# register, sent whole with the first day's files); screening records are dated as they are
+# written (80_screening.sql), by the day their topic was opened.
+FED_TABLES: dict[str, str | None] = {
+    "person": None, "compound": None, "place": None, "sampling_site": None, "quarantine_hotel": None,
+    "supply_depot": None, "vaccination": "vaccinated_on", "health_code_change": "ts", "trajectory_point": "ts",
+    "sample": "sampled_at", "site_status_report": "ts", "case_record": "confirmed_at", "contact_edge": "identified_at",
+    "transfer": "dispatched_at", "control_episode": "identified_at", "screening_record": "",
+    "appeal": "received_at", "risk_zone": "start_at",
+}
 # Spread of the outbreak: per-contact infection chances; place-based chances are divided by
 # the scale's person fraction so the outbreak has about the same size at every scale.
 TRANSMISSION = {
@@ -79,6 +89,7 @@ class Seeder:
             "fraction": scale.person_fraction,
             "active_share": scale.active_day_share,
             "sites_per_community": scale.sites_per_community,
+            "capacity_share": scale.capacity_share,
             "batch_id": self.batch_id,
             "building": story.BUILDING_NAME,
             "data_end": f"{story.STORY_END} 23:59:59",
@@ -100,6 +111,7 @@ class Seeder:
             "secondary_days": POLICY.secondary_home_days,
             "swabs_per_sampler_hour": POLICY.swabs_per_sampler_hour,
             "story_start": story.STORY_START,
+            "story_end": story.STORY_END,
             "window_days": POLICY.window_days,
             "companion_minutes": POLICY.companion_minutes,
         }
@@ -140,8 +152,19 @@ class Seeder:
             Step("诉求 appeals", "appeal", lambda: self.sql("70_appeals.sql")),
             Step("排查专题 screening", "screening_record", lambda: self.sql("80_screening.sql")),
             Step("疫苗接种 vaccination", "vaccination", lambda: self.sql("90_vaccination.sql")),
+            Step("数据来源 batches", "ingest_batch", self.provenance),
         ]
         return steps
+
+    def provenance(self) -> None:
+        """Each fed table's rows named by the daily file of their department and category that
+        would have brought them, and those files registered as complete batches."""
+        for table, event in FED_TABLES.items():
+            if event is None:
+                self.sql("94_register_rows.sql", table=table)
+            elif event:
+                self.sql("95_dated_rows.sql", table=table, event=event)
+            self.sql("96_batches.sql", table=table)
 
     def testing(self) -> None:
         for round_id, first_day, days, districts in story.ROUNDS:

@@ -118,7 +118,7 @@ def test_an_export_is_a_real_masked_file_and_is_audited(tiny_warehouse, wh, fmt)
     events = audit.recent("export")
     assert events[["kind", "actor", "scope", "subject"]].values.tolist() == [["export", OPERATOR.name, "510104",
                                                                             "adhoc:screening_record"]]
-    assert events["detail"][0].startswith(f"{fmt} rows={len(raw)} of {len(raw)}; screening_record")
+    assert events["detail"][0].startswith(f"{fmt.upper()}，{len(raw):,} 行（共 {len(raw):,} 行）；排查记录")
     assert audit.recent("unmask").empty
 
 
@@ -136,14 +136,14 @@ def test_unmasking_needs_the_permission_and_is_audited(tiny_warehouse, wh):
     assert full.set_index("记录编号").loc[str(first.record_id), "身份证号码"] == first.raw_id_number
     unmasked = audit.recent("unmask")
     assert unmasked[["actor", "subject"]].values.tolist() == [["分析员丙", "adhoc:screening_record"]]
-    assert "unmasked" in audit.recent("export")["detail"][0]
+    assert "，未脱敏；" in audit.recent("export")["detail"][0]
 
 
 def test_a_full_export_is_capped_and_says_so(tiny_warehouse, wh):
     frame = read(adhoc.export(ANALYST, {"table": "sample", "order": [{"by": "sample_id"}]}, "csv", 3), "csv")
     assert len(frame) == 3
     total = wh.scalar("SELECT count() FROM epi.sample")
-    assert audit.recent("export")["detail"][0].startswith(f"csv rows=3 of {total} capped")
+    assert audit.recent("export")["detail"][0].startswith(f"CSV，3 行（共 {total:,} 行，已截断）")
 
 
 def test_an_admin_may_not_query_or_export(tiny_warehouse):

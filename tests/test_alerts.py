@@ -127,9 +127,9 @@ def test_hotels_over_the_occupancy_line(tiny_warehouse):
 def test_congested_sites_at_the_line_and_by_a_site_leads_mark(tiny_warehouse):
     ten = at("2022-03-01T10:00")  # reports up to 09:59
     df = found("site_congested", ten)
-    assert len(df) == 1277 and df.loc["site:HS-510104-0008", "value"] == 54.0
-    assert "site:HS-510104-0008" in found("site_congested", ten, with_(congested_minutes=54)).index
-    assert "site:HS-510104-0008" not in found("site_congested", ten, with_(congested_minutes=55)).index
+    assert len(df) == 450 and df.loc["site:HS-510104-0033", "value"] == 66.0
+    assert "site:HS-510104-0033" in found("site_congested", ten, with_(congested_minutes=66)).index
+    assert "site:HS-510104-0033" not in found("site_congested", ten, with_(congested_minutes=67)).index
     site = city("mass/site_states", unit="", day=dt.date(2022, 3, 1), hour=9).set_index("site_code")
     quiet = site[site["queue_minutes"].fillna(0) < 25].index[0]
 
@@ -312,8 +312,8 @@ def test_acknowledge_and_handle_within_the_jurisdiction():
     assert _states() == {("person:1", "cleared", 0, False)}
     history = center.history(1)
     assert history["event"].tolist() == ["预警解除", "处置预警", "确认预警", "新预警"]
-    assert history["detail"].tolist()[1:3] == ["handmade person:1 已确认 → 已处置：已转运",
-                                               "handmade person:1 待确认 → 已确认：收到"]
+    assert history["detail"].tolist()[1:3] == ["handmade 人员：1 已确认 → 已处置：已转运",
+                                               "handmade 人员：1 待确认 → 已确认：收到"]
     assert center.open_counts("") == {"严重": 0, "警告": 0, "提示": 0}
 
 
@@ -361,13 +361,13 @@ def test_a_failing_rule_is_reported_and_the_others_still_run():
 @pytest.mark.usefixtures("own_audit_store")
 def test_the_day_of_new_alerts_for_the_briefing(tiny_warehouse):
     report = center.check(city, SETTINGS, MARCH_1)
-    assert not report.failed and len(report.new) == 713
+    assert not report.failed and len(report.new) == 816
     day = center.new_on("", dt.date(2022, 3, 1))
     assert day.values.tolist() == [["新增社会面病例", "严重", 1], ["密接超时未转运", "严重", 7],
                                    ["管控人员漏检", "警告", 36], ["区县 Rt 超过 1", "警告", 1],
-                                   ["采样点拥堵", "警告", 664], ["诉求超期未办结", "提示", 2],
+                                   ["采样点拥堵", "警告", 767], ["诉求超期未办结", "提示", 2],
                                    ["诉求话题上升", "提示", 2]]
-    assert center.open_counts("") == {"严重": 8, "警告": 701, "提示": 4}
+    assert center.open_counts("") == {"严重": 8, "警告": 804, "提示": 4}
     assert center.open_counts("510104")["严重"] == 0
     assert center.new_on("", dt.date(2022, 3, 2)).empty
 
@@ -384,8 +384,8 @@ def test_the_cli_is_idempotent_and_its_exit_codes_hold(own_warehouse, tmp_path):
            "EPI_PORTAL_DB": f"sqlite:///{tmp_path / 'alerts.sqlite'}"}
     first = _cli(env, "check", "--as-of", "2022-03-01")
     assert first.returncode == 0, first.stderr
-    assert len(first.stdout.splitlines()) == 713
-    assert "2022-03-01 24:00：新增 713，升级 0，更新 0，解除 0，规则失败 0" in first.stderr
+    assert len(first.stdout.splitlines()) == 816
+    assert "2022-03-01 24:00：新增 816，升级 0，更新 0，解除 0，规则失败 0" in first.stderr
     again = _cli(env, "check", "--as-of", "2022-03-01")
     assert (again.returncode, again.stdout) == (0, "")
     assert "新增 0，升级 0，更新 0，解除 0" in again.stderr

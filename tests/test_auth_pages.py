@@ -156,13 +156,13 @@ def test_the_audit_page_filters_and_lists_newest_first(tiny_warehouse):
     assert list(table.columns) == ["编号", "时间", "事件", "操作人", "角色", "管辖范围", "对象", "说明"]
     # newest first: the admin's own sign-in and account, then the four events
     assert list(table["事件"])[:2] == ["登录", "添加用户"]
-    assert list(table["对象"])[2:] == ["person:11", "screening_record:5", "person:12", "person:11"]
+    assert list(table["对象"])[2:] == ["人员：11", "排查记录：5", "人员：12", "人员：11"]
     at.text_input(key="audit-actor").set_value("王")
     at.button[0].click().run()
     assert list(at.dataframe[0].value["时间"]) == ["2022-03-02 00:30:00", "2022-03-01 23:30:00"]
     at.text_input(key="audit-actor").set_value("")
     at.multiselect(key="audit-kinds").set_value(["person_file_view"])
-    at.text_input(key="audit-subject").set_value("PERSON:11")
+    at.text_input(key="audit-subject").set_value("人员：11")  # as the log shows it
     at.button[0].click().run()
     assert list(at.dataframe[0].value["操作人"]) == ["李娜", "王伟"]
     assert set(at.dataframe[0].value["事件"]) == {"查看一人一档"}
@@ -171,7 +171,7 @@ def test_the_audit_page_filters_and_lists_newest_first(tiny_warehouse):
     at.date_input(key="audit-from").set_value(dt.date(2022, 3, 2))
     at.date_input(key="audit-to").set_value(dt.date(2022, 3, 2))
     at.button[0].click().run()
-    assert list(at.dataframe[0].value["对象"]) == ["screening_record:5", "person:12"]
+    assert list(at.dataframe[0].value["对象"]) == ["排查记录：5", "人员：12"]
     assert at.markdown[0].value == "##### 共 2 条（最新在前）"
     at.date_input(key="audit-from").set_value(dt.date(2022, 3, 3))
     at.button[0].click().run()
@@ -186,7 +186,7 @@ def test_the_audit_log_shows_no_id_number_or_phone_typed_into_a_query(tiny_wareh
     audit.record("export", Identity("王伟", "analyst", ""), "adhoc:person",
                  "csv rows=1 of 1; person id_number = 510104199603170012; phone = +86 139-1234-5678")
     at = page("audit_log.py", Identity("管理员", "admin", ""))
-    detail = at.dataframe[0].value.set_index("对象").loc["adhoc:person", "说明"]
+    detail = at.dataframe[0].value.set_index("对象").loc["自助分析：person", "说明"]
     assert detail == "csv rows=1 of 1; person id_number = 510104********0012; phone = 139****5678"
 
 def test_the_users_page_adds_and_disables(tiny_warehouse):

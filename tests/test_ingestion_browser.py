@@ -15,7 +15,7 @@ def metric(page, label: str) -> str:
 
 
 @pytest.mark.parametrize("width,height,name", [(1440, 1000, "desktop"), (390, 844, "phone")])
-def test_data_sources_page_in_the_browser(sources_server, browser, width, height, name):
+def test_data_sources_page_in_the_browser(wh, sources_server, browser, width, height, name):
     url, bad = sources_server
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
@@ -31,12 +31,38 @@ def test_data_sources_page_in_the_browser(sources_server, browser, width, height
         page.locator('[data-testid="stSidebarCollapseButton"] button').first.click()
     assert metric(page, "报送部门（个）") == "11"
     assert metric(page, "业务类别（类）") == "96"
-    assert metric(page, "数据批次（批）") == "1"
-    assert metric(page, "载入行数（行）") == "288"
+    # the seed's daily files (tests/test_seed_provenance.py) and the file loaded with the CLI
+    seeded, seeded_rows = wh.rows("SELECT count(), sum(rows_loaded) FROM epi.ingest_batch FINAL "
+                                  "WHERE file_format = 'seed'")[0]
+    assert metric(page, "数据批次（批）") == f"{seeded + 1:,}"
+    assert metric(page, "载入行数（行）") == f"{seeded_rows + 288:,}"
     assert metric(page, "拒收行数（行）") == f"{len(bad)}"
     batch = page.get_by_role("combobox", name="批次")
     batch.wait_for(timeout=30_000)
     assert batch.input_value() == "常住人口_0301.csv · 常住人口 · 拒收 12 行"
     page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(timeout=30_000)
     shoot(page, SHOTS / f"sources-{name}.png")
+    page.close()
+
+
+def test_the_upload_box_speaks_chinese(sources_server, browser):
+    """Streamlit writes the uploader's button and size line in English and has no option for
+    them: the portal's style sheet writes them over in Chinese."""
+    url, _bad = sources_server
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(url)
+    browser_sign_in(page, "analyst")
+    page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
+    page.get_by_role("link", name="数据来源").click()
+    page.get_by_role("heading", name="载入部门文件").wait_for(timeout=90_000)
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    zone.scroll_into_view_if_needed()
+    button = zone.locator("button").first
+    assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"选择文件"'
+    assert button.evaluate("b => getComputedStyle(b).fontSize") == "0px"
+    line = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] span').last
+    assert "单个文件不超过 200MB" in line.evaluate("s => getComputedStyle(s, '::after').content")
+    assert line.evaluate("s => getComputedStyle(s).fontSize") == "0px"
+    page.wait_for_timeout(500)
+    zone.screenshot(path=str(SHOTS / "sources-upload-box.png"))
     page.close()

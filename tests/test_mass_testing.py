@@ -10,6 +10,8 @@ import pytest
 from portal.settings import PortalSettings
 from portal.testing import forecast, sampling
 from queries import registry
+from seed.scales import SCALES
+from warehouse.rules.policy import POLICY
 
 S = PortalSettings()
 DAY = dt.date(2022, 3, 1)  # first day of the citywide round 3
@@ -47,18 +49,18 @@ def test_site_states_are_each_sites_last_report_up_to_the_hour(tiny_warehouse, r
     assert set(reported.index) == set(last.index)
     assert (reported["state"] == last.loc[reported.index, "state"]).all()
     assert (reported["queue_minutes"] == last.loc[reported.index, "queue_minutes"]).all()
-    assert int(reported["queue_minutes"].sum()) == 149_620
+    assert int(reported["queue_minutes"].sum()) == 212_783
 
 
 def test_kpis_on_the_first_day_of_round_3(tiny_warehouse):
     states = sampling.current_states(q("mass/site_states", unit="", day=DAY, hour=HOUR), None, S)
     counts = sampling.state_counts(states)
     assert {k: counts[k] for k in ("open", "congested", "busy", "clear", "closed", "unreported", "all")} == {
-        "open": 2834, "congested": 951, "busy": 347, "clear": 1536, "closed": 0, "unreported": 298, "all": 3132}
-    assert sampling.open_wait(states) == (52.8, 690)
+        "open": 2834, "congested": 942, "busy": 206, "clear": 1686, "closed": 0, "unreported": 298, "all": 3132}
+    assert sampling.open_wait(states) == (75.1, 1536)
     jinjiang = sampling.state_counts(q("mass/site_states", unit="510104", day=DAY, hour=HOUR).pipe(
         sampling.current_states, None, S))
-    assert (jinjiang["all"], jinjiang["congested"], jinjiang["busy"], jinjiang["unreported"]) == (144, 44, 14, 17)
+    assert (jinjiang["all"], jinjiang["congested"], jinjiang["busy"], jinjiang["unreported"]) == (144, 35, 8, 17)
 
 
 def test_an_operator_sees_only_the_sites_of_the_jurisdiction(tiny_warehouse):
@@ -296,3 +298,35 @@ def test_forecast_and_backtest_on_the_tiny_city(tiny_warehouse, raw):
     assert score["round_day"].tolist() == [False, False, False, True, False, False, False]
     assert score["actual"].tolist() == [518, 595, 540, 6_163, 664, 530, 513]
     assert score["mape_pct"].tolist() == [20.7, 15.0, 20.0, 34.8, 24.5, 16.9, 24.1]
+
+
+def test_queue_reports_follow_the_sites_arrivals_and_scaled_capacity(wh):
+    """Each report's wait is the site's backlog ÷ its capacity per minute (capacity scaled to what
+    one generated site stands for), plus 0–8 minutes at the desk: recomputed here from the
+    samples for every Jinjiang site on the first day of round 3."""
+    share = SCALES["tiny"].capacity_share  # 0.1 % of the census, one site per community for the city's 2.67
+    sites = wh.query_df("SELECT site_id, capacity_per_hour, open_hour, close_hour FROM epi.sampling_site "
+                        "WHERE startsWith(community_code, '510104')").set_index("site_id")
+    arrivals = wh.query_df("SELECT site_id, toHour(sampled_at) AS hour, count() AS n FROM epi.sample "
+                           "WHERE site_id IN {s:Array(UInt32)} AND toDate(sampled_at) = '2022-03-01' GROUP BY ALL",
+                           {"s": sites.index.tolist()})
+    reports = wh.query_df("SELECT site_id, ts, toString(state) AS state, queue_minutes FROM epi.site_status_report "
+                          "WHERE site_id IN {s:Array(UInt32)} AND toDate(ts) = '2022-03-01'", {"s": sites.index.tolist()})
+    counts = arrivals.pivot_table(index="site_id", columns="hour", values="n", fill_value=0).reindex(
+        index=sites.index, columns=range(24), fill_value=0)
+    desk = []
+    for r in reports.itertuples():
+        site = sites.loc[r.site_id]
+        per_hour = site.capacity_per_hour * share
+        backlog = 0.0
+        at = pd.Timestamp(r.ts)
+        for h in range(at.hour):
+            served = per_hour if site.open_hour <= h < site.close_hour else 0
+            backlog = max(0.0, backlog + counts.loc[r.site_id, h] - served)
+        waiting = max(0.0, backlog + (counts.loc[r.site_id, at.hour] - per_hour) * at.minute / 60)
+        desk.append(r.queue_minutes - int(waiting / per_hour * 60))
+    desk = np.array(desk)
+    assert len(desk) == len(reports) > 500 and ((desk >= 0) & (desk <= 8)).all()
+    # the states keep their meaning: the wait against the policy's lines
+    assert (reports.loc[reports["queue_minutes"] >= POLICY.congested_minutes, "state"] == "congested").all()
+    assert (reports.loc[reports["queue_minutes"] < POLICY.busy_minutes, "state"] == "clear").all()

@@ -36,7 +36,31 @@ def test_public_queue_opens_without_sign_in(tiny_warehouse, server, browser):
     assert metric_value(page, "开放采样点（个）") == f"{open_now:,}"
     assert "站长" not in page.locator('[data-testid="stMain"]').inner_text()
     shoot(page, SHOTS / "public-queue-phone.png")
+    # a resident types a site's name: its card, with the district and the update time, fits the
+    # phone's width (nothing cut or scrolled sideways)
+    site = sites[sites["state"].isin(["clear", "busy", "congested"])].sort_values("site_code").iloc[0]
+    district, street = (registry.run("geo/units", "", unit="", grain=n).set_index("unit_code").loc[
+        site["community_code"][:n], "name"] for n in (6, 9))
+    box = page.get_by_label("搜索采样点")
+    box.fill(f"{street} {site['site_name']}")  # site names repeat across the city: with the street, one
+    box.press("Enter")
+    card = page.locator(f'.pq-card[data-site="{site["site_code"]}"]')
+    card.wait_for(timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.pq-card').length === 1", timeout=60_000)
+    text = card.inner_text()
+    assert site["site_name"] in text and district in text and "更新时间" in text
+    for part in (card, card.locator(".pq-where"), card.locator(".pq-when")):
+        b = part.bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= 390, (part, b)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, SHOTS / "public-queue-phone-search.png")
     page.close()
+    wide = browser.new_page(viewport={"width": 1440, "height": 1000})
+    wide.goto(server + "/public_queue")
+    wide.get_by_text("开放的采样点（").wait_for(timeout=90_000)
+    wide.wait_for_timeout(1000)
+    shoot(wide, SHOTS / "public-queue-desktop.png")
+    wide.close()
 
 
 def test_site_map_and_a_mark_reaching_the_command_view(tiny_warehouse, server, browser):

@@ -34,7 +34,7 @@ def test_a_mark_is_stored_with_who_and_when_and_congested_follows_from_the_wait(
     assert stored_marks(wh) == before + 1
     events = audit.recent("site_mark")
     assert events[["actor", "role", "scope", "subject", "detail"]].values.tolist() == [
-        ["张站长", "district_operator", "510104", "site:HS-510104-0003", "congested 65 min"]]
+        ["张站长", "district_operator", "510104", "site:HS-510104-0003", "拥堵 65 分钟"]]
 
 
 def test_busy_under_the_congested_line_stays_busy_and_closed_has_no_queue(wh):

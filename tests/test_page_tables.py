@@ -54,12 +54,14 @@ def test_categories_list_stale_feeds_first_with_words_for_states():
 
 
 def test_batches_and_rejects_as_listed():
-    batches = pd.DataFrame({"file_name": ["a.csv"], "category": ["甲"], "status": ["refused"], "rows_read": [3],
-                            "rows_loaded": [0], "rows_rejected": [3], "finished_at": [pd.Timestamp("2022-03-01 08:30:59")],
-                            "department": ["甲部门"], "category_code": ["A-01"], "file_format": ["csv"],
-                            "encoding": ["utf-8"], "message": [""], "batch_id": ["A-01-x"]})
+    batches = pd.DataFrame({"file_name": ["a.csv", "甲_20220301"], "category": ["甲"] * 2, "status": ["refused", "complete"],
+                            "rows_read": [3, 1], "rows_loaded": [0, 1], "rows_rejected": [3, 0],
+                            "finished_at": [pd.Timestamp("2022-03-01 08:30:59"), pd.Timestamp("2022-03-01 23:59:59")],
+                            "department": ["甲部门"] * 2, "category_code": ["A-01"] * 2, "file_format": ["csv", "seed"],
+                            "encoding": ["utf-8", ""], "message": ["", ""], "batch_id": ["A-01-x", "seed-x"]})
     listed = sources.batch_table(batches)
     assert listed[["status", "finished_at"]].iloc[0].tolist() == ["已拒收", "2022-03-01 08:30"]
+    assert listed["file_format"].tolist() == ["csv", "种子生成"]  # a generated dataset's daily file
     rejects = pd.DataFrame({"row_number": [2], "column_name": ["(整行)"], "reason": ["列数不对"], "raw": ["x"]})
     assert sources.reject_table(rejects, "A-01")["column_name"].tolist() == ["整行"]
 
@@ -81,6 +83,16 @@ def test_the_audit_listing_names_kinds_roles_and_the_city():
     assert listed["事件"].tolist() == ["查看一人一档", "odd_kind"]
     assert listed["角色"].tolist() == ["指挥部领导", "—"] and listed["管辖范围"].tolist() == ["全市", "—"]
     assert listed["时间"].tolist() == ["2022-03-02 00:30:00", "2022-03-01 23:30:00"]
+    assert listed["对象"].tolist() == ["人员：12", "x"]  # a subject in words; one the log does not know as it is
+
+
+def test_audit_subjects_and_their_search_read_in_words():
+    assert [audit.subject_label(s) for s in ("user:leader", "adhoc:sample", "pools:city:2022-03-01", "site:HS-1",
+                                             "hotel-overdue:510104:2022-03-01", "audit_log")] == [
+        "用户：leader", "自助分析：核酸样本与结果", "阳性混管：全市:2022-03-01", "采样点：HS-1",
+        "集中隔离人员：510104:2022-03-01", "审计日志"]
+    assert audit.subject_query(" 人员：11 ") == "person:11" and audit.subject_query("person:11") == "person:11"
+    assert audit.subject_query("排查专题:3") == "screening_topic:3"
 
 
 def test_chain_alerts_and_loop_tables():

@@ -32,7 +32,7 @@ def test_an_outcome_is_stored_once_and_a_second_identical_submit_is_harmless(tin
     events = audit.recent("screening_outcome")
     assert len(events) == 1
     assert events.iloc[0][["actor", "role", "scope", "subject", "detail"]].tolist() == [
-        "核查员甲", "district_operator", "510104", f"screening_record:{BASE + 6}", "unreachable escalated"]
+        "核查员甲", "district_operator", "510104", f"screening_record:{BASE + 6}", "无法联系，转流调组跟进"]
 
 
 def test_the_latest_outcome_wins(tiny_warehouse, fixture_topic):  # noqa: F811

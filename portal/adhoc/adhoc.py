@@ -302,11 +302,11 @@ def unit_names(scope: str) -> dict[str, str]:
 
 def describe(query: AdhocQuery) -> str:
     """One line saying what a query asks, for the audit log."""
-    parts = [query.table.name]
-    parts += [f"{c.field.name} {c.op} {'|'.join(map(str, c.values))}" for c in query.conditions]
+    parts = [query.table.label]
+    parts += [f"{c.field.label} {OPERATOR_LABELS.get(c.op, c.op)} {'、'.join(map(str, c.values))}" for c in query.conditions]
     if query.group_by:
-        parts.append("by " + ",".join(f.name for f in query.group_by))
-    return "; ".join(parts)
+        parts.append("按 " + "、".join(f.label for f in query.group_by) + " 分组")
+    return "；".join(parts)
 
 
 def export(identity: Identity, definition: dict, fmt: str, cap: int, unmask: bool = False) -> bytes:
@@ -318,11 +318,11 @@ def export(identity: Identity, definition: dict, fmt: str, cap: int, unmask: boo
     unmask = bool(unmask and identity.can_unmask and has_personal(query))
     result = fetch(query, identity.scope, cap)
     data = to_file(shown(query, result.rows, unmask, unit_names(identity.scope)), fmt)
-    detail = (f"{fmt} rows={len(result.rows)} of {result.total}{' capped' if result.capped else ''}"
-              f"{' unmasked' if unmask else ''}; {describe(query)}")
+    detail = (f"{fmt.upper()}，{len(result.rows):,} 行（共 {result.total:,} 行{'，已截断' if result.capped else ''}）"
+              f"{'，未脱敏' if unmask else ''}；{describe(query)}")
     audit.record("export", identity, f"adhoc:{query.table.name}", detail)
     if unmask:
-        record_unmask(identity, query, f"export {fmt}")
+        record_unmask(identity, query, f"导出 {fmt.upper()}")
     return data
 
 
@@ -336,7 +336,7 @@ def to_file(frame: pd.DataFrame, fmt: str) -> bytes:
 
 
 def record_unmask(identity: Identity, query: AdhocQuery, how: str) -> None:
-    audit.record("unmask", identity, f"adhoc:{query.table.name}", f"{how}; {describe(query)}")
+    audit.record("unmask", identity, f"adhoc:{query.table.name}", f"{how}；{describe(query)}")
 
 
 def canonical(definition: dict) -> str:

@@ -118,14 +118,20 @@ def _sync(rule: Rule, found: pd.DataFrame, when: When, scope: str, report: Check
                 level=base_level(row.area_code), escalated=False)).inserted_primary_key[0]
             report.new.append(f"新预警 #{alert_id} [{rule.severity}] {rule.name} {row.area_code or '全市'} "
                               f"{row.subject_key}：{row.detail}")
-            events.append(("alert_new", alert_id, f"{rule.id} {row.subject_key} {row.detail}"))
+            events.append(("alert_new", alert_id, f"{rule.name} {audit.subject_label(row.subject_key)} {row.detail}"))
         for key, old in live.items():
             if key not in now_found:
                 conn.execute(update(table).where(table.c.alert_id == old.alert_id).values(
                     state="cleared", cleared_at=when.moment))
                 report.cleared += 1
-                events.append(("alert_clear", old.alert_id, f"{rule.id} {key} {STATES[old.state]} → 已解除"))
+                events.append(("alert_clear", old.alert_id, f"{rule.name} {audit.subject_label(key)} {STATES[old.state]} → 已解除"))
     audit.record_many([(kind, f"alert:{alert_id}", detail) for kind, alert_id, detail in events], CHECKER)
+
+
+def _rule_name(rule_id: str, known: dict[str, Rule] = RULES) -> str:
+    """A rule as the audit log names it: its name, or its id when it is not registered."""
+    rule = known.get(rule_id)
+    return rule.name if rule is not None else rule_id
 
 
 def _escalate(settings: PortalSettings, when: When, scope: str, report: CheckReport, known: dict[str, Rule]) -> None:
@@ -143,8 +149,9 @@ def _escalate(settings: PortalSettings, when: When, scope: str, report: CheckRep
         name = rule.name if rule else r.rule_id
         report.escalated.append(f"{ESCALATED[due]} #{r.alert_id} [{r.severity}] {name} {r.area_code or '全市'} "
                                 f"{r.subject_key}：{settings.alert_escalate_minutes} 分钟内无人确认")
-    audit.record_many([("alert_escalate", f"alert:{r.alert_id}", f"{r.rule_id} {r.subject_key} {LEVELS[r.level]} → "
-                        f"{LEVELS[due]}") for r, due in raised], CHECKER)
+    audit.record_many([("alert_escalate", f"alert:{r.alert_id}",
+                        f"{_rule_name(r.rule_id, known)} {audit.subject_label(r.subject_key)} "
+                        f"{LEVELS[r.level]} → {LEVELS[due]}") for r, due in raised], CHECKER)
 
 
 # -- people acting on alerts -------------------------------------------------------------------
@@ -183,7 +190,7 @@ def _move(identity: Identity, alert_id: int, before: str, after: str, note: str)
             raise AlertError(f"预警 #{alert_id} 刚被他人更新，请刷新后再试。")
     kind = {"acknowledged": "alert_acknowledge", "handled": "alert_handle"}[after]
     audit.record(kind, identity, f"alert:{row.alert_id}",
-                 f"{row.rule_id} {row.subject_key} {STATES[before]} → {STATES[after]}" + (f"：{note}" if note else ""))
+                 f"{_rule_name(row.rule_id)} {audit.subject_label(row.subject_key)} {STATES[before]} → {STATES[after]}" + (f"：{note}" if note else ""))
 
 
 # -- reading -----------------------------------------------------------------------------------

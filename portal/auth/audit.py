@@ -62,7 +62,8 @@ def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: st
     if actor.strip():
         query = query.where(func.lower(events.c.actor).contains(actor.strip().lower(), autoescape=True))
     if subject.strip():
-        query = query.where(func.lower(events.c.subject).contains(subject.strip().lower(), autoescape=True))
+        stored = subject_query(subject).lower()
+        query = query.where(func.lower(events.c.subject).contains(stored, autoescape=True))
     if kinds:
         query = query.where(events.c.kind.in_(list(kinds)))
     if first_day:
@@ -87,9 +88,40 @@ def listing(found: pd.DataFrame) -> pd.DataFrame:
         role=found["role"].map(lambda r: ROLES.get(r, r or "—")),
         scope=found["scope"].where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
         at=found["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
-        subject=found["subject"].map(mask_text),
+        subject=found["subject"].map(subject_label).map(mask_text),
         detail=found["detail"].map(mask_text),
     )[["event_id", "at", "event", "actor", "role", "scope", "subject", "detail"]]
+
+
+def subject_label(subject: str) -> str:
+    """What an event is about, in words: `person:12` → 人员：12, `adhoc:person` → 自助分析：人口
+    (an ad-hoc table by its catalogue name), `city` → 全市; an unknown prefix stays as it is."""
+    from portal.glossary import AUDIT_SUBJECTS
+
+    head, sep, rest = str(subject).partition(":")
+    kind = "hotel-" if head.startswith("hotel-") else head  # a quarantine page's list of one kind
+    name = AUDIT_SUBJECTS.get(kind)
+    if name is None:
+        return str(subject)
+    if not sep:
+        return name
+    if kind == "adhoc":
+        from portal.adhoc.catalogue import table
+
+        found = table(rest)
+        rest = found.label if found is not None else rest
+    return f"{name}：" + ":".join("全市" if part == "city" else part for part in rest.split(":"))
+
+
+def subject_query(text: str) -> str:
+    """A subject search as stored: a leading label in words (人员：12) back to its prefix (person:12)."""
+    from portal.glossary import AUDIT_SUBJECTS
+
+    text = text.strip().replace("：", ":")
+    for prefix, name in sorted(AUDIT_SUBJECTS.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(name):
+            return prefix + text[len(name):]
+    return text
 
 
 def shown(kind: str, subject: str, limit: int = 20) -> pd.DataFrame:

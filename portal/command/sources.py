@@ -20,12 +20,21 @@ def _now() -> pd.Timestamp:
     return pd.Timestamp(now_beijing().replace(tzinfo=None))
 
 
+def data_clock(df: pd.DataFrame, wall: pd.Timestamp) -> pd.Timestamp:
+    """The moment feeds are judged at: now, or for a generated dataset (whose story stops at its
+    last day) 24:00 of that day when that is earlier, so its daily files read as current."""
+    end = df["data_end"].dropna() if "data_end" in df else pd.Series(dtype=object)
+    if end.empty:
+        return wall
+    return min(wall, pd.Timestamp(end.iloc[0]) + pd.Timedelta(days=1))
+
+
 def freshness(run: QueryRunner, settings: PortalSettings, now: pd.Timestamp | None = None) -> pd.DataFrame:
     """Every category with its state: fresh, stale (no complete batch for the set hours) or never fed."""
     df = run("sources/freshness_by_category")
-    now = now or _now()
+    now = now or data_clock(df, _now())
     last = pd.to_datetime(df["last_loaded_at"])
-    age_h = (now - last).dt.total_seconds() / 3600
+    age_h = ((now - last).dt.total_seconds() / 3600).clip(lower=0)  # a file loaded after a generated story ends
     df["age_hours"] = age_h
     df["state"] = "never"
     df.loc[last.notna(), "state"] = "fresh"
@@ -81,8 +90,10 @@ def category_table(fresh: pd.DataFrame, department: str = "") -> pd.DataFrame:
 
 
 def batch_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """The batches as listed: status in words, finish time in Beijing minutes."""
+    """The batches as listed: status in words (a generated dataset's files too), finish time in
+    Beijing minutes."""
     listed = batches.assign(status=batches["status"].map(lambda s: BATCH_STATUS.get(s, s)),
+                            file_format=batches["file_format"].replace({"seed": "种子生成"}),
                             finished_at=when(batches["finished_at"]))
     return listed[["file_name", "category", "status", "rows_read", "rows_loaded", "rows_rejected", "finished_at",
                    "department", "category_code", "file_format", "encoding", "message", "batch_id"]]

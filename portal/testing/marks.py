@@ -103,7 +103,7 @@ def submit(identity: Identity, site_code: str, state: str, queue_minutes, mark_k
                      queue_minutes=wait, operator=identity.name, operator_scope=identity.scope)
     if registry.run("mass/mark_by_key", identity.scope, mark_key=mark_key).empty:
         raise MarkRefused("标记未能保存，请稍后重试。")
-    audit.record("site_mark", identity, subject=f"site:{code}", detail=f"{stored} {wait} min")
+    audit.record("site_mark", identity, subject=f"site:{code}", detail=f"{SITE_STATES.get(stored, stored)} {wait} 分钟")
     note = "（排队已达拥堵线，已按拥堵记录）" if stored == "congested" else ""
     return MarkResult(True, code, stored, wait,
                       f"已标记 {code} {row['site_name']}：{SITE_STATES[stored]}，排队 {wait} 分钟{note}。指挥中心下次刷新即可看到。")

@@ -135,7 +135,7 @@ def record_outcome(identity: Identity, record_id: int, outcome: str, note: str, 
     if registry.run("screening/outcome_by_key", identity.scope, outcome_key=key).empty:
         raise OutcomeRefused("核查结果未能保存，请稍后重试。")
     audit.record("screening_outcome", identity, subject=f"screening_record:{int(record_id)}",
-                 detail=f"{outcome}{' escalated' if escalated else ''}")
+                 detail=f"{SCREENING_OUTCOMES[outcome]}{'，转流调组跟进' if escalated else ''}")
     tail = "，已转流调组跟进" if escalated else ""
     return OutcomeResult(True, f"已登记记录 {record_id}：{SCREENING_OUTCOMES[outcome]}{tail}。")
 
@@ -164,7 +164,7 @@ def dispatch(identity: Identity, topic_id: int) -> int:
     registry.execute("screening/dispatch_topic", identity.scope, topic_id=int(topic_id), dispatcher=identity.name)
     left, _ = undispatched(identity.scope, topic_id)
     audit.record("screening_dispatch", identity, subject=f"screening_topic:{int(topic_id)}",
-                 detail=f"{ready - left} records")
+                 detail=f"下发 {ready - left:,} 条")
     return ready - left
 
 

@@ -77,7 +77,8 @@ def kpi(col, label: str, value, prev, unit: str, worse_up: bool = True, help: st
 
 
 KPI_HEIGHT = 205
-# On a phone Streamlit stacks columns one per row; keep KPI cards two abreast instead.
+# On a phone Streamlit stacks columns one per row; keep KPI cards two abreast instead. Also the
+# file uploader in Chinese.
 _PHONE_CSS = """
 <style>
 @media (max-width: 640px) {
@@ -85,6 +86,14 @@ _PHONE_CSS = """
   .st-key-kpis [data-testid="stColumn"] { min-width: calc(50% - 0.5rem) !important;
                                           flex: 1 1 calc(50% - 0.5rem) !important; }
 }
+/* the file uploader's own words are English and Streamlit offers no option for them: the
+   button and the size line are written over in Chinese */
+[data-testid="stFileUploaderDropzone"] button { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button * { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 0.9rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "拖入或选择文件，单个文件不超过 200MB"; font-size: 0.8rem; }
 </style>
 """
 

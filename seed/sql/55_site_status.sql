@@ -1,7 +1,12 @@
 -- Site leads' status marks. On mass-testing days every open site reports every two hours;
--- the queue follows the expected arrivals (the community's real population, its share of
--- each hour) against the site's capacity, so the same sites overload at every scale. Other
--- days: two quiet reports, temporary and mobile sites closed.
+-- other days: two quiet reports, temporary and mobile sites closed. The queue is the site's
+-- own: the people its samples say arrived hour by hour, served at the site's capacity scaled
+-- to what one generated site stands for (capacity_per_hour × capacity_share, in generated
+-- people: the share of the census generated, and at a scale with fewer sites per community
+-- than the city the real sites each one stands for), the backlog carried from hour to hour
+-- (none is served before the site opens). A report at h:mm gives the backlog then and the
+-- wait it means, backlog ÷ capacity per minute, plus a few minutes at the desk: the same
+-- sites overload at every scale, and a site whose arrivals stay under its capacity has no queue.
 INSERT INTO epi.site_status_report
 SELECT
     site_id, ts,
@@ -15,34 +20,38 @@ FROM
 (
     SELECT
         s.site_id AS site_id, s.community_code AS site_community, d.day AS day, h,
-        toDateTime(d.day, 'Asia/Shanghai') + toIntervalHour(h) + toIntervalMinute(cityHash64({seed:UInt64}, 'rep', s.site_id, d.day, h) % 40) AS ts,
+        cityHash64({seed:UInt64}, 'rep', s.site_id, d.day, h) % 40 AS minute,
+        toDateTime(d.day, 'Asia/Shanghai') + toIntervalHour(h) + toIntervalMinute(minute) AS ts,
         d.mi > 0 AND (empty(d.districts) OR has(d.districts, substring(s.community_code, 1, 6))) AS mass,
         NOT mass AND s.kind != 'fixed' AS closed,
-        pop.people / {fraction:Float64} / pop.sites * 0.88 / d.days AS expected_day,
-        expected_day * (countEqual(hours, h) + countEqual(hours, h + 1)) / length(hours) / 2 AS expected_hour,
-        if(mass,
-           greatest(0, (expected_hour - s.capacity_per_hour) / s.capacity_per_hour * 60),
-           0) + cityHash64({seed:UInt64}, 'jit', s.site_id, d.day, h) % 9 AS queue_f,
-        toUInt32(queue_f) AS queue,
-        [7, 7, 8, 8, 8, 8, 9, 9, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15,
-         16, 16, 17, 17, 18, 18, 18, 19, 19, 19, 19, 20, 20, 20, 21, 21] AS hours
+        s.capacity_per_hour * {capacity_share:Float64} AS per_hour,
+        -- arrivals less service in each hour 0…23 of the day; the backlog at the end of each hour
+        arrayMap(x -> ifNull(a.arrivals[x + 1], 0) - if(x >= s.open_hour AND x < s.close_hour, per_hour, 0),
+                 range(24)) AS net,
+        arrayCumSumNonNegative(arrayConcat([0.], net)) AS backlog,
+        greatest(0, backlog[h + 1] + net[h + 1] * minute / 60) AS waiting,
+        toUInt32(waiting / per_hour * 60 + cityHash64({seed:UInt64}, 'jit', s.site_id, d.day, h) % 9) AS queue
     FROM epi.sampling_site AS s
-    INNER JOIN
-    (
-        SELECT r.community_code, count() AS people, any(n.sites) AS sites
-        FROM epi.seed_routine AS r
-        INNER JOIN (SELECT community_code, count() AS sites FROM epi.sampling_site GROUP BY community_code) AS n
-            ON n.community_code = r.community_code
-        GROUP BY r.community_code
-    ) AS pop ON pop.community_code = s.community_code
+    -- sites of communities with residents report (the others never open a queue to report)
+    INNER JOIN (SELECT DISTINCT community_code FROM epi.seed_routine) AS pop ON pop.community_code = s.community_code
     CROSS JOIN
     (
         SELECT {story_start:Date} + number AS day,
                indexOf({mass_days:Array(Date)}, day) AS mi,
-               if(mi = 0, toUInt8(1), {mass_day_len:Array(UInt8)}[mi]) AS days,
                if(mi = 0, [], {mass_day_districts:Array(Array(String))}[mi]) AS districts
         FROM numbers(39)
     ) AS d
+    LEFT JOIN
+    (
+        SELECT site_id, day, arrayMap(x -> toFloat64(countEqual(hours, x)), range(24)) AS arrivals
+        FROM
+        (
+            SELECT site_id, toDate(sampled_at, 'Asia/Shanghai') AS day, groupArray(toHour(sampled_at)) AS hours
+            FROM epi.sample WHERE site_id > 0
+            GROUP BY site_id, day
+        )
+    ) AS a ON a.site_id = s.site_id AND a.day = d.day
     ARRAY JOIN if(d.mi > 0, [8, 10, 12, 14, 16, 18, 20], [9, 15]) AS h
     WHERE h >= s.open_hour AND h < s.close_hour
-);
+)
+SETTINGS join_use_nulls = 0;

@@ -137,8 +137,10 @@ SELECT
     dept,
     multiIf(dept = 'CUSTOMS', 'CUSTOMS-03', dept = 'BORDER', 'BORDER-01', dept = 'AIRPORT', 'AIRPORT-01',
             dept = 'TRANSPORT', if(t_name LIKE '%客运站%', 'TRANSPORT-02', 'TRANSPORT-01'),
-            dept = 'PSB', 'PSB-09', dept = 'BIGDATA', 'BIGDATA-02', dept = 'HEALTH', 'HEALTH-06', 'CDC-10'),
-    {batch_id:String},
+            dept = 'PSB', 'PSB-09', dept = 'BIGDATA', 'BIGDATA-02', dept = 'HEALTH', 'HEALTH-06', 'CDC-10') AS category,
+    -- the department's daily file of the day the topic was opened (see 96_batches.sql)
+    concat({batch_id:String}, '-screening_record-', category, '-',
+           formatDateTime(greatest({story_start:Date}, least({story_end:Date}, toDate(t_created))), '%Y%m%d')),
     rid
 FROM
 (
