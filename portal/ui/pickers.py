@@ -26,6 +26,7 @@ HOUR_KEY = "session-hour"  # the hour chosen on a testing page
 SEEN_KEY = "session-pickers-seen"  # what each picker showed when last drawn: a change there is a choice
 SLOT_KEY = "session-day-slot"  # the sidebar's line for the date, drawn by portal/app.py
 SHOWN_KEY = "session-day-shown"  # (day, hour) the page in view shows, for that line
+LINKS_KEY = "session-links-read"  # the link's parameters already read in this session
 
 
 def day_text(day: dt.date) -> str:
@@ -59,6 +60,16 @@ def link_day(span: dict, wanted: str) -> tuple[dt.date | None, str | None]:
     return chosen, None
 
 
+def _from_link(name: str) -> str | None:
+    """The link's ?name=, read once a session: a link opens a new session, and later in the
+    session the address holds only what the pages wrote back (or what the page left behind)."""
+    read = st.session_state.setdefault(LINKS_KEY, set())
+    if name in read:
+        return None
+    read.add(name)
+    return st.query_params.get(name)
+
+
 def _pick(key: str, session_key: str, arrive, draw):
     """Draw a picker seeded from the session: on arrival (no widget state) `arrive()` gives
     (value, whether it is a choice, e.g. a link's); a picker left untouched since it was last drawn
@@ -82,10 +93,10 @@ def _pick(key: str, session_key: str, arrive, draw):
 
 
 def as_of(col, span: dict, key: str, label: str = AS_OF_LABEL, value: dt.date | None = None) -> dt.date:
-    """A day inside the data range: the link's ?date= on arrival, else the day chosen in this
-    session, else `value` (the page's own default; the last day with data without it). A bad or
-    out-of-range link gets one warning and the default. The day is written back to the link and
-    named in the sidebar."""
+    """A day inside the data range: the link's ?date= on the session's first arrival, else the
+    day chosen in this session, else `value` (the page's own default; without it the last day
+    with data). A bad or out-of-range link gets one warning and the default. The day is written
+    back to the link and named in the sidebar."""
     first, last = span["first_day"], span["last_day"]
     default = value or last
 
@@ -94,7 +105,7 @@ def as_of(col, span: dict, key: str, label: str = AS_OF_LABEL, value: dt.date | 
         fallback = kept if kept is not None and first <= kept <= last else default
         if kept is not None and fallback != kept:
             st.info(f"本会话选定的日期 {kept} 不在本页数据范围（{first} 至 {last}）内，本页显示 {fallback}。")
-        wanted = st.query_params.get("date")
+        wanted = _from_link("date")
         if not wanted:
             return fallback, False
         day, why = link_day(span, wanted)
@@ -137,14 +148,14 @@ def round_note(rounds: pd.DataFrame, day: dt.date) -> str | None:
 
 
 def hour(col, key: str, default: int) -> int:
-    """An hour of the day, meaning up to its last minute (10 → 10:59): the link's ?hour= on
-    arrival, else the hour chosen in this session, else the page's default."""
+    """An hour of the day, meaning up to its last minute (10 → 10:59): the link's ?hour= on the
+    session's first arrival, else the hour chosen in this session, else the page's default."""
 
     def arrive() -> tuple[int, bool]:
         kept = st.session_state.get(HOUR_KEY)
         fallback = kept if kept in range(24) else default
-        wanted = st.query_params.get("hour")
-        if wanted is None or wanted == "":
+        wanted = _from_link("hour")
+        if not wanted:
             return fallback, False
         if not (wanted.isdigit() and int(wanted) in range(24)):
             st.warning(f"链接中的时刻“{text(wanted)}”无法识别（应为 0 至 23 的整点），已显示 {fallback:02d}:59。")
