@@ -124,3 +124,13 @@ def test_a_bad_link_on_a_testing_page_falls_back_to_its_own_default(tiny_warehou
     assert at.date_input(key="mt-day").value == dt.date(2022, 3, 8)
     at = page_with_link("mass_testing.py", date="2022-03-01", hour="7")
     assert not at.warning and at.selectbox(key="mt-hour").value == 7
+
+
+def test_the_quarantine_page_says_when_nobody_stayed_on_the_session_date(tiny_warehouse):
+    at = page_with_link("quarantine.py", date="2022-03-20")
+    assert not at.exception
+    assert at.date_input(key="quarantine_as_of").value == LAST_DAY
+    assert "03月20日 24时集中隔离点无人在住；最近有人在住的是 03月19日。" in [c.value for c in at.caption]
+    at = page_with_link("quarantine.py")
+    assert at.date_input(key="quarantine_as_of").value == dt.date(2022, 3, 19)
+    assert not any("无人在住" in c.value for c in at.caption)
