@@ -19,7 +19,7 @@ chain_tab, loop_tab, transfer_tab = st.tabs(["传播链", "闭环管控", "转�
 
 with chain_tab:
     cases = run("trajectories/case_list")
-    chosen = case_picker.pick(cases, "chain", span["last_day"])
+    chosen = case_picker.pick(cases, "chain", pickers.session_day() or span["last_day"])
     if not chosen:
         st.info("请选择病例以查看其密接、次密接传播链。")
     else:

@@ -11,12 +11,13 @@ from portal.errors import WarehouseError
 from portal.people import masking
 from portal.tracing import case_picker, tracing
 from portal.tracing.topics import TopicError, create_topic
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 
 st.title("轨迹与时空伴随")
 cases = run("trajectories/case_list")
-chosen = case_picker.pick(cases, "traj", span["last_day"])
+chosen = case_picker.pick(cases, "traj", pickers.session_day() or span["last_day"])
 
 with st.expander("研判参数"):
     c1, c2, c3, c4 = st.columns(4)

@@ -55,9 +55,11 @@ def test_a_date_chosen_on_the_cockpit_is_the_date_of_every_other_page(tiny_wareh
         assert any(c.startswith(wanted) for c in sidebar_captions(at)), name
     # the testing pages say the day had no mass-testing round
     assert any("03月05日 没有全员核酸检测轮次" in c.value for c in at.caption)
-    # a page without a picker still names the session's date
+    # a page without an as-of picker still names the session's date, and picks cases confirmed that day
     at.switch_page("../pages/trajectories.py").run()
     assert "统计日期 2022年3月5日（截至24时）" in sidebar_captions(at)
+    at.radio(key="traj-mode").set_value("date").run()
+    assert at.date_input(key="traj-day").value == CHOSEN
 
 
 def test_a_date_changed_on_another_page_is_followed_back_on_the_cockpit(tiny_warehouse):
