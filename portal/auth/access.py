@@ -32,6 +32,10 @@ ROLES_OF: dict[str, frozenset[str]] = {
     "sources.py": frozenset({"leadership", "analyst", "admin"}),  # an administrator loads files there
 }
 CITY_ONLY = frozenset({"sources.py"})
+# open to anyone, signed in or not (listed for the data roles and before sign-in)
+PUBLIC = frozenset({"public_queue.py"})
+# pages that refuse in their own words (the others are refused by portal.data.page_context)
+OWN_REFUSAL = frozenset({"sources.py", "adhoc.py", "users_admin.py", "audit_log.py"})
 CITY_ONLY_REFUSAL = "数据来源记录全市各部门报送的文件及其原始行，仅市级角色（指挥部领导、数据分析员）可查看。"
 
 
