@@ -21,8 +21,6 @@ if settings.appeal_limits_error:
     st.stop()
 
 params = st.query_params
-if "appeals_as_of" not in st.session_state:
-    st.session_state["appeals_as_of"] = drill.as_of_from_link(st, span, params.get("date"))
 unit = drill.current_unit(st, run, "appeals_unit", identity.scope, params.get("unit"))
 
 top = st.columns([1, 1, 3])

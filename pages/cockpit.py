@@ -41,8 +41,6 @@ with st.container(key="open-alerts"):
 
 # -- as-of date and unit, from the widgets or a shared link --------------------------------
 params = st.query_params
-if "as_of" not in st.session_state:
-    st.session_state["as_of"] = drill.as_of_from_link(st, span, params.get("date"))
 unit = drill.current_unit(st, run, "unit", identity.scope, params.get("unit"))
 
 top = st.columns([2, 3])

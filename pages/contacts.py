@@ -19,9 +19,8 @@ chain_tab, loop_tab, transfer_tab = st.tabs(["传播链", "闭环管控", "转�
 
 with chain_tab:
     cases = run("trajectories/case_list")
-    chosen = case_picker.pick(cases, "chain", span["last_day"])
+    chosen = case_picker.pick(cases, "chain", pickers.session_day() or span["last_day"])
     # contacts identified by, and where each stood at, 24:00 of a day (the session's date where one was chosen)
-    st.session_state.setdefault("chain-as-of", st.session_state.get("as_of") or span["last_day"])
     chain_day = pickers.as_of(st, span, "chain-as-of", "传播链截至（当日24时）")
     if not chosen:
         st.info("请选择病例以查看其密接、次密接传播链。")

@@ -20,6 +20,8 @@ rounds = run("mass/rounds")
 c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
 day = pickers.as_of(c1, span, "mt-day", "日期", pickers.latest_round_day(rounds, span["last_day"]))
 hour = pickers.hour(c2, "mt-hour", 10)
+if no_round := pickers.round_note(rounds, day):
+    st.caption(no_round)
 district, districts = pickers.district(c3, identity.scope, "mt-district")
 unit = pickers.unit_of(identity.scope, district)
 street, street_names = pickers.street(c4, run, district, "mt-street")

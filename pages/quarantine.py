@@ -9,23 +9,22 @@ from portal.data import page_context
 from portal.glossary import HOTEL_WARNINGS
 from portal.people import masking
 from portal.tracing import quarantine
-from portal.ui import drill, pickers
+from portal.ui import pickers
 
 identity, settings, span, run = page_context()
 
 st.title("集中隔离点")
-if "quarantine_as_of" not in st.session_state:
-    wanted = st.query_params.get("date")
-    st.session_state["quarantine_as_of"] = (drill.as_of_from_link(st, span, wanted) if wanted
-                                            else quarantine.default_day(run, span))
 top = st.columns([1, 2])
-as_of = pickers.as_of(top[0], span, "quarantine_as_of", "统计时点（当日24时）")
+last_occupied = quarantine.default_day(run, span)
+as_of = pickers.as_of(top[0], span, "quarantine_as_of", "统计时点（当日24时）", last_occupied)
 if identity.scope:
     unit = identity.scope
     top[1].caption(f"管辖范围：{identity.scope}")
 else:
     unit, _ = pickers.district(top[1], "", None)
 st.query_params.update({"date": as_of.isoformat()})
+if as_of > last_occupied:
+    st.caption(f"{as_of:%m月%d日} 24时集中隔离点无人在住；最近有人在住的是 {last_occupied:%m月%d日}。")
 
 hotels = quarantine.hotels(run, settings, unit, as_of)
 total = quarantine.totals(hotels)

@@ -4,6 +4,7 @@ loaded and rejected, and each rejected row with its reason."""
 import streamlit as st
 
 from portal import ui
+from portal.auth import access
 from portal.command import sources
 from portal.data import page_context
 from portal.people import masking
@@ -11,8 +12,8 @@ from portal.people import masking
 identity, settings, span, run = page_context()
 
 st.title("数据来源")
-if identity.scope:
-    st.info("数据来源记录全市各部门报送的文件及其原始行，仅市级角色（指挥部领导、数据分析员）可查看。")
+if not access.may_open(identity, "sources.py"):
+    st.info(access.CITY_ONLY_REFUSAL)
     st.stop()
 
 fresh = sources.freshness(run, settings)

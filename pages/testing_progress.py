@@ -23,6 +23,8 @@ rounds = run("mass/rounds")
 c1, c2, c3 = st.columns(3)
 day = pickers.as_of(c1, span, "tp-day", "日期", pickers.latest_round_day(rounds, span["last_day"]))
 hour = pickers.hour(c2, "tp-hour", 12)
+if no_round := pickers.round_note(rounds, day):
+    st.caption(no_round)
 district, districts = pickers.district(c3, identity.scope, "tp-district")
 unit = pickers.unit_of(identity.scope, district)
 here = districts.get(district, "全市") if district else "全市"

@@ -17,7 +17,7 @@ identity, settings, span, run = page_context()
 
 st.title("轨迹与时空伴随")
 cases = run("trajectories/case_list")
-chosen = case_picker.pick(cases, "traj", span["last_day"])
+chosen = case_picker.pick(cases, "traj", pickers.session_day() or span["last_day"])
 
 with st.expander("研判参数"):
     c1, c2, c3, c4 = st.columns(4)
@@ -105,7 +105,6 @@ st.markdown("#### 时空伴随者研判")
 st.caption(f"传染期内与病例在同一 H3 网格（分辨率 {int(resolution)}）共同停留超过 {int(overlap)} 分钟的居民。"
            f"每个轨迹点视为停留至下一个点，最长 {settings.max_dwell_minutes} 分钟。")
 # control status and known contacts as of 24:00 of a day (the session's date where one was chosen)
-st.session_state.setdefault("traj-as-of", st.session_state.get("as_of") or span["last_day"])
 status_day = pickers.as_of(st, span, "traj-as-of", "管控状态截至（当日24时）")
 searched, note = tracing.cap(shown, settings.companion_case_cap)
 if note:

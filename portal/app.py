@@ -12,10 +12,11 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from portal import ui  # noqa: E402
-from portal.auth import session  # noqa: E402
+from portal.auth import access, session  # noqa: E402
 from portal.auth.sso import sign_out_of_provider  # noqa: E402
 from portal.data import warehouse_ready  # noqa: E402
 from portal.errors import EpiError, WarehouseError  # noqa: E402
+from portal.ui import pickers  # noqa: E402
 
 st.set_page_config(page_title="成都市疫情防控指挥平台", page_icon=":material/shield:", layout="wide")
 
@@ -26,6 +27,14 @@ except EpiError as exc:
     st.stop()
 
 
+def jurisdiction_name(scope: str) -> str:
+    """The jurisdiction as a person reads it: 锦江区, or 锦江区 · 春熙路街道 for a street."""
+    from portal.data import QueryRunner, data_range
+    from portal.ui import drill
+
+    run = QueryRunner(scope, data_range(scope)["data_version"])
+    return " · ".join(name for _, name in drill.names_of(run, scope)[1:]) or scope
+
 
 def page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
     return st.Page(str(ROOT / "pages" / file), title=title, icon=f":material/{icon}:", default=default)
@@ -34,30 +43,24 @@ def page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
 identity = session.current()
 if identity is None:
     pages = [page("sign_in.py", "登录", "login", default=True), page("public_queue.py", "采样点排队查询", "schedule")]
-elif identity.role == "admin":
-    # accounts and the audit trail; an administrator's account does not open the data pages
-    pages = {"系统管理": [page("users_admin.py", "用户管理", "manage_accounts", default=True),
-                      page("audit_log.py", "审计日志", "history")]}
 else:
-    # grouped by line of work; every page stays listed (expanded), there are more than twelve
-    pages = {
-        "指挥": [page("cockpit.py", "指挥总览", "monitoring", default=True),
-                 page("briefing.py", "每日简报", "summarize"), page("outlook.py", "疫情研判", "trending_up"),
-                 page("alerts.py", "预警中心", "notifications_active")],
-        "流调溯源": [page("trajectories.py", "轨迹与伴随", "route"), page("contacts.py", "密接追踪", "account_tree"),
-                 page("screening.py", "排查专题", "fact_check"), page("person_file.py", "一人一档", "badge")],
-        "风险区与管控": [page("zones.py", "风险区划定", "pentagon"), page("quarantine.py", "集中隔离点", "hotel"),
-                   page("appeals.py", "涉疫诉求", "support_agent")],
-        "核酸检测": [page("mass_testing.py", "核酸采样调度", "biotech"),
-                 page("testing_progress.py", "采样进度与检测", "science"),
-                 page("public_queue.py", "采样点排队查询", "schedule")],
-        "数据": [page("sources.py", "数据来源", "database"), page("adhoc.py", "自助分析", "query_stats")],
-    }
+    # grouped by line of work, only the pages the role may open (portal/auth/access.py); every
+    # page stays listed (expanded), there are more than twelve; the first page opens first
+    menu = access.menu_for(identity)
+    first = next(iter(menu.values()))[0][0]
+    pages = {group: [page(file, title, icon, default=file == first) for file, title, icon in listed]
+             for group, listed in menu.items()}
 if identity is not None:
     with st.sidebar:
         st.markdown(f"**{ui.text(identity.name)}** · {identity.role_label}")
         if identity.scope:
-            st.caption(f"管辖范围：{identity.scope}")
+            st.caption(f"管辖范围：{ui.text(jurisdiction_name(identity.scope))}")
+        # the date in view: the page's picker names it here once it is drawn (portal/ui/pickers.py)
+        st.session_state.pop(pickers.SHOWN_KEY, None)
+        st.session_state.pop(pickers.SLOT_KEY, None)
+        if identity.role in access.DATA_ROLES:
+            st.session_state[pickers.SLOT_KEY] = st.empty()
+            pickers.show_in_sidebar(pickers.session_day())
         if st.button("退出登录"):
             session.sign_out()
             sign_out_of_provider()

@@ -5,6 +5,8 @@ at a time, so repeated views must not reach it)."""
 from __future__ import annotations
 
 import dataclasses
+import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -114,10 +116,16 @@ def public_context():
 
 
 def page_context():
-    """What every signed-in page starts with: who, the settings, the data span, a query runner."""
-    from portal.auth import session
+    """What every signed-in page starts with: who, the settings, the data span, a query runner.
+    A role the page is not open to (portal/auth/access.py, the table the menu is drawn from) is
+    refused here, unless the page says why in its own words."""
+    from portal.auth import access, session
     from portal.settings import load_portal_settings
 
     identity = session.require()
+    page = Path(sys._getframe(1).f_globals.get("__file__", "")).name  # the page that asks
+    if page in access.ROLES_OF and page not in access.OWN_REFUSAL and not access.may_open(identity, page):
+        st.error(f"“{identity.role_label}”角色无权打开此页面。")
+        st.stop()
     span = data_range(identity.scope)
     return identity, load_portal_settings(), span, QueryRunner(identity.scope, span["data_version"])

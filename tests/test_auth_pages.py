@@ -66,7 +66,7 @@ def test_a_forged_identity_in_the_session_state_is_not_trusted(tiny_warehouse):
     # a district operator's real session with a leader's identity and another scope written beside it
     at = app(Identity("锦江", "district_operator", "510104"), identity=forged, scope="", role="leadership")
     assert at.title[0].value == "指挥总览"
-    assert sidebar(at) == ["**锦江** · 区县工作人员", "管辖范围：510104"]
+    assert sidebar(at) == ["**锦江** · 区县工作人员", "管辖范围：锦江区", "统计日期 2022年3月20日（截至24时）"]
     assert any("锦江区" in s.value for s in at.subheader)
     at = page("trajectories.py", Identity("锦江", "district_operator", "510104"))
     assert not at.exception
@@ -86,10 +86,10 @@ def test_a_disabled_user_is_signed_out_on_the_next_run(tiny_warehouse):
 def test_a_changed_role_and_scope_apply_on_the_next_run(tiny_warehouse):
     identity = Identity("调岗", "analyst", "")
     at = app(identity)
-    assert sidebar(at) == ["**调岗** · 数据分析员"]
+    assert sidebar(at) == ["**调岗** · 数据分析员", "统计日期 2022年3月20日（截至24时）"]
     users.set_role(users_name(identity), "district_operator", "510107", scope_exists=None)
     at.run()
-    assert sidebar(at) == ["**调岗** · 区县工作人员", "管辖范围：510107"]
+    assert sidebar(at) == ["**调岗** · 区县工作人员", "管辖范围：武侯区", "统计日期 2022年3月20日（截至24时）"]
     users.set_role(users_name(identity), "admin", "")
     at.run()
     assert at.title[0].value == "用户管理"
@@ -242,7 +242,7 @@ def test_single_sign_on_maps_the_provider_user_to_a_portal_user(tiny_warehouse):
               scope_exists=None)
     at = sso_app({"is_logged_in": True, "email": "Zhou.Qi@chengdu.example", "name": "Zhou Qi"}, AUTH)
     assert not at.exception and at.title[0].value == "指挥总览"
-    assert sidebar(at) == ["**周七** · 区县工作人员", "管辖范围：510107"]
+    assert sidebar(at) == ["**周七** · 区县工作人员", "管辖范围：武侯区", "统计日期 2022年3月20日（截至24时）"]
     assert audit.search(kinds=["sign_in"])["detail"].tolist() == ["单点登录"]
     stranger = sso_app({"is_logged_in": True, "email": "stranger@example.org"}, AUTH)
     assert stranger.title[0].value == SIGN_IN_TITLE

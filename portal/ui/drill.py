@@ -3,13 +3,10 @@ and the user's jurisdiction, with the breadcrumb of its ancestors."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from portal.data import QueryRunner
 from portal.errors import EpiError
-from portal.ui import text
 from warehouse.rules.geography import UNIT_CODE, ancestors
 
 
@@ -61,21 +58,6 @@ def breadcrumb(st, run: QueryRunner, unit: str, scope: str, state_key: str) -> l
             st.session_state[state_key] = code
             st.rerun()
     return crumbs
-
-
-def as_of_from_link(st, span: dict, wanted: str | None) -> dt.date:
-    """The as-of date a link asks for, or the last day with data and a warning why not."""
-    if not wanted:
-        return span["last_day"]
-    try:
-        chosen = dt.date.fromisoformat(wanted)
-    except ValueError:
-        st.warning(f"日期“{text(wanted)}”无法识别，已显示最近一天 {span['last_day']}。")
-        return span["last_day"]
-    if not span["first_day"] <= chosen <= span["last_day"]:
-        st.warning(f"{chosen} 不在数据范围（{span['first_day']} 至 {span['last_day']}）内，已显示最近一天 {span['last_day']}。")
-        return span["last_day"]
-    return chosen
 
 
 def current_unit(st, run: QueryRunner, state_key: str, scope: str, wanted: str | None) -> str:
