@@ -21,6 +21,8 @@ CHOSEN = dt.date(2022, 3, 5)  # no mass-testing round ran that day in the tiny c
 DATE_PAGES = {"cockpit.py": "as_of", "briefing.py": "briefing-day", "outlook.py": "outlook-day",
               "contacts.py": "loop-as-of", "zones.py": "zone-as-of", "quarantine.py": "quarantine_as_of",
               "appeals.py": "appeals_as_of", "mass_testing.py": "mt-day", "testing_progress.py": "tp-day"}
+# pages whose picker appears only once cases are chosen (the companions' status day)
+LATER_PICKERS = {"trajectories.py": "traj-as-of"}
 
 
 def sidebar_captions(at) -> list[str]:
@@ -33,7 +35,9 @@ def test_every_page_with_a_date_picker_uses_the_shared_picker():
         assert 'pickers.as_of(' in source and f'"{key}"' in source, name
         assert "date_input(" not in source, name
     drawn = {p.name for p in (ROOT / "pages").glob("*.py") if "pickers.as_of(" in p.read_text(encoding="utf-8")}
-    assert drawn == set(DATE_PAGES)
+    for name, key in LATER_PICKERS.items():
+        assert f'"{key}"' in (ROOT / "pages" / name).read_text(encoding="utf-8"), name
+    assert drawn == set(DATE_PAGES) | set(LATER_PICKERS)
 
 
 def test_a_date_chosen_on_the_cockpit_is_the_date_of_every_other_page(tiny_warehouse):
@@ -55,9 +59,8 @@ def test_a_date_chosen_on_the_cockpit_is_the_date_of_every_other_page(tiny_wareh
         assert any(c.startswith(wanted) for c in sidebar_captions(at)), name
     # the testing pages say the day had no mass-testing round
     assert any("03月05日 没有全员核酸检测轮次" in c.value for c in at.caption)
-    # a page without an as-of picker still names the session's date, and picks cases confirmed that day
+    # the companions' page also picks cases confirmed that day
     at.switch_page("../pages/trajectories.py").run()
-    assert "统计日期 2022年3月5日（截至24时）" in sidebar_captions(at)
     at.radio(key="traj-mode").set_value("date").run()
     assert at.date_input(key="traj-day").value == CHOSEN
 
