@@ -122,15 +122,17 @@ def shared(build: Callable[..., T]) -> Callable[..., T]:
     giving a figure, a map, a table — built once per (jurisdiction, data version, args) and the
     same object handed to every session: callers draw it and never change it (a figure's layout
     is set inside `build`). The queries it read are handed to the caller's runner as well, so
-    "computed at" notes read as if the session had run them. EPI_VIEW_CACHE=0 builds it afresh
-    on every call (the benchmarks' baseline)."""
+    "computed at" notes read as if the session had run them. Keyword arguments go to `build`
+    without being part of the key: rows read outside the data version (zones in force), which
+    the caller names in `args` (by their ids). EPI_VIEW_CACHE=0 builds it afresh on every call
+    (the benchmarks' baseline)."""
     name = f"{build.__code__.co_filename}:{build.__qualname__}"
 
     @functools.wraps(build)
-    def part(run: QueryRunner, *args: Any) -> T:
+    def part(run: QueryRunner, *args: Any, **given: Any) -> T:
         if not load_portal_settings().view_cache:
-            return build(run, *args)
-        value, results = _shared_part(name, run.scope, run.data_version, args, build)
+            return build(run, *args, **given)
+        value, results = _shared_part(name, run.scope, run.data_version, args, build, given)
         run._results.update(results)
         return value
 
@@ -138,10 +140,11 @@ def shared(build: Callable[..., T]) -> Callable[..., T]:
 
 
 @st.cache_resource(ttl=load_portal_settings().cache_ttl_s, show_spinner=False, max_entries=2000)
-def _shared_part(name: str, scope: str, data_version: str, args: tuple, _build: Callable) -> tuple[Any, dict]:
+def _shared_part(name: str, scope: str, data_version: str, args: tuple, _build: Callable,
+                 _given: dict) -> tuple[Any, dict]:
     # same lifetime as the query results, so a part never outlives the rows it was drawn from
     recorder = QueryRunner(scope, data_version)
-    value = _build(recorder, *args)
+    value = _build(recorder, *args, **_given)
     return value, {k: dataclasses.replace(r, frame=r.frame.head(0)) for k, r in recorder._results.items()}
 
 
