@@ -163,11 +163,11 @@ def units_part():
                 f"{ZONE_TIERS[t]} {int(counts.get(t, 0))} 个" for t in ("high", "medium", "low")) + "，详见“风险区划定”。")
         ui.computed_note(run.computed("geo/unit_cells"))
     with right:
-        shown = table[["name", "unit_code", "under_control", "confirmed", "asymptomatic", "community_cases",
-                       "in_control_cases", "community_free_days", "community_zero",
-                       "close_identified", "sites_congested", "samples_taken", "appeals_received",
-                       "appeals_overdue"]].sort_values(choice if choice in table else "under_control",
-                                                        ascending=False)
+        # ranked by the chosen indicator, also when it is not one of the columns shown
+        shown = table.sort_values(choice if choice in table else "under_control", ascending=False)[
+            ["name", "unit_code", "under_control", "confirmed", "asymptomatic", "community_cases",
+             "in_control_cases", "community_free_days", "community_zero", "close_identified", "sites_congested",
+             "samples_taken", "appeals_received", "appeals_overdue"]]
         ui.table(shown, hide_index=True, height=380, width="stretch")
         st.caption(f"社会面清零：连续 {settings.community_zero_days} 天无社会面病例（截至当日24时）；"
                    "“无社会面病例天数”为距最近一例社会面病例的天数（空白为一年内没有社会面病例）。")
