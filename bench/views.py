@@ -52,9 +52,13 @@ class _Runner(LocalScriptRunner):
     last_messages: list = []
 
     def request_rerun(self, rerun_data):
+        accepted = super().request_rerun(rerun_data)
         if _Runner.fragment:
-            rerun_data = replace(rerun_data, fragment_id_queue=[_Runner.fragment])
-        return super().request_rerun(rerun_data)
+            # the runner already holds a full run requested when it was made, which would swallow a
+            # fragment's request: the pending run becomes the fragment's
+            with self._requests._lock:
+                self._requests._rerun_data = replace(self._requests._rerun_data, fragment_id_queue=[_Runner.fragment])
+        return accepted
 
     def run(self, *args, **kwargs):
         try:
