@@ -88,7 +88,8 @@ def _fragment_of(widget_id: str) -> str | None:
 def day_before(key: str) -> Callable:
     def change(at):
         widget = at.date_input(key=key)
-        widget.set_value(widget.value - dt.timedelta(days=1))
+        # an empty date (the audit log's "from") becomes yesterday
+        widget.set_value((widget.value or dt.date.today()) - dt.timedelta(days=1))
         return widget
     return change
 
