@@ -102,7 +102,8 @@ def choose(kind: str, key: str | None = None, label: str | None = None, value=No
         widget = (widgets(key=key) if key else next(w for w in widgets if w.label == label) if label
                   else widgets[0])
         if value is None:
-            widget.select_index(index)
+            # a list of one (an operator's own district) can only be chosen again
+            widget.select_index(min(index, len(widget.options) - 1))
         else:
             widget.set_value(value)
         return widget
