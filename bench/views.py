@@ -101,9 +101,10 @@ def choose(kind: str, key: str | None = None, label: str | None = None, value=No
         widgets = getattr(at, kind)
         widget = (widgets(key=key) if key else next(w for w in widgets if w.label == label) if label
                   else widgets[0])
-        if value is None:
-            # a list of one (an operator's own district) can only be chosen again
-            widget.select_index(min(index, len(widget.options) - 1))
+        if value is None and index >= len(widget.options):
+            widget.set_value(widget.value)  # a list of one (an operator's own district) can only be chosen again
+        elif value is None:
+            widget.select_index(index)
         else:
             widget.set_value(value)
         return widget
