@@ -90,14 +90,49 @@ def memory_table(result: dict, name: str) -> str:
     return "\n".join(lines)
 
 
+def views_table(result: dict, name: str) -> str:
+    """One `python -m bench.views` run: server CPU ms per view with the shared view caches on and off."""
+    rows = result["rows"]
+    missed = sum(1 for r in rows for t in r.get("targets", {}).values() if not t["met"])
+    failed = sum(1 for r in rows if "error" in r)
+    before, after = result.get("load_average_before") or ["?"], result.get("load_average_after") or ["?"]
+    lines = [
+        f"### Server CPU per view at `{result['scale']}` (`bench/results/{name}`)",
+        "",
+        f"Median of {result['repeat']} sessions per page and role, process CPU ms, shared view caches on / off "
+        f"(`EPI_VIEW_CACHE`); {len(rows)} pages and roles in {result['seconds']:,.0f} s on {result['cores']} cores, "
+        f"load average {before[0]} before and {after[0]} after; targets missed: {missed}; failed: {failed}.",
+        "",
+        "| page | role | first view on / off | warm rerun on / off | ratio | interaction | on / off "
+        "| cold first / interaction | targets |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['title']} | {r['role']} | failed: {r['error']} | | | | | | |")
+            continue
+        on, off = r["on"], r["off"]
+        act = "—" if r["interaction"] is None else r["interaction"] + (" (fragment)" if on["fragment"] else "")
+        acted = (f"{_ms(on.get('interaction_ms'))} / {_ms(off.get('interaction_ms'))}"
+                 if r["interaction"] is not None else "—")
+        ratio = f"{r['warm_ratio']}×" if r.get("warm_ratio") is not None else "—"
+        marks = ", ".join(f"{k} ≤ {t['target_ms']}: {_yes(t['met'])}" for k, t in r["targets"].items())
+        lines.append(f"| {r['title']} | {r['role']} | {_ms(on['first_ms'])} / {_ms(off['first_ms'])} "
+                     f"| {_ms(on['warm_ms'])} / {_ms(off['warm_ms'])} | {ratio} | {act} | {acted} "
+                     f"| {_ms(on['cold_first_ms'])} / {_ms(on.get('cold_interaction_ms'))} | {marks} |")
+    return "\n".join(lines)
+
+
 def render(results: Path | None = None) -> str:
-    """Every table, in scale order: the query suites, then the memory runs."""
+    """Every table, in scale order: the query suites, the memory runs, then the views' CPU."""
     results = results or RESULTS
     parts = []
     for path in sorted(results.glob("bench-*.json"), key=_order):
         parts.append(bench_table(json.loads(path.read_text(encoding="utf-8")), path.name))
     for path in sorted(results.glob("memory-*.json"), key=_order):
         parts.append(memory_table(json.loads(path.read_text(encoding="utf-8")), path.name))
+    for path in sorted(results.glob("views-*.json"), key=_order):
+        parts.append(views_table(json.loads(path.read_text(encoding="utf-8")), path.name))
     return "\n\n".join(parts)
 
 

@@ -9,11 +9,35 @@ import streamlit as st
 
 from portal import ui
 from portal.command import appeals, cockpit
-from portal.data import page_context
+from portal.data import page_context, shared
 from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS, help_for, label
 from portal.ui import drill, pickers
 
 identity, settings, span, run = page_context()
+
+
+@shared
+def appeal_view(run, settings, unit, grain, date_from, as_of, here):
+    """The handling by unit and its totals, the funnel, volume, topic and rating charts and the
+    rising topics: built once per unit, period and data version for every session."""
+    rows = appeals.handling(run, settings, unit, grain, date_from, as_of)
+    total = appeals.totals(rows)
+    mean, share, stars = appeals.satisfaction(total)
+    steps = appeals.funnel(total)
+    volume = run("appeals/volume_by_day", unit=unit,
+                 date_from=min(settings.trend_start, as_of - dt.timedelta(days=settings.appeal_rising_days)), as_of=as_of)
+    daily = ui.headed(volume.groupby("day", as_index=False)["appeals"].sum())
+    in_window = volume[volume["day"].astype(str) >= date_from.isoformat()]
+    parts = []
+    for column, labels in (("channel", APPEAL_CHANNELS), ("type", APPEAL_TYPES), ("topic", None)):
+        part, title = ui.headed(appeals.volume_by(in_window, column, labels)), label(column)
+        parts.append(px.bar(part, x="件数", y=title, orientation="h", title=f"按{title}（件）"))
+    return {"rows": rows, "total": total, "mean": mean, "share": share, "steps": steps,
+            "funnel": px.funnel(steps, x="件数", y="环节", title="各环节件数（件）"),
+            "daily": px.bar(daily, x=label("day"), y=label("appeals"), title=f"{here}每日受理涉疫诉求（件）"),
+            "parts": parts, "rising": appeals.rising_topics(volume, as_of, settings),
+            "stars": px.bar(stars, x="评价", y="件数", title="评价分布（件）")}
+
 
 st.title("涉疫诉求")
 if settings.appeal_limits_error:
@@ -34,9 +58,8 @@ here = crumbs[-1][1]
 st.subheader(f"{ui.text(here)} · {date_from:%m月%d日}至{as_of:%m月%d日}受理的诉求")
 
 grain = cockpit.CHILD_GRAIN[len(unit)]
-rows = appeals.handling(run, settings, unit, grain, date_from, as_of)
-total = appeals.totals(rows)
-mean, share, stars = appeals.satisfaction(total)
+view = appeal_view(run, settings, unit, grain, date_from, as_of, here)
+rows, total, mean, share = view["rows"], view["total"], view["mean"], view["share"]
 ui.phone_friendly_kpis()
 with st.container(key="kpis"):
     # the words say what each counts: 受理 in the window (as the subheader), of them closed by
@@ -56,9 +79,9 @@ ui.computed_note(run.computed("appeals/handling_by_unit"))
 loop_tab, overdue_tab, volume_tab, rating_tab = st.tabs(["办理闭环", "超期预警", "诉求量与话题", "满意度"])
 with loop_tab:
     st.markdown("##### 受理 → 派单 → 办理 → 答复 → 办结 → 评价（截至当日24时）")
-    steps = appeals.funnel(total)
+    steps = view["steps"]
     left, right = st.columns([3, 2])
-    left.plotly_chart(px.funnel(steps, x="件数", y="环节", title="各环节件数（件）"), width="stretch")
+    left.plotly_chart(view["funnel"], width="stretch")
     with right:
         ui.table(steps, hide_index=True, width="stretch",
                  helps={"件数": "step_appeals", "占受理（%）": "step_share", "本环节平均用时（小时）": "step_hours"})
@@ -80,17 +103,10 @@ with overdue_tab:
         ui.download_buttons(shown, f"超期诉求_{here}_{as_of}", "overdue")
 
 with volume_tab:
-    volume = run("appeals/volume_by_day", unit=unit,
-                 date_from=min(settings.trend_start, as_of - dt.timedelta(days=settings.appeal_rising_days)), as_of=as_of)
-    daily = ui.headed(volume.groupby("day", as_index=False)["appeals"].sum())
-    st.plotly_chart(px.bar(daily, x=label("day"), y=label("appeals"), title=f"{here}每日受理涉疫诉求（件）"),
-                    width="stretch")
-    in_window = volume[volume["day"].astype(str) >= date_from.isoformat()]
-    c1, c2, c3 = st.columns(3)
-    for col, column, labels in ((c1, "channel", APPEAL_CHANNELS), (c2, "type", APPEAL_TYPES), (c3, "topic", None)):
-        part, title = ui.headed(appeals.volume_by(in_window, column, labels)), label(column)
-        col.plotly_chart(px.bar(part, x="件数", y=title, orientation="h", title=f"按{title}（件）"), width="stretch")
-    rising = appeals.rising_topics(volume, as_of, settings)
+    st.plotly_chart(view["daily"], width="stretch")
+    for col, chart in zip(st.columns(3), view["parts"]):
+        col.plotly_chart(chart, width="stretch")
+    rising = view["rising"]
     st.markdown(f"##### 当日上升话题（当日≥{settings.appeal_rising_min}件且≥前{settings.appeal_rising_days}日"
                 f"日均的{settings.appeal_rising_ratio}倍）")
     if rising.empty:
@@ -101,7 +117,7 @@ with volume_tab:
 with rating_tab:
     st.markdown(f"##### 评价 {ui.fmt(total['rated'])} 条 · 满意率 {ui.fmt(share, '%')} · 平均 {mean if mean is not None else '—'} 星",
                 help=help_for("rated"))
-    st.plotly_chart(px.bar(stars, x="评价", y="件数", title="评价分布（件）"), width="stretch")
+    st.plotly_chart(view["stars"], width="stretch")
 
 if len(unit) < 12:
     kids = drill.children(run, unit, grain)

@@ -5,11 +5,18 @@ import streamlit as st
 
 from portal import exports, ui
 from portal.command import briefing
-from portal.data import page_context
+from portal.data import page_context, shared
 from portal.glossary import help_for, help_for_all
 from portal.ui import pickers
 
 identity, settings, span, run = page_context()
+
+
+@shared
+def trend_image(run, settings, day, span, scope):
+    """The 14-day trend chart (PNG), drawn once per day, jurisdiction and data version for every session."""
+    return briefing.trend_png(briefing.for_scope(run, settings, day, span, scope))
+
 
 st.title("每日简报")
 day = pickers.as_of(st, span, "briefing-day", "统计日期（截至当日24时，北京时间）", span["last_day"])
@@ -28,7 +35,7 @@ for section, group in b.figures.groupby("section", sort=False):
         col.metric(f"{r.label}（{r.unit}）", briefing.fmt(r.today), delta, delta_color="off", border=True,
                    help=help_for(r.key))
 ui.phone_friendly_kpis()
-st.image(briefing.trend_png(b), caption="近14天新增感染者与在管人员")
+st.image(trend_image(run, settings, day, span, identity.scope), caption="近14天新增感染者与在管人员")
 st.markdown("##### 分区县情况" if not identity.scope else "##### 下辖情况")
 st.caption(briefing.zero_line(b), help=help_for_all(briefing.ZERO_COLUMNS))
 ui.table(b.districts, hide_index=True, width="stretch", helps=True)

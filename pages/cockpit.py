@@ -12,12 +12,58 @@ from portal import ui
 from portal.alerts import center as alert_center
 from portal.alerts import view as alert_view
 from portal.command import cockpit, sources
-from portal.data import page_context
+from portal.data import page_context, shared
 from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS, help_for, help_for_all
 from portal.ui import drill, pickers
 from portal.zones import zone_map, zone_plans
 
 identity, settings, span, run = page_context()
+
+
+# -- the parts built once per (unit, day, indicator, data version) and shared by every session ---
+@shared
+def trend_view(run, settings, unit, as_of):
+    """The trend by day: the KPI cards' 14-day sparklines and the four trend charts."""
+    trend = run("cockpit/daily_trend", unit=unit, date_from=settings.trend_start, as_of=as_of)
+    wide = cockpit.daily_wide(trend, settings.trend_start, as_of)
+    spark = {m: wide[m].tail(14).tolist() for m in TREND_METRICS}
+    daily = wide.rename(columns=TREND_METRICS).rename_axis("日期").reset_index()
+    cases = daily.melt(id_vars="日期", value_vars=["新增确诊", "新增无症状"], var_name="指标", value_name="例")
+    charts = [px.bar(cases, x="日期", y="例", color="指标", title="每日新增感染者（例）",
+                     color_discrete_map={"新增确诊": "#c0392b", "新增无症状": "#e6a23c"})]
+    for chart, metric, unit_text, title in (
+        (px.area, "under_control", "人", "24时在管人员（人）"),
+        (px.bar, "samples_taken", "人次", "每日采样（人次）"),
+        (px.bar, "appeals_received", "件", "每日受理涉疫诉求（件）"),
+    ):
+        name = TREND_METRICS[metric]
+        charts.append(chart(daily, x="日期", y=name, title=title, labels={name: unit_text}))
+    return spark, charts
+
+
+@shared
+def units_view(run, settings, unit, as_of, choice, zone_ids, zones):
+    """The units one level down coloured by `choice`: their table, the map (with the zones in
+    force, `zones`, named by `zone_ids`) and the count of those zones by tier."""
+    grain = cockpit.CHILD_GRAIN[len(unit)]
+    kids = drill.children(run, unit, grain)
+    label, unit_text, worse = INDICATORS[choice]
+    table = cockpit.unit_table(kids, figures_of(run, settings, unit, as_of).today, choice)
+    zero = cockpit.community_zero(run, settings, unit, as_of)
+    table = table.merge(zero.reset_index(), on="unit_code", how="left")
+    table["community_zero"] = table["community_zero"].map({True: "已清零", False: "未清零"}).fillna("已清零")
+    resolution, ring, zoom = ui.map_frame(kids)
+    cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
+    deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom=zoom)
+    outlines = zone_map.zones_in_force(zones, unit)
+    counts = None
+    if not outlines.empty:
+        deck.layers.append(zone_map.zone_outline_layer(outlines))
+        counts = outlines.drop_duplicates("label")["tier"].value_counts()
+    return table, ui.frozen(deck), counts
+
+
+figures_of = shared(cockpit.compute)
 
 st.title("指挥总览")
 if span["person_fraction"] and span["person_fraction"] < 1:
@@ -49,7 +95,7 @@ with top[1]:
     crumbs = drill.breadcrumb(st, run, unit, identity.scope, "unit")
 st.query_params.update({"unit": unit, "date": as_of.isoformat()})
 
-figures = cockpit.compute(run, settings, unit, as_of)
+figures = figures_of(run, settings, unit, as_of)
 total, before = figures.total("today"), figures.total("prev")
 here = crumbs[-1][1]
 st.subheader(f"{ui.text(here)} · {as_of:%Y年%m月%d日}")
@@ -61,9 +107,7 @@ def card(col, key: str, pair: tuple | None = None, label: str | None = None, spa
     ui.kpi(col, label or name, value, prev, unit_text, worse, help=help_for(key), spark=spark)
 
 
-trend = run("cockpit/daily_trend", unit=unit, date_from=settings.trend_start, as_of=as_of)
-wide = cockpit.daily_wide(trend, settings.trend_start, as_of)
-spark = {m: wide[m].tail(14).tolist() for m in TREND_METRICS}
+spark, charts = trend_view(run, settings, unit, as_of)
 
 
 def row(title: str, keys: list, note: str | None = None, note_keys: tuple = ()):
@@ -103,37 +147,31 @@ ui.computed_note(run.computed())
 # -- map and table of the units one level down ----------------------------------------------
 grain = cockpit.CHILD_GRAIN[len(unit)]
 kids = drill.children(run, unit, grain)
-if len(unit) < 12 and not kids.empty:
-    st.markdown(f"#### 下辖{LEVELS[grain]}")
+
+
+@st.fragment
+def units_part():
+    """The map and table of the units one level down: choosing the map's indicator reruns only this part."""
     choice = st.selectbox("地图着色指标", list(INDICATORS), format_func=lambda k: INDICATORS[k][0],
                           index=list(INDICATORS).index("under_control"))
     label, unit_text, worse = INDICATORS[choice]
-    table = cockpit.unit_table(kids, figures.today, choice)
-    zero = cockpit.community_zero(run, settings, unit, as_of)
-    table = table.merge(zero.reset_index(), on="unit_code", how="left")
-    table["community_zero"] = table["community_zero"].map({True: "已清零", False: "未清零"}).fillna("已清零")
-    resolution, ring, zoom = ui.map_frame(kids)
-    cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
+    in_force = zone_plans.in_force(identity.scope, as_of)
+    table, deck, counts = units_view(run, settings, unit, as_of, choice, tuple(in_force["zone_id"]), zones=in_force)
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{ui.text(here)}下辖{LEVELS[grain]} · {label}（{unit_text}）· {as_of:%m月%d日}**")
-        deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom=zoom)
-        zones = zone_map.zones_in_force(zone_plans.in_force(identity.scope, as_of), unit)
-        if not zones.empty:
-            deck.layers.append(zone_map.zone_outline_layer(zones))
         st.pydeck_chart(deck, height=460)
         ui.legend(table[choice], label, unit_text, worse)
-        if not zones.empty:
-            counts = zones.drop_duplicates("label")["tier"].value_counts()
+        if counts is not None:
             st.caption("现行风险区（地图上以红、橙、黄线勾出）：" + " · ".join(
                 f"{ZONE_TIERS[t]} {int(counts.get(t, 0))} 个" for t in ("high", "medium", "low")) + "，详见“风险区划定”。")
         ui.computed_note(run.computed("geo/unit_cells"))
     with right:
-        shown = table[["name", "unit_code", "under_control", "confirmed", "asymptomatic", "community_cases",
-                       "in_control_cases", "community_free_days", "community_zero",
-                       "close_identified", "sites_congested", "samples_taken", "appeals_received",
-                       "appeals_overdue"]].sort_values(choice if choice in table else "under_control",
-                                                        ascending=False)
+        # ranked by the chosen indicator, also when it is not one of the columns shown
+        shown = table.sort_values(choice if choice in table else "under_control", ascending=False)[
+            ["name", "unit_code", "under_control", "confirmed", "asymptomatic", "community_cases",
+             "in_control_cases", "community_free_days", "community_zero", "close_identified", "sites_congested",
+             "samples_taken", "appeals_received", "appeals_overdue"]]
         ui.table(shown, hide_index=True, height=380, width="stretch", helps=True)
         st.caption(f"社会面清零：连续 {settings.community_zero_days} 天无社会面病例（截至当日24时）；"
                    "“无社会面病例天数”为距最近一例社会面病例的天数（空白为一年内没有社会面病例）。")
@@ -145,20 +183,15 @@ if len(unit) < 12 and not kids.empty:
             st.session_state["unit"] = target
             st.rerun()
 
+
+if len(unit) < 12 and not kids.empty:
+    st.markdown(f"#### 下辖{LEVELS[grain]}")
+    units_part()
+
 # -- trends ------------------------------------------------------------------------------
 st.markdown(f"#### {ui.text(here)}趋势（{settings.trend_start:%m月%d日}至{as_of:%m月%d日}）")
-daily = wide.rename(columns=TREND_METRICS).rename_axis("日期").reset_index()
 c1, c2 = st.columns(2)
 c3, c4 = st.columns(2)
-cases = daily.melt(id_vars="日期", value_vars=["新增确诊", "新增无症状"], var_name="指标", value_name="例")
-fig = px.bar(cases, x="日期", y="例", color="指标", title="每日新增感染者（例）",
-             color_discrete_map={"新增确诊": "#c0392b", "新增无症状": "#e6a23c"})
-c1.plotly_chart(fig, width="stretch")
-for col, chart, metric, unit_text, title in (
-    (c2, px.area, "under_control", "人", "24时在管人员（人）"),
-    (c3, px.bar, "samples_taken", "人次", "每日采样（人次）"),
-    (c4, px.bar, "appeals_received", "件", "每日受理涉疫诉求（件）"),
-):
-    name = TREND_METRICS[metric]
-    col.plotly_chart(chart(daily, x="日期", y=name, title=title, labels={name: unit_text}), width="stretch")
+for col, chart in zip((c1, c2, c3, c4), charts):
+    col.plotly_chart(chart, width="stretch")
 ui.computed_note(run.computed("cockpit/daily_trend"))

@@ -8,12 +8,35 @@ import plotly.express as px
 import streamlit as st
 
 from portal import ui
-from portal.data import forget_live, page_context
+from portal.data import forget_live, page_context, shared
 from portal.glossary import MARK_STATES, SITE_KINDS, SITE_STATES
 from portal.testing import marks, sampling
 from portal.ui import pickers
 
 identity, settings, span, run = page_context()
+
+
+@shared
+def site_view(run, settings, unit, day, hour, street, kinds, wanted, mark_keys, marks):
+    """Every site's state (its report, replaced by a live mark of `marks`, which `mark_keys`
+    name), those the filters keep, their map (None when none is kept) and the dispatch plan:
+    built once per filters, marks and data version for every session."""
+    sites = run("mass/site_states", unit=unit, day=day, hour=hour)
+    states = sampling.current_states(sites, marks, settings)
+    shown = sampling.filter_sites(states, street, list(kinds), list(wanted))
+    deck = None
+    if not shown.empty:
+        grain = 9 if unit else 6
+        units = run("geo/units", unit=unit, grain=grain)
+        resolution, ring, zoom = ui.map_frame(units)
+        cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
+        points = shown.assign(
+            fill=[[*sampling.STATE_COLOURS[s], 230] for s in shown["state"]],
+            state_text=shown["state"].map(SITE_STATES), kind_text=shown["kind"].map(SITE_KINDS))
+        deck = ui.frozen(ui.point_map(points, cells, units, zoom,
+                                      "{site_code} {site_name}\n{kind_text} · {state_text} · 排队 {queue_minutes} 分钟"))
+    return states, shown, deck, sampling.dispatch(shown, settings)
+
 st.title("核酸采样调度")
 
 rounds = run("mass/rounds")
@@ -32,9 +55,10 @@ wanted = c6.multiselect("状态", sampling.STATE_ORDER, format_func=SITE_STATES.
 sites = run("mass/site_states", unit=unit, day=day, hour=hour)
 live = run.live("mass/live_marks", since=marks.since(settings))
 # the chosen moment takes only the marks made by then (none of today's marks for a past hour)
-marked = sampling.marks_by(live[live["community_code"].str.startswith(unit)], day, hour)
-states = sampling.current_states(sites, marked, settings)
-shown = sampling.filter_sites(states, street, kinds, wanted)
+here_marks = sampling.marks_by(live[live["community_code"].str.startswith(unit)], day, hour)
+states, shown, deck, plan = site_view(run, settings, unit, day, hour, street, tuple(kinds), tuple(wanted),
+                                      tuple(zip(here_marks["mark_key"], here_marks["state"], here_marks["queue_minutes"])),
+                                      marks=here_marks)
 counts = sampling.state_counts(shown)
 mean_wait, max_wait = sampling.open_wait(shown)
 hourly = run("mass/samples_by_hour", unit=street or unit, day=day)
@@ -61,19 +85,10 @@ with map_tab:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**采样点排队状态 · {len(shown):,} 个（{day:%m月%d日} {hour:02d}:59）**")
-        if shown.empty:
+        if deck is None:
             st.info("没有符合筛选条件的采样点。")
         else:
-            grain = 9 if unit else 6
-            units = run("geo/units", unit=unit, grain=grain)
-            resolution, ring, zoom = ui.map_frame(units)
-            cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
-            points = shown.assign(
-                fill=[[*sampling.STATE_COLOURS[s], 230] for s in shown["state"]],
-                state_text=shown["state"].map(SITE_STATES), kind_text=shown["kind"].map(SITE_KINDS))
-            st.pydeck_chart(ui.point_map(points, cells, units, zoom,
-                                         "{site_code} {site_name}\n{kind_text} · {state_text} · 排队 {queue_minutes} 分钟"),
-                            height=480)
+            st.pydeck_chart(deck, height=480)
             ui.swatch_legend([(SITE_STATES[s], sampling.STATE_COLOURS[s], counts[s]) for s in sampling.STATE_ORDER])
             ui.computed_note(run.computed("mass/site_states"))
     with right:
@@ -102,7 +117,7 @@ with map_tab:
                 fig.update_layout(legend={"orientation": "h", "y": -0.3})
                 st.plotly_chart(fig, width="stretch")
             reports = run("mass/site_reports", site_id=int(site_id), day=day, hour=hour)
-            mine = marked[marked["site_id"] == site_id]
+            mine = here_marks[here_marks["site_id"] == site_id]
             rows = pd.concat([
                 reports.assign(report_source="上报")[["ts", "state", "queue_minutes", "report_source"]],
                 mine.assign(ts=mine["marked_at"], report_source="现场标记")[["ts", "state", "queue_minutes", "report_source"]],
@@ -156,7 +171,6 @@ with live_tab:
     live_marks()
 
 with dispatch_tab:
-    plan = sampling.dispatch(shown, settings)
     st.markdown(f"##### 拥堵采样点分流与增援（{len(plan):,} 个）")
     st.caption(f"分流：半径 {settings.dispatch_radius_m:,} 米内最近的畅通采样点；增援：按排队时长反推每小时到检人数"
                f"（产能 ×（1 + 排队分钟 ÷ 60）），使排队降到 {settings.busy_minutes} 分钟以下所需的采样员"

@@ -9,13 +9,96 @@ import streamlit as st
 
 from portal import ui
 from portal.command.skeleton import district_choices
-from portal.data import page_context
+from portal.data import page_context, shared
 from portal.glossary import LAB_STAGES, ROUND_ZONES, SAMPLE_PURPOSES, label
 from portal.people import masking
 from portal.testing import forecast, sampling
 from portal.ui import pickers
 
 identity, settings, span, run = page_context()
+
+
+# -- the parts built once per (unit, day, hour, data version) and shared by every session ------
+@shared
+def flow_view(run, settings, unit, day, hour, here, fraction):
+    """Samples per hour against capacity up to the chosen hour: the chart and the table by district
+    (the hours after it have no samples yet, the sites their state by then)."""
+    hourly = run("mass/samples_by_hour", unit=unit, day=day)
+    hourly = hourly[hourly["hour"] <= hour]
+    sites = sampling.current_states(run("mass/site_states", unit=unit, day=day, hour=hour), None, settings)
+    capacity = sampling.capacity_by_hour(sites, fraction)
+    both = ui.headed(sampling.hourly_flow(hourly, capacity))
+    fig = px.line(both.melt(id_vars=label("hour"), var_name="指标", value_name="人次/时"), x=label("hour"), y="人次/时",
+                  color="指标",
+                  markers=True, title=f"{here} {day:%m月%d日} 截至 {hour:02d}:59 每小时采样与产能（人次/时）")
+    fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
+    return fig, sampling.district_flow(hourly, capacity, district_choices())
+
+
+@shared
+def round_view(run, settings, unit, round_id, day, hour):
+    """A round's progress by community (those of its districts) up to the chosen hour, and the
+    histogram of coverage."""
+    chosen = run("mass/rounds").set_index("round_id").loc[round_id]
+    first, last = pd.Timestamp(chosen["first_day"]).date(), pd.Timestamp(chosen["last_day"]).date()
+    progress = run("mass/round_progress_by_community", unit=unit, round_id=round_id, start_day=first,
+                   day=day, hour=hour, **sampling.round_progress_params(settings))
+    progress = progress[progress["community_code"].str[:6].isin(chosen["districts"])]
+    table = sampling.round_progress(progress, (last - first).days + 1, settings)
+    fig = px.histogram(table, x="share_pct", nbins=20, title="各社区时限内采样覆盖率分布（社区数）",
+                       labels={"share_pct": "时限内已采样居民占比（%）"})
+    fig.update_yaxes(title="社区（个）")
+    return table, fig
+
+
+@shared
+def lab_charts(run, settings, unit, day, hour):
+    """The turnaround by purpose of the day's samples up to the chosen hour, and its distribution
+    (None when nothing was sampled)."""
+    turnaround = run("mass/turnaround", unit=unit, day=day, hour=hour)
+    shares = sampling.turnaround_shares(turnaround, settings)
+    if shares.empty:
+        return None
+    bars = shares.assign(purpose=shares["purpose"].map(SAMPLE_PURPOSES)).melt(
+        id_vars=["purpose"], value_vars=["within", "late", "pending"], var_name="结果", value_name="人份")
+    bars["结果"] = bars["结果"].map({"within": "时限内出结果", "late": "超时出结果", "pending": "尚未出结果"})
+    fig = px.bar(bars, x="人份", y="purpose", color="结果", orientation="h",
+                 title=f"{day:%m月%d日} 截至 {hour:02d}:59 采样的检测用时（人份），时限：" + "、".join(
+                     f"{SAMPLE_PURPOSES[p]} {h} 小时" for p, h in settings.turnaround_target_hours.items()),
+                 labels={"purpose": "检测类别"},
+                 color_discrete_map={"时限内出结果": "#1a9850", "超时出结果": "#d7191c", "尚未出结果": "#999999"})
+    done = turnaround[turnaround["hours"].notna()]
+    spread = px.histogram(done.assign(purpose=done["purpose"].map(SAMPLE_PURPOSES)), x="hours", y="samples",
+                          color="purpose", nbins=48, title="采样到出结果用时分布（人份）",
+                          labels={"hours": "采样到出结果（小时）", "purpose": "检测类别"})
+    spread.update_yaxes(title="人份")
+    return fig, spread
+
+
+@shared
+def forecast_view(run, settings, unit, day, hour):
+    """The arrivals forecast after `hour` by site (None at the day's last hour), the backtest's
+    chart and table, and whether the arrivals read were cut at the row cap."""
+    calendar = forecast.round_calendar(run("mass/rounds"))
+    start = forecast.history_start(day, settings.forecast_lookback_days, settings.backtest_days)
+    arrivals_read = run.result("mass/arrivals_by_site_hour", unit=unit, day_from=start, day=day,
+                               row_cap=settings.forecast_row_cap)
+    arrivals = arrivals_read.frame
+    sites = run("mass/site_states", unit=unit, day=day, hour=hour)
+    ahead = [h for h in range(hour + 1, hour + 1 + settings.forecast_hours) if h < 24]
+    top = None
+    if ahead:
+        guess = forecast.expected(arrivals, sites, day, ahead, settings.forecast_history_days,
+                                  settings.forecast_lookback_days, calendar)
+        top = forecast.by_site(guess, sites)
+    score = forecast.backtest(arrivals, sites, day, settings.forecast_history_days, settings.forecast_lookback_days,
+                              settings.backtest_days, calendar)
+    fig = px.bar(score.melt(id_vars="day", value_vars=["actual", "predicted"], var_name="k", value_name="人次").assign(
+        k=lambda d: d["k"].map({"actual": "实际到检", "predicted": "预测到检"})), x="day", y="人次", color="k",
+        barmode="group", title="每日实际与预测到检（人次）", labels={"day": "日期", "k": ""})
+    fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
+    return arrivals_read.truncated, calendar, ahead, top, fig, forecast.score_table(score)
+
 fraction = span["person_fraction"] or 1.0
 st.title("采样进度与检测")
 
@@ -35,18 +118,8 @@ if fraction < 1:
 flow_tab, round_tab, circle_tab, lab_tab, forecast_tab = st.tabs(["采样通量", "本轮进度", "15分钟采样圈", "实验室检测", "到检预测"])
 
 with flow_tab:
-    # as of the chosen hour: the hours after it have no samples yet, the sites their state by then
-    hourly = run("mass/samples_by_hour", unit=unit, day=day)
-    hourly = hourly[hourly["hour"] <= hour]
-    sites = sampling.current_states(run("mass/site_states", unit=unit, day=day, hour=hour), None, settings)
-    capacity = sampling.capacity_by_hour(sites, fraction)
-    both = ui.headed(sampling.hourly_flow(hourly, capacity))
-    fig = px.line(both.melt(id_vars=label("hour"), var_name="指标", value_name="人次/时"), x=label("hour"), y="人次/时",
-                  color="指标",
-                  markers=True, title=f"{here} {day:%m月%d日} 截至 {hour:02d}:59 每小时采样与产能（人次/时）")
-    fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
+    fig, view = flow_view(run, settings, unit, day, hour, here, fraction)
     st.plotly_chart(fig, width="stretch")
-    view = sampling.district_flow(hourly, capacity, district_choices())
     ui.table(view, hide_index=True, width="stretch")
     ui.download_buttons(view, f"采样通量_{here}_{day}", "flow")
     ui.computed_note(run.computed("mass/samples_by_hour"))
@@ -61,13 +134,8 @@ with round_tab:
                   for r in begun.assign(first_day=pd.to_datetime(begun["first_day"]),
                                         last_day=pd.to_datetime(begun["last_day"])).itertuples()}
         round_id = st.selectbox("全员核酸轮次", list(labels), index=len(labels) - 1, format_func=labels.get, key="tp-round")
-        chosen = rounds.set_index("round_id").loc[round_id]
-        first, last = pd.Timestamp(chosen["first_day"]).date(), pd.Timestamp(chosen["last_day"]).date()
-        progress = run("mass/round_progress_by_community", unit=unit, round_id=round_id, start_day=first,
-                       day=day, hour=hour, **sampling.round_progress_params(settings))
+        table, fig = round_view(run, settings, unit, round_id, day, hour)
         st.caption(f"截至 {day:%m月%d日} {hour:02d}:59 的采样。")
-        progress = progress[progress["community_code"].str[:6].isin(chosen["districts"])]
-        table = sampling.round_progress(progress, (last - first).days + 1, settings)
         k = st.columns(4)
         k[0].metric("参与社区（个）", f"{len(table):,}", border=True)
         share = 100 * table["sampled_in_target"].sum() / max(1, table["residents"].sum())
@@ -76,9 +144,6 @@ with round_tab:
                     help=f"首轮 {settings.sealed_target_hours} 小时内完成", border=True)
         k[3].metric("管控区社区（个）", f"{int((table['zone_tier'] == 'medium').sum()):,}",
                     help=f"首轮 {settings.controlled_target_hours} 小时内完成", border=True)
-        fig = px.histogram(table, x="share_pct", nbins=20, title="各社区时限内采样覆盖率分布（社区数）",
-                           labels={"share_pct": "时限内已采样居民占比（%）"})
-        fig.update_yaxes(title="社区（个）")
         st.plotly_chart(fig, width="stretch")
         view = table.sort_values(["share_pct", "community_code"]).assign(zone=table["zone_tier"].map(ROUND_ZONES))[
             ["community_name", "community_code", "zone", "target_hours", "residents", "sampled_in_target", "sampled",
@@ -102,26 +167,12 @@ with circle_tab:
     ui.computed_note(run.computed("mass/coverage_by_community"))
 
 with lab_tab:
-    turnaround = run("mass/turnaround", unit=unit, day=day, hour=hour)
-    shares = sampling.turnaround_shares(turnaround, settings)
-    if shares.empty:
+    lab = lab_charts(run, settings, unit, day, hour)
+    if lab is None:
         st.info("当日没有采样。")
     else:
-        bars = shares.assign(purpose=shares["purpose"].map(SAMPLE_PURPOSES)).melt(
-            id_vars=["purpose"], value_vars=["within", "late", "pending"], var_name="结果", value_name="人份")
-        bars["结果"] = bars["结果"].map({"within": "时限内出结果", "late": "超时出结果", "pending": "尚未出结果"})
-        fig = px.bar(bars, x="人份", y="purpose", color="结果", orientation="h",
-                     title=f"{day:%m月%d日} 截至 {hour:02d}:59 采样的检测用时（人份），时限：" + "、".join(
-                         f"{SAMPLE_PURPOSES[p]} {h} 小时" for p, h in settings.turnaround_target_hours.items()),
-                     labels={"purpose": "检测类别"},
-                     color_discrete_map={"时限内出结果": "#1a9850", "超时出结果": "#d7191c", "尚未出结果": "#999999"})
-        st.plotly_chart(fig, width="stretch")
-        done = turnaround[turnaround["hours"].notna()]
-        fig = px.histogram(done.assign(purpose=done["purpose"].map(SAMPLE_PURPOSES)), x="hours", y="samples",
-                           color="purpose", nbins=48, title="采样到出结果用时分布（人份）",
-                           labels={"hours": "采样到出结果（小时）", "purpose": "检测类别"})
-        fig.update_yaxes(title="人份")
-        st.plotly_chart(fig, width="stretch")
+        for fig in lab:
+            st.plotly_chart(fig, width="stretch")
     backlog = run("mass/lab_backlog", unit=unit, day=day, hour=hour)
     st.markdown(f"##### 各实验室待检（{day:%m月%d日} {hour:02d}:59，管）")
     if backlog.empty:
@@ -152,35 +203,19 @@ with lab_tab:
 
 with forecast_tab:
     st.info(forecast.METHOD.format(days=settings.forecast_history_days, lookback=settings.forecast_lookback_days))
-    calendar = forecast.round_calendar(rounds)
-    start = forecast.history_start(day, settings.forecast_lookback_days, settings.backtest_days)
-    arrivals_read = run.result("mass/arrivals_by_site_hour", unit=unit, day_from=start, day=day,
-                               row_cap=settings.forecast_row_cap)
-    arrivals = arrivals_read.frame
-    if arrivals_read.truncated:
+    truncated, calendar, ahead, top, fig, view = forecast_view(run, settings, unit, day, hour)
+    if truncated:
         st.warning(f"到检记录超过 {settings.forecast_row_cap:,} 条，预测只用了其中一部分；请选择一个区（市）县。")
-    sites = run("mass/site_states", unit=unit, day=day, hour=hour)
-    ahead = [h for h in range(hour + 1, hour + 1 + settings.forecast_hours) if h < 24]
     if not ahead:
         st.info("所选时刻已是当日最后一小时，请选择更早的时刻查看之后几小时的预计到检。")
     else:
-        guess = forecast.expected(arrivals, sites, day, ahead, settings.forecast_history_days,
-                                  settings.forecast_lookback_days, calendar)
-        top = forecast.by_site(guess, sites)
         kind = "全员核酸日" if any(d in calendar.get(day, ()) for d in districts) or (
             not identity.scope and day in calendar) else "平常日"
         st.markdown(f"##### {day:%m月%d日}（{kind}）{hour:02d}:59 之后 {len(ahead)} 小时预计到检最多的采样点（人次）")
         st.caption(f"{ui.text(here)}全部 {len(top):,} 个采样点合计预计 {top['合计'].sum():,.0f} 人次。")
         ui.table(top.head(30).round(1), hide_index=True, width="stretch")
         ui.download_buttons(top.round(2).reset_index(drop=True), f"到检预测_{day}_{hour:02d}", "forecast")
-    score = forecast.backtest(arrivals, sites, day, settings.forecast_history_days, settings.forecast_lookback_days,
-                              settings.backtest_days, calendar)
     st.markdown(f"##### 回测：前 {settings.backtest_days} 天逐日误差（开放时段）")
-    fig = px.bar(score.melt(id_vars="day", value_vars=["actual", "predicted"], var_name="k", value_name="人次").assign(
-        k=lambda d: d["k"].map({"actual": "实际到检", "predicted": "预测到检"})), x="day", y="人次", color="k",
-        barmode="group", title="每日实际与预测到检（人次）", labels={"day": "日期", "k": ""})
-    fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
     st.plotly_chart(fig, width="stretch")
-    view = forecast.score_table(score)
     ui.table(view, hide_index=True, width="stretch")
     ui.computed_note(run.computed("mass/arrivals_by_site_hour"))

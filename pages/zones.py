@@ -34,7 +34,8 @@ with draw_tab:
         c1, c2 = st.columns([1, 2])
         days = c1.number_input("近几天确诊", min_value=1, max_value=28, value=zs.lift_days, key="zone-days")
         recent = homes[pd.to_datetime(homes["confirmed_at"]).dt.date > as_of - dt.timedelta(days=int(days))]
-        names = {c: n for c, n in zip(compounds["district_code"], compounds["district_name"])}
+        first = compounds.drop_duplicates("district_code")
+        names = dict(zip(first["district_code"], first["district_name"]))
         present = sorted(set(recent["district_code"]))
         chosen = c2.multiselect(LEVELS[6], present, default=present, format_func=names.get,
                             key=f"zone-districts-{as_of}-{days}")
@@ -56,15 +57,22 @@ with draw_tab:
             st.caption(f"图形面积 {geometry.area_km2(shape):,.3f} km²（蓝色虚线）")
 
         st.markdown("##### ③ 编辑各级风险区")
-        tier = st.radio("风险区等级", list(zoning.TIERS), format_func=ZONE_TIERS.get, horizontal=True, key="zone-tier")
-        b = st.columns(4)
-        action = next((a for a, col, label in zip(("set", "add", "cut", "clear"), b, ("设为", "并入", "扣除", "清空"))
-                       if col.button(label, key=f"zone-{a}", width="stretch",
-                                     disabled=(shape is None and a != "clear"))), None)
-        if action:
-            plan = zoning.edit(plan, tier, action, shape)
-            st.session_state["zone-plan"] = plan
-        st.caption("设为：以图形替换该级；并入：把图形加入该级；扣除：从该级去掉图形；清空：删除该级。")
+
+        @st.fragment
+        def tier_editor():
+            """Choosing a tier reruns only these buttons; an edit reruns the page, which draws the new plan."""
+            tier = st.radio("风险区等级", list(zoning.TIERS), format_func=ZONE_TIERS.get, horizontal=True,
+                            key="zone-tier")
+            b = st.columns(4)
+            action = next((a for a, col, label in zip(("set", "add", "cut", "clear"), b, ("设为", "并入", "扣除", "清空"))
+                           if col.button(label, key=f"zone-{a}", width="stretch",
+                                         disabled=(shape is None and a != "clear"))), None)
+            st.caption("设为：以图形替换该级；并入：把图形加入该级；扣除：从该级去掉图形；清空：删除该级。")
+            if action:
+                st.session_state["zone-plan"] = zoning.edit(st.session_state["zone-plan"], tier, action, shape)
+                st.rerun()
+
+        tier_editor()
 
     stats, inside = zoning.tier_statistics(compounds, plan)
     with right:

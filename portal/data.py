@@ -1,13 +1,21 @@
 """Cached access to the indicator queries: one warehouse client per process, results cached
 by query name + parameters + jurisdiction + data version (the embedded engine runs one query
-at a time, so repeated views must not reach it)."""
+at a time, so repeated views must not reach it); and the page parts built from them (figures,
+maps, tables), built once per parameters + jurisdiction + data version and shared by every
+session (`shared`).
+
+Sessions that miss the same key at once wait for one computation: Streamlit's caches hold a
+lock per key while the value is computed and read the key again once they hold it, so the
+first views after a data change run each warehouse query once, not once per session
+(tests/test_view_cache.py counts the engine's calls)."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -106,6 +114,40 @@ class QueryRunner:
 
 def _key(params: dict[str, Any]) -> tuple:
     return tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+
+
+T = TypeVar("T")
+
+
+def shared(build: Callable[..., T]) -> Callable[..., T]:
+    """A page part built from a runner's queries and plain parameters — `build(run, *args)`,
+    giving a figure, a map, a table — built once per (jurisdiction, data version, args) and the
+    same object handed to every session: callers draw it and never change it (a figure's layout
+    is set inside `build`). The queries it read are handed to the caller's runner as well, so
+    "computed at" notes read as if the session had run them. Keyword arguments go to `build`
+    without being part of the key: rows read outside the data version (zones in force), which
+    the caller names in `args` (by their ids). EPI_VIEW_CACHE=0 builds it afresh on every call
+    (the benchmarks' baseline)."""
+    name = f"{build.__code__.co_filename}:{build.__qualname__}"
+
+    @functools.wraps(build)
+    def part(run: QueryRunner, *args: Any, **given: Any) -> T:
+        if not load_portal_settings().view_cache:
+            return build(run, *args, **given)
+        value, results = _shared_part(name, run.scope, run.data_version, args, build, given)
+        run._results.update(results)
+        return value
+
+    return part
+
+
+@st.cache_resource(ttl=load_portal_settings().cache_ttl_s, show_spinner=False, max_entries=2000)
+def _shared_part(name: str, scope: str, data_version: str, args: tuple, _build: Callable,
+                 _given: dict) -> tuple[Any, dict]:
+    # same lifetime as the query results, so a part never outlives the rows it was drawn from
+    recorder = QueryRunner(scope, data_version)
+    value = _build(recorder, *args, **_given)
+    return value, {k: dataclasses.replace(r, frame=r.frame.head(0)) for k, r in recorder._results.items()}
 
 
 def public_context():

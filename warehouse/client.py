@@ -92,6 +92,7 @@ class Warehouse:
         self._lock = threading.Lock()
         self._types: dict[str, dict[str, str]] = {}
         self._dedup_setting: bool | None = None
+        self.calls = 0  # calls that reached the engine, for the tests and benchmarks of the portal's caches
         url = self.settings.url
         try:
             if self.settings.embedded:
@@ -126,6 +127,7 @@ class Warehouse:
     def _call(self, fn: Callable[[], T]) -> T:
         """Run one client call under the process lock; ClickHouse errors become WarehouseError."""
         with self._lock:
+            self.calls += 1
             try:
                 return fn()
             except ClickHouseError as exc:

@@ -67,6 +67,9 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "EPI_PENDING_HOURS_B": ("24", "test results pending past this many hours: second alert"),
     "EPI_HOTEL_OCCUPANCY_WARN_PCT": ("90", "a quarantine hotel fuller than this (per cent) raises a warning"),
     "EPI_CACHE_TTL_S": ("60", "how long the portal keeps a query result, in seconds"),
+    "EPI_VIEW_CACHE": ("1", "1: the figures, maps and tables a page builds from its queries are built once per "
+                       "parameters and data version and shared by every session; 0: each session builds its own "
+                       "on every run (the baseline of the view and load benchmarks)"),
     "EPI_FEED_STALE_HOURS": ("24", "a category fed by files is stale when its last batch is older than this"),
     "EPI_LIVE_REFRESH_S": ("2", "how often the mass-testing command view re-reads the site marks, in seconds"),
     "EPI_ADHOC_PREVIEW_ROWS": ("500", "rows an ad-hoc preview shows (the total is counted in full)"),

@@ -172,6 +172,14 @@ def unit_map(cells: pd.DataFrame, units: pd.DataFrame, value_col: str, label: st
                     tooltip={"text": "{name}\n" + label + "：{value_text}"})
 
 
+def frozen(deck: pdk.Deck) -> pdk.Deck:
+    """The deck with its JSON written now, once: a deck shared by many sessions (data.shared) is
+    drawn without being serialised again on every run. Nothing may change it afterwards."""
+    spec = deck.to_json()
+    deck.to_json = lambda: spec
+    return deck
+
+
 def legend(values: pd.Series, label: str, unit: str, worse_up: bool) -> None:
     """A colour key under the map: the ramp from 0 to the largest value."""
     ramp = _WORSE if worse_up else _BETTER
