@@ -37,7 +37,8 @@ def cockpit_keys() -> set[str]:
                 and isinstance(node.slice, ast.Constant):
             keys.add(node.slice.value)
     text = (ROOT / "pages" / "cockpit.py").read_text(encoding="utf-8")
-    shown = re.search(r"shown = table\[\[(.*?)\]\]", text, re.S).group(1)
+    # the unit table's columns: `shown = table…[["name", "unit_code", …]]`
+    shown = re.search(r'shown = table.*?\[\s*\[("name".*?)\]\]', text, re.S).group(1)
     keys |= set(re.findall(r'"(\w+)"', shown)) - {"name", "unit_code"}
     return keys
 
