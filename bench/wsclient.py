@@ -39,6 +39,7 @@ class Run:
     """What one run of the page sent: its elements by place, errors shown, the messages and bytes."""
 
     elements: dict[tuple, object] = field(default_factory=dict)
+    fragments: dict[str, str] = field(default_factory=dict)  # widget id → the fragment it was drawn in
     status: int | None = None
     messages: int = 0
     bytes: int = 0
@@ -104,13 +105,15 @@ class Session:
 
     # -- the protocol ----------------------------------------------------------------------------
 
-    async def send_rerun(self, states: dict | None = None) -> None:
+    async def send_rerun(self, states: dict | None = None, fragment_id: str = "") -> None:
         """Ask for a run of the current page with the widget values the browser holds, plus `states`
-        (id → a function filling a WidgetState); trigger values (buttons) are sent once."""
+        (id → a function filling a WidgetState); trigger values (buttons) are sent once. A widget
+        drawn inside a fragment (st.fragment) reruns that fragment only, as in the browser."""
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query_string
         cs.page_script_hash = self.page_hash
+        cs.fragment_id = fragment_id
         cs.context_info.timezone = self.timezone
         cs.context_info.locale = "zh-CN"
         merged = dict(self.widgets)
@@ -147,13 +150,22 @@ class Session:
                     self.session_id = msg.new_session.initialize.session_id
             elif kind == "delta":
                 if msg.delta.WhichOneof("type") == "new_element":
-                    run.elements[tuple(msg.metadata.delta_path)] = msg.delta.new_element
+                    element = msg.delta.new_element
+                    run.elements[tuple(msg.metadata.delta_path)] = element
+                    if msg.delta.fragment_id:
+                        widget = getattr(element, element.WhichOneof("type"))
+                        if getattr(widget, "id", ""):
+                            run.fragments[widget.id] = msg.delta.fragment_id
             elif kind == "page_info_changed":
                 self.query_string = msg.page_info_changed.query_string
             elif kind == "ref_hash":
                 run.by_reference += 1
             elif kind == "script_finished":
                 run.status = msg.script_finished
+                if msg.script_finished == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY and self.last is not None:
+                    # a fragment redraws its part only: the browser keeps the rest of the page
+                    run.elements = {**self.last.elements, **run.elements}
+                    run.fragments = {**self.last.fragments, **run.fragments}
                 if msg.script_finished != FINISHED.FINISHED_EARLY_FOR_RERUN:
                     self.last = run
                     return run
@@ -190,5 +202,5 @@ class Session:
         def fill(state):
             state.string_array_value.data.append(day.isoformat())
 
-        await self.send_rerun({widget.id: fill})
+        await self.send_rerun({widget.id: fill}, self.last.fragments.get(widget.id, ""))
         return await self.until_finished()
