@@ -325,7 +325,10 @@ def measured_wave(label: str, urls: list[str], watches: list[Watch], accounts: l
     cpu = sum(w.cpu_s() - c for w, c in zip(watches, cpu0)) if watches and all(w.pid for w in watches) else None
     peak = sum(w.peak_mib for w in watches) if watches and all(w.pid for w in watches) else None
     kept = [s for s in sessions if not s.get("dropped")]
-    return summary(label, kept, wall, expected, cpu, peak, client, started=len(sessions)), sessions
+    row = summary(label, kept, wall, expected, cpu, peak, client, started=len(sessions))
+    if len(watches) > 1 and cpu is not None:  # several portals: how the work was spread over them
+        row["portal_cpu_s_each"] = [round(w.cpu_s() - c, 2) for w, c in zip(watches, cpu0)]
+    return row, sessions
 
 
 def _print_wave(portal: str, r: dict) -> None:
@@ -339,6 +342,12 @@ def _print_wave(portal: str, r: dict) -> None:
 
 HEADER = (f"{'portal':<10}{'wave':<14}{'n':>5}{'served':>7}{'errors':>7}{'view50':>8}{'view95':>8}{'viewmax':>8}"
           f"{'int50':>8}{'int95':>8}{'intmax':>8}{'cpu s/s':>9}{'rss MiB':>9}")
+
+
+def _print_browser(b: dict) -> None:
+    print(f"browser   {b['sessions']} Chromium contexts: p50 {b['p50_s']} s, p95 {b['p95_s']} s, max {b['max_s']} s "
+          f"from 登录 to cards and map; {b['figures_shown']} / {b['expected']} {'ok' if b['correct'] else 'WRONG'}",
+          flush=True)
 
 
 def portal_waves(portal: str, url: str, pid: int, sizes: list[int], accounts: list, expected: dict) -> dict:
@@ -465,11 +474,14 @@ def run(args) -> dict:
             row, _ = measured_wave(label, args.url, watches, accounts, n, expected)
             rows.append(row)
             _print_wave("given", row)
+            if row.get("portal_cpu_s_each"):
+                print(f"          CPU s of each portal: {row['portal_cpu_s_each']}", flush=True)
         for w in watches:
             w.stop()
         result["portals"] = [{"portal": "given", "urls": args.url, "waves": rows}]
         if args.browser_sessions and expected:
             result["browser"] = browser_wave(args.url[0], args.browser_sessions, expected)
+            _print_browser(result["browser"])
         result["expected"] = expected
         result["scale"] = result.get("scale") or args.scale_label or "given"
     else:
@@ -505,10 +517,7 @@ def run(args) -> dict:
             result["portals"].append(mine)
             if args.browser_sessions:
                 result["browser"] = browser_wave(url, args.browser_sessions, expected)
-                b = result["browser"]
-                print(f"browser   {args.browser_sessions} Chromium contexts: p50 {b['p50_s']} s, p95 {b['p95_s']} s, "
-                      f"max {b['max_s']} s from 登录 to cards and map; {b['figures_shown']} / {b['expected']}"
-                      f" {'ok' if b['correct'] else 'WRONG'}", flush=True)
+                _print_browser(result["browser"])
             if args.drop_waves:
                 result["drops"] = drop_waves(url, pid, accounts, expected, args.drop_waves, args.drop_sessions,
                                              args.drop_every)
