@@ -470,7 +470,7 @@ def run(args) -> dict:
         watches = [Watch(pid) for pid in args.pid] or [Watch(None)]
         rows = []
         print(HEADER)
-        for label, n in [("alone_warm", 1), *((f"{n}_at_once", n) for n in sizes)]:
+        for label, n in [("alone", 1), *((f"{n}_at_once", n) for n in sizes)]:
             row, _ = measured_wave(label, args.url, watches, accounts, n, expected)
             rows.append(row)
             _print_wave("given", row)
@@ -561,12 +561,14 @@ def main(argv=None) -> int:
     ap.add_argument("--fault-sessions", type=int, default=20, help="sessions of the waves during and after the load")
     ap.add_argument("--scale-label", help="names the result file when the warehouse cannot be read from here")
     ap.add_argument("--out", help="the result file (default bench/results/load-<scale>.json)")
+    ap.add_argument("--note", default="", help="how the portals were set up, kept with the result")
     ap.add_argument("--figures", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.figures:
         print(json.dumps(expected_figures()))
         return 0
     result = run(args)
+    result["note"] = args.note
     good = ok(result)
     result["ok"] = good
     RESULTS.mkdir(exist_ok=True)

@@ -112,6 +112,7 @@ def load_table(result: dict, name: str) -> str:
     lines = [
         f"### Load at `{result['scale']}` (`bench/results/{name}`)",
         "",
+        *([result["note"], ""] if result.get("note") else []),
         f"{figures}; {result['cores']} cores, load average {before[0]} before and {after[0]} after "
         f"(`{result.get('uptime_before', '')}`); {result['seconds']:,.0f} s in all; "
         f"{'every session of this code served and right' if result.get('ok') else '**failures: see below**'}.",
@@ -126,6 +127,10 @@ def load_table(result: dict, name: str) -> str:
         if p.get("env"):
             label += " " + " ".join(f"{k}={v}" for k, v in p["env"].items())
         lines += [_wave_row(label, w) for w in p["waves"]]
+    spread = [f"{w['wave']}: {' + '.join(f'{c:,.1f}' for c in w['portal_cpu_s_each'])} CPU s"
+              for p in result["portals"] for w in p["waves"] if w.get("portal_cpu_s_each")]
+    if spread:
+        lines += ["", "Each portal process's share of the work: " + "; ".join(spread) + "."]
     if b := result.get("browser"):
         lines += ["", f"Chromium: {b['sessions']} contexts at once, {b['ready']} ready; from 登录 to the cards and "
                       f"the map p50 {b['p50_s']} s, p95 {b['p95_s']} s, max {b['max_s']} s; 在管人员 shown "
