@@ -42,6 +42,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import NullPool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'data' / 'audit.sqlite'}"
@@ -156,7 +157,11 @@ def _sqlite_for_many(dbapi_connection, _record) -> None:
 def _engine(url: str):
     if url.startswith("sqlite:///"):
         os.makedirs(os.path.dirname(url.removeprefix("sqlite:///")) or ".", exist_ok=True)
-        engine = create_engine(url, future=True, pool_pre_ping=True, connect_args={"timeout": SQLITE_BUSY_S})
+        # a connection per use, not a pool of 15 (SQLite takes its writers one at a time anyway):
+        # a hundred sessions signing in at once must not wait for a pooled connection and give up
+        pooling = {} if ":memory:" in url else {"poolclass": NullPool}
+        engine = create_engine(url, future=True, pool_pre_ping=True, connect_args={"timeout": SQLITE_BUSY_S},
+                               **pooling)
         event.listen(engine, "connect", _sqlite_for_many)
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
