@@ -123,8 +123,72 @@ def views_table(result: dict, name: str) -> str:
     return "\n".join(lines)
 
 
+def _triple(w: dict, what: str) -> str:
+    values = [w.get(f"{what}_{q}_s") for q in ("p50", "p95", "max")]
+    return "—" if values[0] is None else " / ".join(f"{v:,.2f}" for v in values)
+
+
+def _wave_row(portal: str, w: dict) -> str:
+    cpu, rss = w.get("portal_cpu_s_per_session"), w.get("portal_peak_rss_mib")
+    return (f"| {portal} | {w['wave']} | {w['sessions']} | {w['served']} | {len(w['errors'])} | "
+            f"{_triple(w, 'first_view')} | {_triple(w, 'interaction')} | {w['figures_right']}/{w['sessions']} | "
+            f"{'—' if cpu is None else f'{cpu:.2f}'} | {'—' if rss is None else f'{rss:,.0f}'} | "
+            f"{w.get('client_cpu_s', '—')} | {w.get('load_average_1min', '—')} |")
+
+
+def load_table(result: dict, name: str) -> str:
+    """One `python -m bench.load` run: the waves per portal, the browser wave, the faults."""
+    expected = result.get("expected") or {}
+    figures = (f"在管人员 {expected['under_control']:,} on {expected['day']}, {expected['under_control_day_before']:,} "
+               f"on {expected['day_before']} by the cockpit's query" if expected else "figures not checked")
+    before, after = result.get("load_average_before") or ["?"], result.get("load_average_after") or ["?"]
+    lines = [
+        f"### Load at `{result['scale']}` (`bench/results/{name}`)",
+        "",
+        *([result["note"], ""] if result.get("note") else []),
+        f"{figures}; {result['cores']} cores, load average {before[0]} before and {after[0]} after "
+        f"(`{result.get('uptime_before', '')}`); {result['seconds']:,.0f} s in all; "
+        f"{'every session of this code served and right' if result.get('ok') else '**failures: see below**'}.",
+        "",
+        "| portal | wave | sessions | served | errors | first view s (p50 / p95 / max) | date change s "
+        "(p50 / p95 / max) | 在管人员 right | portal CPU s per session | portal peak RSS MiB | client CPU s "
+        "| load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for p in result["portals"]:
+        label = f"{p['portal']} ({p['ref']})" if p.get("ref") else p["portal"]
+        if p.get("env"):
+            label += " " + " ".join(f"{k}={v}" for k, v in p["env"].items())
+        lines += [_wave_row(label, w) for w in p["waves"]]
+    spread = [f"{w['wave']}: {' + '.join(f'{c:,.1f}' for c in w['portal_cpu_s_each'])} CPU s"
+              for p in result["portals"] for w in p["waves"] if w.get("portal_cpu_s_each")]
+    if spread:
+        lines += ["", "Each portal process's share of the work: " + "; ".join(spread) + "."]
+    if b := result.get("browser"):
+        lines += ["", f"Chromium: {b['sessions']} contexts at once, {b['ready']} ready; from 登录 to the cards and "
+                      f"the map p50 {b['p50_s']} s, p95 {b['p95_s']} s, max {b['max_s']} s; 在管人员 shown "
+                      f"{b['figures_shown']} (expected {b['expected']:,}): {_yes(b['correct'])}."]
+    if drops := result.get("drops"):
+        lines += ["", "Sessions cut off mid-run (connection aborted while the cockpit's elements came in):", "",
+                  "| wave | sessions | cut off | served | errors | 在管人员 right | RSS MiB after | threads after "
+                  "| CPU s in 2 idle s |", "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {w['wave']} | {w['sessions'] + w['dropped']} | {w['dropped']} | {w['served']} | "
+                  f"{len(w['errors'])} | {w['figures_right']}/{w['sessions']} | {w['rss_mib_after']:,.0f} | "
+                  f"{w['threads_after']} | {w['idle_cpu_s_over_2s']} |" for w in drops]
+    if fault := result.get("load_fault"):
+        t, c, d, a = fault["trajectory"], fault["control"], fault["during"], fault["after"]
+        lines += ["", f"A load during a wave: a {t['rows']:,}-row trajectory file loaded on 数据来源 in {t['seconds']} s"
+                      f"{' while' if fault['overlapped'] else ', finished before'} {d['sessions']} sessions opened the "
+                      f"cockpit ({d['served']} served, {len(d['errors'])} errors, p95 first view "
+                      f"{d['first_view_p95_s']} s); then {c['contacts']} close contacts loaded in {c['seconds']} s, "
+                      f"and {a['figures_right']}/{a['sessions']} sessions after it read 在管人员 {a['expected']:,} "
+                      f"(the query after the portal stopped: {fault['expected_after']['under_control']:,}): "
+                      f"{_yes(fault['correct'])}."]
+    return "\n".join(lines)
+
+
 def render(results: Path | None = None) -> str:
-    """Every table, in scale order: the query suites, the memory runs, then the views' CPU."""
+    """Every table, in scale order: the query suites, the memory runs, the views' CPU, then the load runs."""
     results = results or RESULTS
     parts = []
     for path in sorted(results.glob("bench-*.json"), key=_order):
@@ -133,6 +197,8 @@ def render(results: Path | None = None) -> str:
         parts.append(memory_table(json.loads(path.read_text(encoding="utf-8")), path.name))
     for path in sorted(results.glob("views-*.json"), key=_order):
         parts.append(views_table(json.loads(path.read_text(encoding="utf-8")), path.name))
+    for path in sorted(results.glob("load-*.json"), key=_order):
+        parts.append(load_table(json.loads(path.read_text(encoding="utf-8")), path.name))
     return "\n\n".join(parts)
 
 

@@ -36,11 +36,13 @@ from sqlalchemy import (
     UniqueConstraint,
     case,
     create_engine,
+    event,
     insert,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import NullPool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'data' / 'audit.sqlite'}"
@@ -139,11 +141,30 @@ def store_url() -> str:
     return os.environ.get("EPI_PORTAL_DB", "").strip() or DEFAULT_URL
 
 
+SQLITE_BUSY_S = 30  # a writer waits this long for another's transaction, instead of "database is locked"
+
+
+def _sqlite_for_many(dbapi_connection, _record) -> None:
+    """Many sessions sign in at once: readers go on while one writes (write-ahead log), and a
+    writer waits its turn."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_S * 1000}")
+    cursor.close()
+
+
 @lru_cache(maxsize=4)
 def _engine(url: str):
     if url.startswith("sqlite:///"):
         os.makedirs(os.path.dirname(url.removeprefix("sqlite:///")) or ".", exist_ok=True)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+        # a connection per use, not a pool of 15 (SQLite takes its writers one at a time anyway):
+        # a hundred sessions signing in at once must not wait for a pooled connection and give up
+        pooling = {} if ":memory:" in url else {"poolclass": NullPool}
+        engine = create_engine(url, future=True, pool_pre_ping=True, connect_args={"timeout": SQLITE_BUSY_S},
+                               **pooling)
+        event.listen(engine, "connect", _sqlite_for_many)
+    else:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
     metadata.create_all(engine)
     return engine
 
