@@ -36,6 +36,8 @@ def test_cockpit_in_the_browser_matches_the_queries(tiny_warehouse, server, brow
     city = expected("")
     assert metric_value(page, "在管人员（人）") == f"{int(city['under_control']):,}"
     assert metric_value(page, "当日采样（人次）") == f"{int(city['samples_taken']):,}"
+    # the top bar carries no developer menu (client.toolbarMode): no English "Deploy" for a leader
+    assert page.get_by_text("Deploy", exact=True).count() == 0
     page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)
     shoot(page, SHOTS / f"cockpit-city-{name}.png")
