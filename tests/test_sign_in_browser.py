@@ -82,9 +82,9 @@ def test_the_administrator_downloads_the_audit_log(tiny_warehouse, server, brows
     assert path.name.startswith("审计日志_") and path.suffix == ".csv"
     log = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
     assert list(log.columns) == ["编号", "时间", "事件", "操作人", "角色", "管辖范围", "对象", "说明"]
-    assert log["对象"].str.startswith("user:").all()
+    assert log["对象"].str.startswith("用户：").all()
     # newest first: the administrator's sign-in just now heads the file
     assert (log.iloc[0]["事件"], log.iloc[0]["操作人"]) == ("登录", "测试系统管理员")
-    mine = log[log["对象"] == f"user:{admin.username}"]
+    mine = log[log["对象"] == f"用户：{admin.username}"]
     assert list(mine["事件"])[:2] == ["登录", "登录失败"]
     page.close()
