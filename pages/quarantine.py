@@ -9,7 +9,7 @@ from portal.data import page_context
 from portal.glossary import HOTEL_WARNINGS
 from portal.people import masking
 from portal.tracing import quarantine
-from portal.ui import pickers
+from portal.ui import drill, pickers
 
 identity, settings, span, run = page_context()
 
@@ -19,7 +19,7 @@ last_occupied = quarantine.default_day(run, span)
 as_of = pickers.as_of(top[0], span, "quarantine_as_of", "统计时点（当日24时）", last_occupied)
 if identity.scope:
     unit = identity.scope
-    top[1].caption(f"管辖范围：{identity.scope}")
+    top[1].caption(f"管辖范围：{ui.text(' · '.join(n for _, n in drill.names_of(run, unit)[1:]) or unit)}")
 else:
     unit, _ = pickers.district(top[1], "", None)
 st.query_params.update({"date": as_of.isoformat()})

@@ -197,3 +197,11 @@ def test_briefing_page_shows_the_cockpit_figures_for_every_role(tiny_warehouse, 
     assert shown["在管人员（人）"] == f"{int(total['under_control']):,}"
     assert shown["新增管控密接（人）"] == f"{int(total['close_identified']):,}"
     assert [b.label for b in at.get("download_button")] == ["下载 XLSX", "下载 Word"]
+
+
+def test_an_operators_quarantine_page_names_the_jurisdiction(tiny_warehouse):
+    at = page_for("quarantine.py", Identity("测试", "district_operator", "510104"))
+    assert not at.exception and not at.error
+    captions = [c.value for c in at.caption]
+    assert "管辖范围：锦江区" in captions
+    assert not any("510104" in c for c in captions)
