@@ -52,7 +52,6 @@ c5, c6 = st.columns(2)
 kinds = c5.multiselect("类型", list(SITE_KINDS), format_func=SITE_KINDS.get, key="mt-kinds", placeholder="全部类型")
 wanted = c6.multiselect("状态", sampling.STATE_ORDER, format_func=SITE_STATES.get, key="mt-states", placeholder="全部状态")
 
-sites = run("mass/site_states", unit=unit, day=day, hour=hour)
 live = run.live("mass/live_marks", since=marks.since(settings))
 # the chosen moment takes only the marks made by then (none of today's marks for a past hour)
 here_marks = sampling.marks_by(live[live["community_code"].str.startswith(unit)], day, hour)
@@ -129,7 +128,7 @@ with map_tab:
 with live_tab:
     if identity.role == "district_operator":
         st.markdown("##### 标记采样点状态")
-        codes = sites.sort_values("site_code")
+        codes = states.sort_values("site_code")
         names = dict(zip(codes["site_code"], codes["site_name"]))
         st.session_state.setdefault("mark_key", marks.new_key())
         with st.form("mark"):
