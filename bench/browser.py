@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -32,33 +33,37 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(env: dict | None = None):
-    """Yield (url, process) of `streamlit run portal/app.py` on env's warehouse; stop it after.
-    The embedded folder must not be open in any other process."""
+def serve(env: dict | None = None, root: Path = ROOT):
+    """Yield (url, process) of `streamlit run portal/app.py` from `root` on env's warehouse; stop
+    it after. The embedded folder must not be open in any other process. Its messages go to a
+    temporary file (a pipe nobody reads would stop a busy server)."""
     port = free_port()
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
                              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=dict(env or os.environ), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            cwd=root, env=dict(env or os.environ), stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 120
+        deadline = time.time() + 180
         while True:
             try:
                 urllib.request.urlopen(url + "/_stcore/health", timeout=2)
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:]) from None
+                    log.seek(0)
+                    raise RuntimeError("streamlit did not start: " + log.read().decode(errors="replace")[-2000:]) \
+                        from None
                 time.sleep(0.5)
         yield url, proc
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 async def launch(playwright):

@@ -55,7 +55,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -178,35 +177,9 @@ class Watch:
 
 @contextlib.contextmanager
 def serve(root: Path, env: dict):
-    """Yield (url, pid) of `streamlit run portal/app.py` from `root` on env's warehouse; stop it
-    after. Its messages go to a temporary file (a pipe nobody reads would stop a busy server)."""
-    port = browser.free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 180
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    log.seek(0)
-                    raise RuntimeError("streamlit did not start: " + log.read().decode(errors="replace")[-2000:]) \
-                        from None
-                time.sleep(0.5)
+    """Yield (url, pid) of a portal run from `root` on env's warehouse (bench.browser.serve)."""
+    with browser.serve(env, root) as (url, proc):
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @contextlib.contextmanager
