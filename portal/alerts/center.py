@@ -79,13 +79,9 @@ def check(run, settings: PortalSettings, when: When, rules: dict[str, Rule] | No
     """Evaluate every rule at `when` under the runner's jurisdiction and bring the store in line
     (instances outside `scope` are left alone). A rule that fails is reported; the others run."""
     report = CheckReport(when)
-    for rule in (rules or RULES).values():
-        if rule.city_only and scope:
-            continue
-        try:
-            found = rule.evaluate(run, settings, when)
-        except Exception as exc:  # noqa: BLE001 — one rule's failure must not stop the others
-            report.failed[rule.id] = f"{type(exc).__name__}: {str(exc)[:300]}"
+    for rule, found in evaluate(run, settings, when, rules, scope).items():
+        if isinstance(found, Exception):
+            report.failed[rule.id] = f"{type(found).__name__}: {str(found)[:300]}"
             continue
         try:
             _sync(rule, found, when, scope, report)
@@ -93,6 +89,35 @@ def check(run, settings: PortalSettings, when: When, rules: dict[str, Rule] | No
             report.failed[rule.id] = "另一次检查同时写入了相同的预警，本规则本次未更新"
     _escalate(settings, when, scope, report, {**RULES, **(rules or {})})
     return report
+
+
+def evaluate(run, settings: PortalSettings, when: When, rules: dict[str, Rule] | None = None,
+             scope: str = "") -> dict[Rule, pd.DataFrame | Exception]:
+    """Every rule's subjects at `when` (or the error that stopped it), each query read once:
+    rules that share a page's query (the two closed-loop rules) share its one read."""
+    once = shared_reads(run)
+    out: dict[Rule, pd.DataFrame | Exception] = {}
+    for rule in (rules or RULES).values():
+        if rule.city_only and scope:
+            continue
+        try:
+            out[rule] = rule.evaluate(once, settings, when)
+        except Exception as exc:  # noqa: BLE001 — one rule's failure must not stop the others
+            out[rule] = exc
+    return out
+
+
+def shared_reads(run):
+    """A runner that reads each query with the same parameters once and hands the same frame
+    to every rule that asks (rules filter it, they never change it in place)."""
+    seen: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def once(name: str, **params) -> pd.DataFrame:
+        key = (name, repr(sorted(params.items())))
+        if key not in seen:
+            seen[key] = run(name, **params)
+        return seen[key]
+    return once
 
 
 def _sync(rule: Rule, found: pd.DataFrame, when: When, scope: str, report: CheckReport) -> None:

@@ -3,10 +3,12 @@
 -- control whose test on a quarantine protocol day that has passed is missing.
 -- grain: person × problem; params: scope, unit, as_of Date, transfer_limit_hours UInt16,
 --   close_test_days Array(UInt8), secondary_test_days Array(UInt8)
-SELECT alert, a.person_id AS person_id, p.name AS person_name, a.community_code AS home_community_code, case_id,
-       identified_at, detail
-FROM
+-- The names are read for the people found only (their ids prune the registry's person_id
+-- order), not by joining the whole registry.
+WITH found AS
 (
+    SELECT * FROM
+    (
     SELECT 'not_transferred' AS alert, e.person_id AS person_id, e.community_code AS community_code,
            e.case_id AS case_id, e.identified_at AS identified_at,
            toString(dateDiff('hour', e.identified_at, toDateTime({as_of:Date} + 1, 'Asia/Shanghai'))) AS detail
@@ -26,7 +28,12 @@ FROM
       AND (e.person_id, d) NOT IN (
           SELECT person_id, protocol_day FROM epi.sample
           WHERE purpose = 'quarantine' AND protocol_day > 0 AND sampled_at < toDateTime({as_of:Date}, 'Asia/Shanghai'))
-) AS a
-INNER JOIN epi.person AS p ON p.person_id = a.person_id
-WHERE startsWith(a.community_code, {scope:String}) AND startsWith(a.community_code, {unit:String})
+    )
+    WHERE startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})
+)
+SELECT alert, a.person_id AS person_id, p.name AS person_name, a.community_code AS home_community_code, case_id,
+       identified_at, detail
+FROM found AS a
+INNER JOIN (SELECT person_id, name FROM epi.person WHERE person_id IN (SELECT person_id FROM found)) AS p
+    ON p.person_id = a.person_id
 ORDER BY alert, identified_at, person_id
