@@ -3,7 +3,8 @@
 `python -m bench [--scale-label X] [--out FILE.json] [--only AREA[,AREA]] [--runs 5] [--naive-runs N]`
 
 Areas: cockpit, trajectory (one case, 20 cases, companions), contacts, zones, appeals,
-quarantine, person (search and file), screening, mass (mass testing), briefing. For each query
+quarantine, person (search and file), screening, mass (mass testing), briefing, alerts (预警中心:
+every rule and the whole check), outlook (疫情研判: Rt, growth and the projection). For each query
 it prints the rows the engine read, the page's median milliseconds, the naive side's (a scan of
 the raw tables with no pre-aggregation or space-time index, in the same run), the ratio, the
 target and whether it is met, and whether both sides give the same figure; it writes the table
@@ -25,13 +26,13 @@ import sys
 import time
 from pathlib import Path
 
-from bench import appeals, briefing, cockpit, contacts, mass_testing, person_file, tracing, zones
+from bench import alerts, appeals, briefing, cockpit, contacts, mass_testing, person_file, tracing, zones
 from bench.suite import SCALES, RowCounter, measure, table
 from warehouse import WarehouseError, get_warehouse
 
 HERE = Path(__file__).parent
 AREAS = ["cockpit", "trajectory", "contacts", "zones", "appeals", "quarantine", "person", "screening", "mass",
-         "briefing"]
+         "briefing", "alerts", "outlook"]
 
 
 def build(wh, area: str, day: dt.date, mass_day: dt.date) -> list:
@@ -48,6 +49,8 @@ def build(wh, area: str, day: dt.date, mass_day: dt.date) -> list:
         return [c for c in appeals.suite(wh, day) if c.area == area]
     if area in ("person", "screening"):
         return [c for c in person_file.suite(wh) if c.area == area]
+    if area in ("alerts", "outlook"):
+        return [c for c in alerts.suite(wh, day) if c.area == area]
     if area == "mass":
         return mass_testing.suite(wh, mass_day)
     return briefing.suite(wh, day)

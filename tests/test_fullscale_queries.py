@@ -185,3 +185,28 @@ def test_bench_refuses_an_unknown_area():
 
     with pytest.raises(SystemExit, match="unknown area nowhere"):
         main(["--only", "cockpit,nowhere"])
+
+
+def test_bench_alert_rules_and_outlook_agree_with_their_naive_sides(wh, tmp_path, capsys):
+    """预警中心 and 疫情研判 in `python -m bench`: one row per rule, the whole check, the outlook;
+    every naive side gives the same subjects (count, sum of values) or the same Rt."""
+    from bench.__main__ import main
+    from portal.alerts.rules import RULES
+
+    out = tmp_path / "bench.json"
+    code = main(["--runs", "1", "--naive-runs", "1", "--out", str(out), "--only", "alerts,outlook", "--date", "2022-03-01"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed[-3000:]
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert [r["area"] for r in rows] == ["alerts"] * (len(RULES) + 1) + ["outlook"]
+    compared = {r["query"].split()[1]: r for r in rows if r["agree"] is not None}
+    assert set(compared) >= {"contact_not_transferred", "quarantine_test_missed", "hotel_full", "rt_above_one"}
+    assert all(r["agree"] for r in compared.values())
+    check = rows[len(RULES)]["figure"]
+    assert set(check) == set(RULES) and min(check.values()) >= 0  # no rule failed
+    by_rule = {r["query"].split()[1]: r["figure"] for r in rows[:len(RULES)]}
+    assert all(check[rid] == by_rule[rid][0] for rid in RULES)
+    # tiny, 2022-03-01 24:00: both ways
+    assert by_rule["contact_not_transferred"] == [7, 105.0] and by_rule["quarantine_test_missed"] == [36, 36.0]
+    assert by_rule["rt_above_one"] == [1, 1.3]
+    assert rows[-1]["figure"]["city"] == [31, 1.45] and rows[-1]["figure"]["510107"] == [30, 1.91]
