@@ -5,6 +5,7 @@ import streamlit as st
 from portal import exports, ui
 from portal.auth import audit, session
 from portal.glossary import AUDIT_KINDS
+from portal.ui import pickers
 
 identity = session.require({"admin"})
 st.title("审计日志")
@@ -26,7 +27,7 @@ if first_day and last_day and first_day > last_day:
     st.error(f"起始日期 {first_day} 晚于截止日期 {last_day}：请调换或重选。")
     st.stop()
 found = audit.search(actor, chosen, subject, first_day, last_day)
-shown = ui.headed(audit.listing(found))
+shown = ui.headed(audit.listing(found, pickers.districts_in("")))
 st.markdown(f"##### 共 {len(shown):,} 条（最新在前）")
 if len(found) >= audit.SEARCH_LIMIT:
     st.warning(f"只列出最新的 {audit.SEARCH_LIMIT:,} 条：请用日期或其他条件缩小范围。")

@@ -84,6 +84,8 @@ def test_the_audit_listing_names_kinds_roles_and_the_city():
     assert listed["角色"].tolist() == ["指挥部领导", "—"] and listed["管辖范围"].tolist() == ["全市", "—"]
     assert listed["时间"].tolist() == ["2022-03-02 00:30:00", "2022-03-01 23:30:00"]
     assert listed["对象"].tolist() == ["人员：12", "x"]  # a subject in words; one the log does not know as it is
+    operators = found.assign(role="district_operator", scope=["510104", "510104001"])
+    assert audit.listing(operators, {"510104": "锦江区"})["scope"].tolist() == ["锦江区（510104）", "510104001"]
 
 
 def test_audit_subjects_and_their_search_read_in_words():

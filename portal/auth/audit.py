@@ -77,16 +77,18 @@ def search(actor: str = "", kinds: list[str] | tuple[str, ...] = (), subject: st
     return df
 
 
-def listing(found: pd.DataFrame) -> pd.DataFrame:
-    """Events as the audit log lists them: kinds and roles in words, the city for an empty scope,
-    ID numbers and phones in a subject or detail (an ad-hoc query's conditions) masked."""
+def listing(found: pd.DataFrame, unit_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Events as the audit log lists them: kinds and roles in words, the city for an empty scope
+    and a jurisdiction by its name with its code (`unit_names`: code → name), ID numbers and
+    phones in a subject or detail (an ad-hoc query's conditions) masked."""
     from portal.glossary import AUDIT_KINDS, ROLES
     from portal.people.masking import mask_text
 
     return found.assign(
         event=found["kind"].map(lambda k: AUDIT_KINDS.get(k, k)),
         role=found["role"].map(lambda r: ROLES.get(r, r or "—")),
-        scope=found["scope"].where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
+        scope=found["scope"].map(lambda c: f"{(unit_names or {})[c]}（{c}）" if c in (unit_names or {}) else c)
+        .where(found["scope"] != "", found["role"].map(lambda r: "全市" if r else "—")),
         at=found["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
         subject=found["subject"].map(subject_label).map(mask_text),
         detail=found["detail"].map(mask_text),
