@@ -61,6 +61,8 @@ class PortalSettings(Policy):
     adhoc_export_rows: int = setting(100_000, "自助查询单次导出行数上限", "EPI_ADHOC_EXPORT_ROWS")
     # alert centre (portal/alerts): an alert nobody acknowledged is raised one level per period
     alert_escalate_minutes: int = setting(60, "预警未确认即升级一级的时限（分钟）", "EPI_ALERT_ESCALATE_MINUTES")
+    # a page uses a check (e.g. the scheduled job's) of the same data made up to this many minutes before
+    alert_check_fresh_minutes: int = setting(10, "页面沿用已有预警检查的时限（分钟）", "EPI_ALERT_CHECK_FRESH_MINUTES")
 
 
 def parse_appeal_limits(raw: str) -> dict[str, int]:

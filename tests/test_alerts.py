@@ -359,6 +359,40 @@ def test_a_failing_rule_is_reported_and_the_others_still_run():
 
 
 @pytest.mark.usefixtures("own_audit_store")
+def test_a_page_uses_a_fresh_check_of_the_same_data_instead_of_making_one(monkeypatch):
+    """A city-wide check of every rule is recorded with its moment and data version; a page finds
+    it for the same data up to alert_check_fresh_minutes later, and makes its own otherwise."""
+    t0 = dt.datetime(2022, 3, 1, 8)
+    calls = []
+
+    def counting(run, settings, when):
+        calls.append(when.moment)
+        return pd.DataFrame(columns=rules.SUBJECT_COLUMNS)
+    monkeypatch.setattr(rules, "RULES", {"quiet": rules.Rule("quiet", "静规则", "测试", "alert_escalate_minutes", "提示",
+                                                              "analyst", collect=counting)})
+    monkeypatch.setattr(center, "RULES", rules.RULES)
+    assert center.made(When(t0), "v1", 10) is None
+    center.check(city, SETTINGS, When(t0), data_version="v1")
+    assert calls == [t0]
+    assert center.made(When(t0), "v1", 10).when == When(t0)
+    assert center.made(When(t0 + dt.timedelta(minutes=10)), "v1", 10).when == When(t0)  # the job's, 10 min before
+    assert center.made(When(t0 + dt.timedelta(minutes=11)), "v1", 10) is None  # too old: the page checks
+    assert center.made(When(t0), "v2", 10) is None  # other data: the page checks
+    assert center.made(When(t0 - dt.timedelta(minutes=1)), "v1", 10) is None  # a check of a later moment
+    center.check(city, SETTINGS, When(t0), rules=rules.RULES, scope="510104", data_version="v3")
+    assert center.made(When(t0), "v3", 10) is None  # a district's or a chosen set of rules' check is not the city's
+
+    def broken(run, settings, when):
+        raise RuntimeError("query failed")
+    monkeypatch.setattr(rules, "RULES", {**rules.RULES, "broken": rules.Rule("broken", "坏规则", "测试",
+                                                                            "alert_escalate_minutes", "提示", "analyst",
+                                                                            collect=broken)})
+    monkeypatch.setattr(center, "RULES", rules.RULES)
+    center.check(city, SETTINGS, When(t0), data_version="v4")
+    assert center.made(When(t0), "v4", 10).failed == {"broken": "上次检查时未能执行"}
+
+
+@pytest.mark.usefixtures("own_audit_store")
 def test_the_day_of_new_alerts_for_the_briefing(tiny_warehouse):
     report = center.check(city, SETTINGS, MARCH_1)
     assert not report.failed and len(report.new) == 816

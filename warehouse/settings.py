@@ -76,6 +76,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "EPI_ADHOC_EXPORT_ROWS": ("100000", "most rows in one ad-hoc export"),
     "EPI_ALERT_ESCALATE_MINUTES": ("60", "an alert nobody has acknowledged for this many minutes is escalated one "
                                    "level (street → district → city)"),
+    "EPI_ALERT_CHECK_FRESH_MINUTES": ("10", "a page showing alerts uses a check of the same data made up to this many "
+                                      "minutes before (the scheduled job's); without one it makes the check itself"),
     # sign-in and audit (portal/auth/)
     "EPI_PORTAL_DB": ("sqlite:///<repo>/data/audit.sqlite", "the portal's relational store (audit log, users, "
                       "sessions, sign-in failures, saved ad-hoc filters, id series): any SQLAlchemy URL, "

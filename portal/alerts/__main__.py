@@ -38,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         schema.ensure_current()
+        span = registry.run("meta/data_range", "").iloc[0]
         if when is None:
-            when = center.default_when(registry.run("meta/data_range", "")["last_day"].iloc[0])
-        report = center.check(lambda name, **p: registry.run(name, "", **p), load_portal_settings(), when)
+            when = center.default_when(span["last_day"])
+        report = center.check(lambda name, **p: registry.run(name, "", **p), load_portal_settings(), when,
+                              data_version=str(span["data_version"] or ""))
     except EpiError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -29,6 +29,7 @@ from portal.settings import PortalSettings
 from warehouse.rules.clock import now_utc, now_wall, wall_clock
 
 table = store.alerts
+checks = store.alert_checks
 
 STATES = {"new": "待确认", "acknowledged": "已确认", "handled": "已处置", "cleared": "已解除"}
 LIVE = ("new", "acknowledged", "handled")  # one live instance per rule and subject at most
@@ -75,9 +76,10 @@ def level_due(area_code: str, first_seen: dt.datetime, moment: dt.datetime, esca
 
 
 def check(run, settings: PortalSettings, when: When, rules: dict[str, Rule] | None = None,
-          scope: str = "") -> CheckReport:
+          scope: str = "", data_version: str = "") -> CheckReport:
     """Evaluate every rule at `when` under the runner's jurisdiction and bring the store in line
-    (instances outside `scope` are left alone). A rule that fails is reported; the others run."""
+    (instances outside `scope` are left alone). A rule that fails is reported; the others run.
+    A city-wide check of every rule is recorded with the data version it read (`made`)."""
     report = CheckReport(when)
     for rule, found in evaluate(run, settings, when, rules, scope).items():
         if isinstance(found, Exception):
@@ -88,7 +90,26 @@ def check(run, settings: PortalSettings, when: When, rules: dict[str, Rule] | No
         except IntegrityError:  # another check wrote the same alert first; its rows stand
             report.failed[rule.id] = "另一次检查同时写入了相同的预警，本规则本次未更新"
     _escalate(settings, when, scope, report, {**RULES, **(rules or {})})
+    if not scope and rules is None:
+        with store.engine().begin() as conn:
+            conn.execute(insert(checks).values(moment=when.moment, data_version=data_version, finished_at=now_utc(),
+                                               failed=",".join(report.failed)[:2000]))
     return report
+
+
+def made(when: When, data_version: str, fresh_minutes: int) -> CheckReport | None:
+    """The latest city-wide check of every rule that read this data version at `when` or up to
+    `fresh_minutes` before it (e.g. the scheduled job's), as a report of what it left; None if
+    there is none, and a page makes the check itself."""
+    earliest = when.moment - dt.timedelta(minutes=max(0, fresh_minutes))
+    with store.engine().connect() as conn:
+        row = conn.execute(select(checks).where(checks.c.data_version == data_version,
+                                                checks.c.moment >= earliest, checks.c.moment <= when.moment)
+                           .order_by(checks.c.moment.desc(), checks.c.check_id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    failed = {rule_id: "上次检查时未能执行" for rule_id in row.failed.split(",") if rule_id}
+    return CheckReport(When(row.moment), failed=failed)
 
 
 def evaluate(run, settings: PortalSettings, when: When, rules: dict[str, Rule] | None = None,

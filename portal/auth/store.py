@@ -7,8 +7,8 @@ tables, all created here when the engine is first opened:
 - portal_user, portal_session, portal_sign_in_failure: accounts, sessions, lock-out
   (portal.auth.users);
 - adhoc_saved_filter: named ad-hoc filters (portal.adhoc.saved_filters);
-- alert: the alert centre's instances, one per rule and subject while its condition lasts
-  (portal.alerts.center);
+- alert: the alert centre's instances, one per rule and subject while its condition lasts,
+  and alert_check: the city-wide checks made (portal.alerts.center);
 - id_series: the last number handed out per id series (zone plans, published zones, screening
   topics), taken in one transaction so two saves at the same moment never get the same number.
 
@@ -104,6 +104,17 @@ saved_filters = Table(
     Column("saved_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("owner", "name", name="uq_adhoc_filter_owner_name"),
 )
+# every city-wide alert check: the as-of moment it evaluated, the data version it read, when it
+# finished and which rules failed, so a page finds a check already made instead of repeating it
+alert_checks = Table(
+    "alert_check", metadata,
+    Column("check_id", Integer, primary_key=True, autoincrement=True),
+    Column("moment", DateTime, nullable=False, index=True),  # Beijing wall clock, as alert.first_seen
+    Column("data_version", String(80), nullable=False, default=""),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("failed", String(2000), nullable=False, default=""),  # rule ids that failed, comma-separated
+)
+
 alerts = Table(
     "alert", metadata,
     Column("alert_id", Integer, primary_key=True, autoincrement=True),
