@@ -2,7 +2,10 @@
 whole check, and the outlook page's Rt, growth and projection, each beside a naive side where
 one differs from the page's own way.
 
-The naive sides read raw rows into pandas and compute the same subjects or figures there: the
+The page itself reads the alert store: its row finds the check of the same data already made (as
+the scheduled job leaves it; made once here in a temporary store) and counts the open alerts,
+beside the same counts when the view evaluates every rule itself. The naive sides of the rules
+read raw rows into pandas and compute the same subjects or figures there: the
 contacts' closed-loop problems from every close-contact episode and every quarantine test, the
 hotels' occupancy from every episode, results pending from every sample tube, cases found in
 the community from every case, episode and zone, and Rt from every case record. Rules built on
@@ -13,6 +16,8 @@ feeds) say which row that is.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 
 import pandas as pd
 
@@ -34,6 +39,27 @@ def run(name, **params):
 def subjects(found: pd.DataFrame) -> tuple[int, float]:
     """The figure both sides agree on: how many subjects and the sum of their values."""
     return len(found), round(float(pd.to_numeric(found["value"]).fillna(0).sum()), 1) if len(found) else 0.0
+
+
+def open_by_severity(when: When) -> dict[str, int]:
+    """What a page does with the check of the same data already made (the scheduled job's): find
+    that check, then read the open alerts and count them by severity from the alert store."""
+    report = center.made(when, _data_version(), SETTINGS.alert_check_fresh_minutes)
+    assert report is not None, "no check recorded"
+    center.instances("", center.OPEN)
+    return center.open_counts("")
+
+
+def open_by_severity_checked_on_view(when: When) -> dict[str, int]:
+    """The same counts when the view has to evaluate every rule itself."""
+    counts = dict.fromkeys(center.SEVERITIES, 0)
+    for rule, found in center.evaluate(run, SETTINGS, when).items():
+        counts[rule.severity] += len(found) if isinstance(found, pd.DataFrame) else 0
+    return counts
+
+
+def _data_version() -> str:
+    return str(run("meta/data_range")["data_version"].iloc[0] or "")
 
 
 def check_all(when: When) -> dict[str, int]:
@@ -166,7 +192,14 @@ def suite(wh, day: dt.date) -> list[Case]:
             naive_note=("the naive side reads every quarantine test and episode into pandas and checks each "
                         "person's protocol days in Python" if rid in heavy else ELSEWHERE.get(rid, "")),
             naive_up_to="city" if rid in heavy else "full"))
-    cases.append(Case("alerts", f"check: all {len(RULES)} rules at {when.label} (as the page runs it)",
+    # the page's own view reads the alert store: the scheduled check is made once here, in a
+    # store of this run's own (a temporary file), and the view then finds it
+    os.environ["EPI_PORTAL_DB"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-alerts-')}/alerts.sqlite"
+    center.check(run, SETTINGS, when, data_version=_data_version())
+    cases.append(Case("alerts", f"page: open alerts by severity, the check of the same data made (at {when.label})",
+                      fast=lambda: open_by_severity(when), naive=lambda: open_by_severity_checked_on_view(when),
+                      figure=lambda x: x, target_ms=TARGET_MS))
+    cases.append(Case("alerts", f"check: all {len(RULES)} rules at {when.label} (the scheduled job's reads)",
                       fast=lambda: check_all(when), figure=lambda x: x, target_ms=TARGET_MS,
                       naive_note="its rules' rows above carry the naive sides"))
     cases.append(Case("outlook", f"Rt, growth, projection and its record: city and districts to {day}",

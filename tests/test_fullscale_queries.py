@@ -198,7 +198,10 @@ def test_bench_alert_rules_and_outlook_agree_with_their_naive_sides(wh, tmp_path
     printed = capsys.readouterr().out
     assert code == 0, printed[-3000:]
     rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
-    assert [r["area"] for r in rows] == ["alerts"] * (len(RULES) + 1) + ["outlook"]
+    assert [r["area"] for r in rows] == ["alerts"] * (len(RULES) + 2) + ["outlook"]
+    page = rows.pop(len(RULES))  # the page's own view: the alert store, beside checking on view
+    assert page["query"].startswith("page: open alerts") and page["agree"] is True
+    assert page["figure"] == {"严重": 8, "警告": 804, "提示": 4}  # 7 + 1; 36 + 767 + 1; 2 + 2 from the rules below
     compared = {r["query"].split()[1]: r for r in rows if r["agree"] is not None}
     assert set(compared) >= {"contact_not_transferred", "quarantine_test_missed", "hotel_full", "rt_above_one"}
     assert all(r["agree"] for r in compared.values())
@@ -206,6 +209,8 @@ def test_bench_alert_rules_and_outlook_agree_with_their_naive_sides(wh, tmp_path
     assert set(check) == set(RULES) and min(check.values()) >= 0  # no rule failed
     by_rule = {r["query"].split()[1]: r["figure"] for r in rows[:len(RULES)]}
     assert all(check[rid] == by_rule[rid][0] for rid in RULES)
+    assert {sev: sum(by_rule[rid][0] for rid, rule in RULES.items() if rule.severity == sev)
+            for sev in ("严重", "警告", "提示")} == page["figure"]
     # tiny, 2022-03-01 24:00: both ways
     assert by_rule["contact_not_transferred"] == [7, 105.0] and by_rule["quarantine_test_missed"] == [36, 36.0]
     assert by_rule["rt_above_one"] == [1, 1.3]
