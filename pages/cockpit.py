@@ -68,7 +68,7 @@ figures_of = shared(cockpit.compute)
 
 st.title("指挥总览")
 if span["person_fraction"] and span["person_fraction"] < 1:
-    st.caption(f"演示数据：合成的成都市（{span['scale']} 规模，按 {span['person_fraction']:.1%} 的常住人口生成），"
+    st.caption(f"演示数据：合成的成都市（按 {span['person_fraction']:.1%} 的常住人口生成），"
                f"数据范围 {span['first_day']} 至 {span['last_day']}。")
 if stale_feeds := sources.stale_line(run, settings):
     st.warning(stale_feeds)
