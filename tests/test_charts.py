@@ -25,7 +25,16 @@ def test_a_daily_axis_reads_month_and_day_in_chinese():
     assert fig.layout.xaxis.hoverformat == "%-m月%-d日"
     assert fig.layout.xaxis.dtick is None  # twenty days: plotly spaces the ticks itself
     assert fig.layout.yaxis.tickformat is None
+    assert (fig.layout.yaxis.exponentformat, fig.layout.yaxis.separatethousands) == ("none", True)  # 10,000, not 10k
+    assert fig.layout.xaxis.exponentformat is None
     assert fig.data[0].hovertemplate == "日期=%{x}<br>例=%{y}<extra></extra>"
+    assert (fig.layout.legend.orientation, fig.layout.legend.y) == ("h", 1.02)  # above the plot
+
+
+def test_a_legend_the_page_placed_stays_there():
+    frame = pd.DataFrame({"日期": pd.to_datetime(["2022-02-20", "2022-02-21"]), "例": [1, 2], "指标": ["甲", "乙"]})
+    fig = charts.zh(px.bar(frame, x="日期", y="例", color="指标").update_layout(legend={"orientation": "v", "y": 0.5}))
+    assert (fig.layout.legend.orientation, fig.layout.legend.y) == ("v", 0.5)
 
 
 def test_an_hourly_axis_reads_hours():

@@ -94,10 +94,17 @@ def zh(fig: go.Figure, hours: str | None = None) -> go.Figure:
     if hours:
         axis = fig.layout[f"{hours}axis"]
         axis.update(ticksuffix="时", hoverformat="d")
-    fig.for_each_xaxis(lambda a: a.update(title_text=_title(a.title.text)))
-    fig.for_each_yaxis(lambda a: a.update(title_text=_title(a.title.text)))
+    # numbers in full with thousands separators (plotly's 10k is an English abbreviation), and
+    # the axis titles in the glossary's words
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        axis.update(title_text=_title(axis.title.text))
+        if axis.type != "date":
+            axis.update(exponentformat="none", separatethousands=True)
     if fig.layout.legend.title.text:
         fig.layout.legend.title.text = _title(fig.layout.legend.title.text)
+    if fig.layout.legend.orientation is None:
+        # above the plot, not beside it: on a phone a legend at the side takes half the width
+        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0})
     for trace in fig.data:
         template = getattr(trace, "hovertemplate", None)
         if template:
