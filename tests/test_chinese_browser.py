@@ -88,9 +88,10 @@ def test_a_leader_sees_no_english_word(tiny_warehouse, server, browser):
     browser_sign_in(page)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
     idle(page)
-    # the tab's icon is the portal's own, not Streamlit's crown
-    icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first.get_attribute("href")
-    assert "favicon.png" not in icon, icon
+    # the tab's icon is the portal's own (portal/favicon.png, served by Streamlit as a media file),
+    # not Streamlit's crown (./favicon.png) nor a material icon fetched from Google
+    icon = page.locator('link[rel="shortcut icon"]').get_attribute("href")
+    assert re.search(r"/media/[0-9a-f]+\.png$", icon), icon
 
     menu = access.menu_for(Identity("测试指挥部领导", "leadership", ""))
     found: dict[str, tuple[str, str]] = {}  # an English text → the page and the HTML it is on
