@@ -112,7 +112,7 @@ with map_tab:
                 st.info("该采样点近 7 天没有采样记录。")
             else:
                 fig = px.bar(week.assign(日期=charts.day_names(week["day"])), x="hour", y="samples", color="日期",
-                             title="近 7 天每小时采样（人次）", labels={"hour": "时", "samples": "人次"})
+                             title="近 7 天每小时采样（人次）", labels={"hour": "时刻", "samples": "人次"})
                 fig.update_layout(legend={"orientation": "h", "y": -0.3})
                 charts.show(st, fig, hours="x")
             reports = run("mass/site_reports", site_id=int(site_id), day=day, hour=hour)

@@ -32,6 +32,7 @@ def flow_view(run, settings, unit, day, hour, here, fraction):
                   color="指标",
                   markers=True, title=f"{here} {day:%m月%d日} 截至 {hour:02d}:59 每小时采样与产能（人次/时）")
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
+    fig.update_xaxes(title="时刻")  # its ticks read 14时
     return charts.zh(fig, hours="x"), sampling.district_flow(hourly, capacity, district_choices())
 
 
