@@ -17,7 +17,7 @@ if not adhoc.may_use(identity):
 state = st.session_state
 state.setdefault("ah-rows", [])
 where = f"本辖区（{identity.scope}）" if identity.scope else "全市"
-st.caption(f"查询范围：{where}，由登录身份决定，任何筛选都不能改变。无需编写 SQL：选择数据表、条件、分组与统计后预览；"
+st.caption(f"查询范围：{where}，由登录身份决定，任何筛选都不能改变。无需编写查询语句：选择数据表、条件、分组与统计后预览；"
            "姓名、身份证号码和手机号码脱敏显示。")
 
 

@@ -11,7 +11,7 @@ from portal import ui
 from portal.command import appeals, cockpit
 from portal.data import page_context, shared
 from portal.glossary import APPEAL_CHANNELS, APPEAL_STAGES, APPEAL_TYPES, LEVELS, help_for, label
-from portal.ui import drill, pickers
+from portal.ui import charts, drill, pickers
 
 identity, settings, span, run = page_context()
 
@@ -31,12 +31,12 @@ def appeal_view(run, settings, unit, grain, date_from, as_of, here):
     parts = []
     for column, labels in (("channel", APPEAL_CHANNELS), ("type", APPEAL_TYPES), ("topic", None)):
         part, title = ui.headed(appeals.volume_by(in_window, column, labels)), label(column)
-        parts.append(px.bar(part, x="件数", y=title, orientation="h", title=f"按{title}（件）"))
+        parts.append(charts.zh(px.bar(part, x="件数", y=title, orientation="h", title=f"按{title}（件）")))
     return {"rows": rows, "total": total, "mean": mean, "share": share, "steps": steps,
-            "funnel": px.funnel(steps, x="件数", y="环节", title="各环节件数（件）"),
-            "daily": px.bar(daily, x=label("day"), y=label("appeals"), title=f"{here}每日受理涉疫诉求（件）"),
+            "funnel": charts.zh(px.funnel(steps, x="件数", y="环节", title="各环节件数（件）")),
+            "daily": charts.zh(px.bar(daily, x=label("day"), y=label("appeals"), title=f"{here}每日受理涉疫诉求（件）")),
             "parts": parts, "rising": appeals.rising_topics(volume, as_of, settings),
-            "stars": px.bar(stars, x="评价", y="件数", title="评价分布（件）")}
+            "stars": charts.zh(px.bar(stars, x="评价", y="件数", title="评价分布（件）"))}
 
 
 st.title("涉疫诉求")
@@ -81,7 +81,7 @@ with loop_tab:
     st.markdown("##### 受理 → 派单 → 办理 → 答复 → 办结 → 评价（截至当日24时）")
     steps = view["steps"]
     left, right = st.columns([3, 2])
-    left.plotly_chart(view["funnel"], width="stretch")
+    charts.show(left, view["funnel"])
     with right:
         ui.table(steps, hide_index=True, width="stretch",
                  helps={"件数": "step_appeals", "占受理（%）": "step_share", "本环节平均用时（小时）": "step_hours"})
@@ -103,9 +103,9 @@ with overdue_tab:
         ui.download_buttons(shown, f"超期诉求_{here}_{as_of}", "overdue")
 
 with volume_tab:
-    st.plotly_chart(view["daily"], width="stretch")
+    charts.show(st, view["daily"])
     for col, chart in zip(st.columns(3), view["parts"]):
-        col.plotly_chart(chart, width="stretch")
+        charts.show(col, chart)
     rising = view["rising"]
     st.markdown(f"##### 当日上升话题（当日≥{settings.appeal_rising_min}件且≥前{settings.appeal_rising_days}日"
                 f"日均的{settings.appeal_rising_ratio}倍）")
@@ -117,7 +117,7 @@ with volume_tab:
 with rating_tab:
     st.markdown(f"##### 评价 {ui.fmt(total['rated'])} 条 · 满意率 {ui.fmt(share, '%')} · 平均 {mean if mean is not None else '—'} 星",
                 help=help_for("rated"))
-    st.plotly_chart(view["stars"], width="stretch")
+    charts.show(st, view["stars"])
 
 if len(unit) < 12:
     kids = drill.children(run, unit, grain)

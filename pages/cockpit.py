@@ -14,6 +14,7 @@ from portal.alerts import view as alert_view
 from portal.command import cockpit, sources
 from portal.data import page_context, shared
 from portal.glossary import INDICATORS, LEVELS, TREND_METRICS, ZONE_TIERS, help_for, help_for_all
+from portal.ui import charts as chart_ui
 from portal.ui import drill, pickers
 from portal.zones import zone_map, zone_plans
 
@@ -38,7 +39,7 @@ def trend_view(run, settings, unit, as_of):
     ):
         name = TREND_METRICS[metric]
         charts.append(chart(daily, x="日期", y=name, title=title, labels={name: unit_text}))
-    return spark, charts
+    return spark, [chart_ui.zh(chart) for chart in charts]
 
 
 @shared
@@ -67,7 +68,7 @@ figures_of = shared(cockpit.compute)
 
 st.title("指挥总览")
 if span["person_fraction"] and span["person_fraction"] < 1:
-    st.caption(f"演示数据：合成的成都市（{span['scale']} 规模，按 {span['person_fraction']:.1%} 的常住人口生成），"
+    st.caption(f"演示数据：合成的成都市（按 {span['person_fraction']:.1%} 的常住人口生成），"
                f"数据范围 {span['first_day']} 至 {span['last_day']}。")
 if stale_feeds := sources.stale_line(run, settings):
     st.warning(stale_feeds)
@@ -193,5 +194,5 @@ st.markdown(f"#### {ui.text(here)}趋势（{settings.trend_start:%m月%d日}至{
 c1, c2 = st.columns(2)
 c3, c4 = st.columns(2)
 for col, chart in zip((c1, c2, c3, c4), charts):
-    col.plotly_chart(chart, width="stretch")
+    chart_ui.show(col, chart)
 ui.computed_note(run.computed("cockpit/daily_trend"))

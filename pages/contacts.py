@@ -10,7 +10,7 @@ from portal.data import page_context
 from portal.glossary import ALERTS, CASE_KINDS, CONTACT_KINDS, LEVELS
 from portal.people import masking
 from portal.tracing import case_picker, loop
-from portal.ui import pickers
+from portal.ui import charts, pickers
 
 identity, settings, span, run = page_context()
 
@@ -67,11 +67,11 @@ with loop_tab:
         fig = px.funnel(pd.DataFrame(stages, columns=["环节", "人数"]), x="人数", y="环节",
                         title=f"{CONTACT_KINDS[kind]}闭环：累计到达各环节（人）")
         fig.update_traces(texttemplate="%{value:,}")
-        left.plotly_chart(fig, width="stretch")
+        charts.show(left, fig)
         now = pd.DataFrame([(label, int(total[key])) for key, label in loop.NOW], columns=["当前所处环节", "人数"])
         fig = px.bar(now, x="人数", y="当前所处环节", orientation="h",
                      title=f"24时各环节在途人数（合计 {int(now['人数'].sum()):,} = 累计判定 {int(total['identified']):,}）")
-        right.plotly_chart(fig, width="stretch")
+        charts.show(right, fig)
         unit_names = dict(zip(*run("geo/units", unit=unit, grain=grain)[["unit_code", "name"]].T.values))
         table = loop.unit_table(funnel, unit_names)
         st.markdown(f"##### 按{LEVELS[grain]}（截至 {as_of:%m月%d日} 24时）")
@@ -104,7 +104,7 @@ with transfer_tab:
         daily = loop.transfer_minutes_by_day(moves)
         fig = px.line(daily.melt(id_vars=["日期"], value_vars=["平均", "最长"], var_name="统计", value_name="分钟"),
                       x="日期", y="分钟", color="统计", markers=True, title="每日确诊→到达定点医院用时（分钟）")
-        st.plotly_chart(fig, width="stretch")
+        charts.show(st, fig)
         table = moves.assign(kind=moves["kind"].map(CASE_KINDS))
         st.markdown("##### 用时最长的 10 例")
         ui.table(table.sort_values("min_total", ascending=False).head(10), hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ from portal import ui
 from portal.data import forget_live, page_context, shared
 from portal.glossary import MARK_STATES, SITE_KINDS, SITE_STATES
 from portal.testing import marks, sampling
-from portal.ui import pickers
+from portal.ui import charts, pickers
 
 identity, settings, span, run = page_context()
 
@@ -111,10 +111,10 @@ with map_tab:
             if week.empty:
                 st.info("该采样点近 7 天没有采样记录。")
             else:
-                fig = px.bar(week.assign(日期=week["day"].astype(str)), x="hour", y="samples", color="日期",
-                             title="近 7 天每小时采样（人次）", labels={"hour": "时", "samples": "人次"})
+                fig = px.bar(week.assign(日期=charts.day_names(week["day"])), x="hour", y="samples", color="日期",
+                             title="近 7 天每小时采样（人次）", labels={"hour": "时刻", "samples": "人次"})
                 fig.update_layout(legend={"orientation": "h", "y": -0.3})
-                st.plotly_chart(fig, width="stretch")
+                charts.show(st, fig, hours="x")
             reports = run("mass/site_reports", site_id=int(site_id), day=day, hour=hour)
             mine = here_marks[here_marks["site_id"] == site_id]
             rows = pd.concat([

@@ -8,7 +8,7 @@ import streamlit as st
 from portal import ui
 from portal.analysis import outlook
 from portal.data import page_context
-from portal.ui import drill, pickers
+from portal.ui import charts, drill, pickers
 
 identity, settings, span, run = page_context()
 
@@ -62,7 +62,7 @@ else:
     ])
     fig.add_hline(y=1, line_dash="dash", line_color="#555", annotation_text="Rt = 1")
     fig.update_layout(yaxis_title="Rt", xaxis_title="日期", height=360, margin={"t": 30})
-    st.plotly_chart(fig, width="stretch")
+    charts.show(st, fig)
     with st.expander("逐日 Rt"):
         ui.table(frame, hide_index=True, width="stretch")
 
@@ -81,7 +81,7 @@ else:
     fig.add_trace(go.Scatter(x=ahead["day"], y=ahead["expected_cases"], mode="lines+markers",
                              line={"color": "#2c6fbb"}, name="预测"))
 fig.update_layout(yaxis_title="例", xaxis_title="日期", height=340, margin={"t": 30})
-st.plotly_chart(fig, width="stretch")
+charts.show(st, fig)
 if ahead is not None:
     ui.table(ahead, hide_index=True, width="stretch")
 
@@ -103,5 +103,5 @@ if not made.empty:
                    line={"color": "#c0392b"}),
     ])
     fig.update_layout(yaxis_title="例（预测日之后已到天数合计）", xaxis_title="预测所在日", height=320, margin={"t": 30})
-    st.plotly_chart(fig, width="stretch")
+    charts.show(st, fig)
 ui.table(record, hide_index=True, width="stretch")

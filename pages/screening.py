@@ -11,6 +11,7 @@ from portal.glossary import SCREENING_OUTCOMES
 from portal.people import masking
 from portal.tracing import screening
 from portal.tracing.screening import DEPARTMENTS
+from portal.ui import charts
 
 identity, settings, span, run = page_context()
 st.title("排查专题")
@@ -108,7 +109,7 @@ with progress_tab:
                      color="核查结果", orientation="h", title="各专题核查进度（人，按下发记录）",
                      labels={"topic_name": "专题"}, height=120 + 26 * len(chart))
         fig.update_yaxes(autorange="reversed", title=None)
-        st.plotly_chart(fig, width="stretch")
+        charts.show(st, fig)
         table = prog[["topic_name", "district", "dispatched", "verified", "unreachable", "uncooperative", "awaiting",
                       "escalated", "rate"]]
         ui.table(table, hide_index=True, height=380, width="stretch")

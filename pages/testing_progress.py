@@ -13,7 +13,7 @@ from portal.data import page_context, shared
 from portal.glossary import LAB_STAGES, ROUND_ZONES, SAMPLE_PURPOSES, label
 from portal.people import masking
 from portal.testing import forecast, sampling
-from portal.ui import pickers
+from portal.ui import charts, pickers
 
 identity, settings, span, run = page_context()
 
@@ -32,7 +32,8 @@ def flow_view(run, settings, unit, day, hour, here, fraction):
                   color="指标",
                   markers=True, title=f"{here} {day:%m月%d日} 截至 {hour:02d}:59 每小时采样与产能（人次/时）")
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
-    return fig, sampling.district_flow(hourly, capacity, district_choices())
+    fig.update_xaxes(title="时刻")  # its ticks read 14时
+    return charts.zh(fig, hours="x"), sampling.district_flow(hourly, capacity, district_choices())
 
 
 @shared
@@ -48,7 +49,7 @@ def round_view(run, settings, unit, round_id, day, hour):
     fig = px.histogram(table, x="share_pct", nbins=20, title="各社区时限内采样覆盖率分布（社区数）",
                        labels={"share_pct": "时限内已采样居民占比（%）"})
     fig.update_yaxes(title="社区（个）")
-    return table, fig
+    return table, charts.zh(fig)
 
 
 @shared
@@ -72,7 +73,7 @@ def lab_charts(run, settings, unit, day, hour):
                           color="purpose", nbins=48, title="采样到出结果用时分布（人份）",
                           labels={"hours": "采样到出结果（小时）", "purpose": "检测类别"})
     spread.update_yaxes(title="人份")
-    return fig, spread
+    return charts.zh(fig), charts.zh(spread)
 
 
 @shared
@@ -97,7 +98,7 @@ def forecast_view(run, settings, unit, day, hour):
         k=lambda d: d["k"].map({"actual": "实际到检", "predicted": "预测到检"})), x="day", y="人次", color="k",
         barmode="group", title="每日实际与预测到检（人次）", labels={"day": "日期", "k": ""})
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "title": None})
-    return arrivals_read.truncated, calendar, ahead, top, fig, forecast.score_table(score)
+    return arrivals_read.truncated, calendar, ahead, top, charts.zh(fig), forecast.score_table(score)
 
 fraction = span["person_fraction"] or 1.0
 st.title("采样进度与检测")
@@ -119,7 +120,7 @@ flow_tab, round_tab, circle_tab, lab_tab, forecast_tab = st.tabs(["采样通量"
 
 with flow_tab:
     fig, view = flow_view(run, settings, unit, day, hour, here, fraction)
-    st.plotly_chart(fig, width="stretch")
+    charts.show(st, fig)
     ui.table(view, hide_index=True, width="stretch")
     ui.download_buttons(view, f"采样通量_{here}_{day}", "flow")
     ui.computed_note(run.computed("mass/samples_by_hour"))
@@ -144,7 +145,7 @@ with round_tab:
                     help=f"首轮 {settings.sealed_target_hours} 小时内完成", border=True)
         k[3].metric("管控区社区（个）", f"{int((table['zone_tier'] == 'medium').sum()):,}",
                     help=f"首轮 {settings.controlled_target_hours} 小时内完成", border=True)
-        st.plotly_chart(fig, width="stretch")
+        charts.show(st, fig)
         view = table.sort_values(["share_pct", "community_code"]).assign(zone=table["zone_tier"].map(ROUND_ZONES))[
             ["community_name", "community_code", "zone", "target_hours", "residents", "sampled_in_target", "sampled",
              "share_pct"]]
@@ -172,7 +173,7 @@ with lab_tab:
         st.info("当日没有采样。")
     else:
         for fig in lab:
-            st.plotly_chart(fig, width="stretch")
+            charts.show(st, fig)
     backlog = run("mass/lab_backlog", unit=unit, day=day, hour=hour)
     st.markdown(f"##### 各实验室待检（{day:%m月%d日} {hour:02d}:59，管）")
     if backlog.empty:
@@ -216,6 +217,6 @@ with forecast_tab:
         ui.table(top.head(30).round(1), hide_index=True, width="stretch")
         ui.download_buttons(top.round(2).reset_index(drop=True), f"到检预测_{day}_{hour:02d}", "forecast")
     st.markdown(f"##### 回测：前 {settings.backtest_days} 天逐日误差（开放时段）")
-    st.plotly_chart(fig, width="stretch")
+    charts.show(st, fig)
     ui.table(view, hide_index=True, width="stretch")
     ui.computed_note(run.computed("mass/arrivals_by_site_hour"))

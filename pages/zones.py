@@ -38,7 +38,8 @@ with draw_tab:
         names = dict(zip(first["district_code"], first["district_name"]))
         present = sorted(set(recent["district_code"]))
         chosen = c2.multiselect(LEVELS[6], present, default=present, format_func=names.get,
-                            key=f"zone-districts-{as_of}-{days}")
+                            key=f"zone-districts-{as_of}-{days}",
+                            placeholder=f"选择{LEVELS[6]}" if present else f"近 {int(days)} 天没有病例")
         picked_cases = recent[recent["district_code"].isin(chosen)]
         if recent.empty:
             st.info(f"近 {int(days)} 天没有确诊病例：调大天数，或选更早的统计日期。")

@@ -18,7 +18,10 @@ from portal.data import warehouse_ready  # noqa: E402
 from portal.errors import EpiError, WarehouseError  # noqa: E402
 from portal.ui import pickers  # noqa: E402
 
-st.set_page_config(page_title="成都市疫情防控指挥平台", page_icon=":material/shield:", layout="wide")
+# the tab shows the portal's own icon, a file here (a material icon would be fetched from Google's
+# servers, which the command centre's network does not reach); each page names itself in it
+TITLE = "成都市疫情防控指挥平台"
+st.set_page_config(page_title=TITLE, page_icon=str(ROOT / "portal" / "favicon.png"), layout="wide")
 
 try:
     warehouse_ready()
@@ -67,7 +70,9 @@ if identity is not None:
             st.rerun()
 
 try:
-    st.navigation(pages, expanded=True).run()
+    shown = st.navigation(pages, expanded=True)
+    st.set_page_config(page_title=f"{shown.title} · {TITLE}")
+    shown.run()
 except EpiError as exc:
     # an error meant for a person that the page itself did not catch: its one sentence, no trace
     if isinstance(exc, WarehouseError):  # a query the warehouse could not finish (time limit, lost server)

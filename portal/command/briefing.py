@@ -160,7 +160,7 @@ def trend_png(b: Briefing) -> bytes:
     right.set_title("在管人员（人，24时）")
     for ax in (left, right):
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
-        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%m-%d"))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%-m月%-d日"))  # as the portal's charts
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
