@@ -76,6 +76,9 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "EPI_ADHOC_EXPORT_ROWS": ("100000", "most rows in one ad-hoc export"),
     "EPI_ALERT_ESCALATE_MINUTES": ("60", "an alert nobody has acknowledged for this many minutes is escalated one "
                                    "level (street → district → city)"),
+    "EPI_SCREEN_REFRESH_SECONDS": ("60", "how often the wall display (指挥大屏) re-reads its figures, in seconds"),
+    "EPI_SCREEN_ROTATE_SECONDS": ("20", "how long the wall display shows each of its panels before the next, "
+                                  "in seconds"),
     # sign-in and audit (portal/auth/)
     "EPI_PORTAL_DB": ("sqlite:///<repo>/data/audit.sqlite", "the portal's relational store (audit log, users, "
                       "sessions, sign-in failures, saved ad-hoc filters, id series): any SQLAlchemy URL, "
