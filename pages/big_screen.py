@@ -56,14 +56,13 @@ def wall():
             st.markdown(screen.stale_banner(age, first=frame is None), unsafe_allow_html=True)
         if frame is None:
             return
-        st.markdown(screen.DRAW[panel](frame), unsafe_allow_html=True)
-        if panel == "overview" and frame.deck is not None:
+        st.markdown(screen.DRAW[panel](frame), unsafe_allow_html=True)  # the other panels hold the curve
+        if panel == "overview":
             left, right = st.columns([3, 2])
-            with left, st.container(key="screen-map"):
-                st.pydeck_chart(frame.deck, height=520)
-            right.markdown(screen.curve(frame), unsafe_allow_html=True)
-        else:
-            st.markdown(screen.curve(frame), unsafe_allow_html=True)
+            if frame.deck is not None:
+                with left, st.container(key="screen-map"):
+                    st.pydeck_chart(frame.deck, height=520)
+            right.markdown(screen.curve(frame, tall=True), unsafe_allow_html=True)
 
 
 wall()

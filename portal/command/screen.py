@@ -166,9 +166,10 @@ CSS = """
 .bs-delta { font-size: clamp(15px, 1.05vw, 48px); color: #9fb3cf; }
 .bs-delta.up { color: #ff6b6b; } .bs-delta.down { color: #4cd97b; }
 .bs-box { background: #0d1d33; border: 1px solid #1f3b63; border-radius: 8px; padding: 1vh 1vw; }
-.bs-box h3 { font-size: clamp(18px, 1.3vw, 60px); color: #e6edf7; margin: 0 0 0.8vh 0; padding: 0; font-weight: 600; }
-.bs-curve { display: flex; align-items: flex-end; gap: 0.5vw; height: 24vh; }
-.bs-day { flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: flex-end; height: 100%; }
+.bs-h { font-size: clamp(18px, 1.3vw, 60px); color: #e6edf7; margin: 0 0 0.8vh 0; font-weight: 600; }
+.bs-curve { display: flex; align-items: flex-end; gap: 0.5vw; height: 36vh; }
+.bs-curve.tall { height: 44vh; }
+.bs-day { flex: 1; min-width: 0; display: flex; flex-direction: column; align-items: center; justify-content: flex-end; height: 100%; }
 .bs-bar { width: 70%; display: flex; flex-direction: column-reverse; }
 .bs-bar .ic { background: #e6a23c; } .bs-bar .cm { background: #e5484d; }
 .bs-num { font-size: clamp(14px, 0.95vw, 44px); color: #e6edf7; }
@@ -177,14 +178,21 @@ CSS = """
 .bs-key i { display: inline-block; width: 0.9em; height: 0.9em; margin: 0 0.3em 0 1em; vertical-align: middle; }
 .bs-split { display: flex; height: 5vh; border-radius: 6px; overflow: hidden; margin: 1vh 0; }
 .bs-split div { display: flex; align-items: center; justify-content: center; color: #fff; font-weight: 700;
-                font-size: clamp(16px, 1.2vw, 56px); min-width: 3vw; }
+                font-size: clamp(16px, 1.2vw, 56px); min-width: 7vw; white-space: nowrap; overflow: hidden; padding: 0 0.4vw; }
 .bs-list { width: 100%; border-collapse: collapse; font-size: clamp(16px, 1.15vw, 54px); }
 .bs-list td { padding: 0.7vh 0.6vw; border-bottom: 1px solid #1f3b63; color: #e6edf7; }
 .bs-sev { font-weight: 700; padding: 0.1em 0.5em; border-radius: 4px; color: #fff; white-space: nowrap; }
 .bs-sev.s0 { background: #c0392b; } .bs-sev.s1 { background: #d68910; } .bs-sev.s2 { background: #2e6da4; }
+.bs-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1vw; align-items: start; }
 .bs-note { font-size: clamp(13px, 0.85vw, 40px); color: #6f86a6; margin-top: 0.6vh; }
 .st-key-screen-map [data-testid="stDeckGlJsonChart"], .st-key-screen-map [data-testid="stDeckGlJsonChart"] > div {
-  height: 46vh !important; }
+  height: 58vh !important; }
+/* the map's labels and zoom are drawn for a desktop screen: on a 4K wall everything is drawn twice as large */
+@media (min-width: 2800px) {
+  .st-key-screen-map [data-testid="stDeckGlJsonChart"] { zoom: 2; }
+  .st-key-screen-map [data-testid="stDeckGlJsonChart"], .st-key-screen-map [data-testid="stDeckGlJsonChart"] > div {
+    height: 29vh !important; }
+}
 </style>
 """
 
@@ -240,21 +248,23 @@ def stale_banner(minutes: int, first: bool = False) -> str:
     return f'<div class="bs bs-stale" data-testid="screen-stale">{_e(text)}</div>'
 
 
-def curve(frame: Frame) -> str:
-    """The last 14 days' new cases, 社会面 over 管控内, as stacked bars with their dates."""
+def curve(frame: Frame, tall: bool = False) -> str:
+    """The last 14 days' new cases, 社会面 over 管控内, as stacked bars with their dates (the
+    month named on the first day and on the first of a month)."""
     top = max(int((frame.curve["community"] + frame.curve["in_control"]).max()), 1)
     days = []
-    for row in frame.curve.itertuples():
+    for i, row in enumerate(frame.curve.itertuples()):
+        date = f"{row.day.month}月{row.day.day}日" if i == 0 or row.day.day == 1 else f"{row.day.day}日"
         total = row.community + row.in_control
         cm, ic = 100 * row.community / top, 100 * row.in_control / top
         days.append(f'<div class="bs-day"><div class="bs-num">{_n(total)}</div>'
                     f'<div class="bs-bar" style="height:{cm + ic:.1f}%">'
                     f'<div class="ic" style="flex:{row.in_control}"></div><div class="cm" style="flex:{row.community}"></div>'
-                    f'</div><div class="bs-date">{row.day.month}月{row.day.day}日</div></div>')
+                    f'</div><div class="bs-date">{date}</div></div>')
     key = ('<span class="bs-key"><i style="background:#e5484d"></i>社会面<i style="background:#e6a23c"></i>管控内'
            "</span>")
-    return (f'<div class="bs bs-box" data-part="curve"><h3>近{CURVE_DAYS}天新增感染者（例）{key}</h3>'
-            f'<div class="bs-curve">{"".join(days)}</div></div>')
+    return (f'<div class="bs bs-box" data-part="curve"><div class="bs-h">近{CURVE_DAYS}天新增感染者（例）{key}</div>'
+            f'<div class="bs-curve{" tall" if tall else ""}">{"".join(days)}</div></div>')
 
 
 def overview(frame: Frame) -> str:
@@ -277,8 +287,8 @@ def sampling(frame: Frame) -> str:
              ("未上报", t["sites_unreported"], "#2c3e57")]
     bar = "".join(f'<div style="flex:{n};background:{c}" data-state="{_e(name)}">{_e(name)} {_n(n)}</div>'
                   for name, n, c in parts if n)
-    return (cards + f'<div class="bs bs-box" data-part="sites"><h3>采样点状态（共 {_n(t["sites_total"])} 个）</h3>'
-            f'<div class="bs-split">{bar}</div></div>')
+    return (cards + f'<div class="bs bs-box" data-part="sites" style="margin-bottom:1.2vh"><div class="bs-h">采样点状态（共 {_n(t["sites_total"])} 个）</div>'
+            f'<div class="bs-split">{bar}</div></div>' + curve(frame, tall=True))
 
 
 def zones(frame: Frame) -> str:
@@ -293,9 +303,10 @@ def zones(frame: Frame) -> str:
     split = split or '<div style="flex:1;background:#1f3b63">当日无新增感染者</div>'
     return (f'<div class="bs-kpis" style="--n:{len(frame.zones) + 1}">{cards}'
             + kpi(frame, "under_control", "在管人员（24时）", "人") + "</div>"
-            + f'<div class="bs bs-box" data-part="split"><h3>当日新增感染者：社会面 / 管控内</h3><div class="bs-split">{split}</div>'
+            + f'<div class="bs bs-box" data-part="split" style="margin-bottom:1.2vh"><div class="bs-h">当日新增感染者：社会面 / 管控内</div><div class="bs-split">{split}</div>'
             + f'<div class="bs-note">在管：集中隔离 {_n(t["centralized"])} 人 · 居家隔离 {_n(t["home_quarantine"])} 人 · '
-            + f'居家健康监测 {_n(t["home_monitoring"])} 人 · 当日新增管控密接 {_n(t["close_identified"])} 人</div></div>')
+            + f'居家健康监测 {_n(t["home_monitoring"])} 人 · 当日新增管控密接 {_n(t["close_identified"])} 人</div></div>'
+            + curve(frame))
 
 
 def alerts(frame: Frame) -> str:
@@ -307,9 +318,9 @@ def alerts(frame: Frame) -> str:
     rows = "".join(f'<tr><td><span class="bs-sev s{order.get(s, 2)}">{_e(s)}</span></td><td>{_e(rule)}</td>'
                    f'<td>{_e(area)}</td><td>{_e(seen)}</td></tr>' for s, rule, area, seen in frame.latest)
     rows = rows or '<tr><td>没有未处理的预警。</td></tr>'
-    return (f'<div class="bs-kpis" style="--n:{len(frame.alerts)}">{cards}</div>'
-            f'<div class="bs bs-box" data-part="alerts"><h3>最新未处理预警</h3><table class="bs-list">{rows}</table>'
-            f'<div class="bs-note">详情见“预警中心”（大屏不显示个人信息）。</div></div>')
+    return (f'<div class="bs-kpis" style="--n:{len(frame.alerts)}">{cards}</div><div class="bs-pair">'
+            f'<div class="bs bs-box" data-part="alerts"><div class="bs-h">最新未处理预警</div><table class="bs-list">{rows}</table>'
+            f'<div class="bs-note">详情见“预警中心”（大屏不显示个人信息）。</div></div>{curve(frame)}</div>')
 
 
 DRAW = {"overview": overview, "sampling": sampling, "zones": zones, "alerts": alerts}
