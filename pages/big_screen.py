@@ -13,7 +13,6 @@ from portal.auth import session
 from portal.command import screen
 from portal.data import QueryRunner, data_range, page_identity
 from portal.settings import load_portal_settings
-from warehouse.rules.clock import now_wall
 
 FRAME_KEY = "big-screen-frame"  # + the jurisdiction: the last good frame
 log = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ def wall():
     frame, failed = latest_frame(who.scope)
     panel = screen.panel_at(time.time(), settings.screen_rotate_s)
     with st.container(key="big-screen"):
-        st.markdown(screen.header(frame, panel, frame.read_at if frame else now_wall()), unsafe_allow_html=True)
+        st.markdown(screen.header(frame, panel), unsafe_allow_html=True)
         if failed is not None:
             age = int((time.time() - frame.read_clock) // 60) if frame else 0
             st.markdown(screen.stale_banner(age, first=frame is None), unsafe_allow_html=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
 from portal.alerts import center as alert_center
-from portal.auth import access, store, users
+from portal.auth import access, admin, store, users
 from portal.auth.session import TOKEN_KEY, Identity
 from portal.command import screen
 from portal.errors import WarehouseError
@@ -220,3 +220,21 @@ def test_a_showing_screen_stays_signed_in_and_a_dark_one_is_signed_out(tiny_ware
     # a screen switched off stops refreshing: the idle limit then ends its session
     _session_times(display, last_seen_at=now - dt.timedelta(minutes=cfg.idle_minutes + 1))
     assert users.session_user(display, now).ended == "idle"
+
+
+def test_the_admin_cli_and_the_users_page_create_display_accounts(tiny_warehouse, capsys):
+    assert admin.main(["add", "hall-wall", "--name", "指挥大厅北墙", "--role", "display", "--generate"]) == 0
+    assert "已添加用户 hall-wall（指挥大厅北墙，显示屏）。" in capsys.readouterr().out
+    assert admin.main(["add", "wall-unmask", "--name", "大屏", "--role", "display", "--unmask", "--generate"]) == 2
+    assert "显示屏账号只显示汇总数字" in capsys.readouterr().err
+    at = AppTest.from_file(str(ROOT / "pages" / "users_admin.py"), default_timeout=180)
+    put_identity(at, Identity("管理员", "admin", ""))
+    at.run()
+    at.text_input(key="users-new-name").set_value("jj-wall")
+    at.text_input(key="users-new-display").set_value("锦江区指挥中心大屏")
+    at.selectbox(key="users-new-role").set_value("display")
+    at.text_input(key="users-new-scope").set_value("510104")
+    at.button[0].click().run()
+    assert at.success[0].value == "jj-wall 的初始密码（只显示这一次，请妥善转交）："
+    signed = users.session_user(users.authenticate("jj-wall", at.code[0].value)).user
+    assert (signed.role, signed.scope, signed.can_unmask) == ("display", "510104", False)

@@ -227,13 +227,14 @@ def kpi_row(cards: list[str]) -> str:
     return f'<div class="bs-kpis" style="--n:{len(cards)}">{"".join(cards)}</div>'
 
 
-def header(frame: Frame | None, panel: str, refreshed: dt.datetime) -> str:
+def header(frame: Frame | None, panel: str) -> str:
+    """The title, the panels with the one showing marked, the day and when the figures were read."""
     tabs = "".join(f'<span class="{"on" if key == panel else ""}">{_e(name)}</span>' for key, name in PANELS.items())
     place = _e(frame.place) if frame else ""
     stamp = ""
     if frame is not None:
         stamp = (f"数据日 {frame.as_of.month}月{frame.as_of.day}日 · 计算时间 {_e(frame.computed or '—')}（北京时间）<br>"
-                 f'<span class="bs-refreshed">刷新于 {refreshed:%H:%M:%S}</span>')
+                 f'<span class="bs-refreshed">刷新于 {frame.read_at:%H:%M:%S}</span>')
     return (f'<div class="bs bs-head"><div class="bs-title">{place} 疫情防控指挥大屏</div>'
             f'<div class="bs-tabs">{tabs}</div><div class="bs-stamp">{stamp}</div></div>')
 
