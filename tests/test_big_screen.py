@@ -120,6 +120,16 @@ def test_a_display_account_sees_the_city_or_its_district(tiny_warehouse, monkeyp
     assert district["alerts_1"] == f"{alert_center.open_counts('510104')['警告']:,}"
 
 
+def test_a_street_screen_shows_its_communities(tiny_warehouse, monkeypatch):
+    street = Identity("测试", "display", "510104001")
+    drawn = {}
+    for panel in screen.PANELS:
+        at = screen_at(street, monkeypatch, panel)
+        drawn.update(figures(at))
+    assert "锦江区 · " in shown(screen_at(street, monkeypatch, "overview"))
+    assert {k: drawn[k] for k in SHARED_KPIS} == cockpit_figures(Identity("测试", "district_operator", "510104001"))
+
+
 def test_alerts_are_shown_by_rule_and_area_never_with_their_detail(tiny_warehouse, monkeypatch):
     text = shown(screen_at(SCREEN_CITY, monkeypatch, "alerts"))
     found = alert_center.instances("", alert_center.OPEN)

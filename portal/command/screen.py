@@ -180,7 +180,8 @@ CSS = """
 .bs-split div { display: flex; align-items: center; justify-content: center; color: #fff; font-weight: 700;
                 font-size: clamp(16px, 1.2vw, 56px); min-width: 7vw; white-space: nowrap; overflow: hidden; padding: 0 0.4vw; }
 .bs-list { width: 100%; border-collapse: collapse; font-size: clamp(16px, 1.15vw, 54px); }
-.bs-list td { padding: 0.7vh 0.6vw; border-bottom: 1px solid #1f3b63; color: #e6edf7; }
+.bs-list, .bs-list tr, .bs-list td { border: none !important; background: transparent !important; }
+.bs-list td { padding: 0.7vh 0.6vw; border-bottom: 1px solid #1f3b63 !important; color: #e6edf7; }
 .bs-sev { font-weight: 700; padding: 0.1em 0.5em; border-radius: 4px; color: #fff; white-space: nowrap; }
 .bs-sev.s0 { background: #c0392b; } .bs-sev.s1 { background: #d68910; } .bs-sev.s2 { background: #2e6da4; }
 .bs-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1vw; align-items: start; }
