@@ -27,7 +27,7 @@ with st.expander("添加用户", expanded=not everyone):
         username = c1.text_input("用户名", key="users-new-name", placeholder="如 wangwei")
         display = c2.text_input("显示名", key="users-new-display", placeholder="如 王伟")
         role = c1.selectbox("角色", list(ROLES), format_func=ROLES.get, key="users-new-role")
-        scope = c2.text_input("管辖范围（区县工作人员）", key="users-new-scope",
+        scope = c2.text_input("管辖范围（区县工作人员必填；显示屏留空为全市）", key="users-new-scope",
                               placeholder="6 位区县或 9 位街道代码，如 510104（锦江区）")
         email = c1.text_input("单点登录邮箱（可选）", key="users-new-email")
         unmask = c2.checkbox("可查看完整个人信息", key="users-new-unmask")

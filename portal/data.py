@@ -157,17 +157,29 @@ def public_context():
     return load_portal_settings(), span, QueryRunner("", span["data_version"])
 
 
+def _signed_in_for(page: str):
+    """The signed-in identity, refused (the page stopped) when its role may not open `page`."""
+    from portal.auth import access, session
+
+    identity = session.require()
+    if page in access.ROLES_OF and page not in access.OWN_REFUSAL and not access.may_open(identity, page):
+        st.error(f"“{identity.role_label}”角色无权打开此页面。")
+        st.stop()
+    return identity
+
+
+def page_identity():
+    """Who is signed in, refused as page_context refuses, without reading the warehouse: for a
+    page that must draw something when the warehouse does not answer (指挥大屏)."""
+    return _signed_in_for(Path(sys._getframe(1).f_globals.get("__file__", "")).name)
+
+
 def page_context():
     """What every signed-in page starts with: who, the settings, the data span, a query runner.
     A role the page is not open to (portal/auth/access.py, the table the menu is drawn from) is
     refused here, unless the page says why in its own words."""
-    from portal.auth import access, session
     from portal.settings import load_portal_settings
 
-    identity = session.require()
-    page = Path(sys._getframe(1).f_globals.get("__file__", "")).name  # the page that asks
-    if page in access.ROLES_OF and page not in access.OWN_REFUSAL and not access.may_open(identity, page):
-        st.error(f"“{identity.role_label}”角色无权打开此页面。")
-        st.stop()
+    identity = _signed_in_for(Path(sys._getframe(1).f_globals.get("__file__", "")).name)  # the page that asks
     span = data_range(identity.scope)
     return identity, load_portal_settings(), span, QueryRunner(identity.scope, span["data_version"])

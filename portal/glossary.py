@@ -10,6 +10,7 @@ ROLES = {
     "analyst": "数据分析员",
     "district_operator": "区县工作人员",
     "admin": "系统管理员",
+    "display": "显示屏",
 }
 
 # audit event kinds as the audit-log page names them (a kind not listed shows as stored)

@@ -63,6 +63,9 @@ class PortalSettings(Policy):
     alert_escalate_minutes: int = setting(60, "预警未确认即升级一级的时限（分钟）", "EPI_ALERT_ESCALATE_MINUTES")
     # a page uses a check (e.g. the scheduled job's) of the same data made up to this many minutes before
     alert_check_fresh_minutes: int = setting(10, "页面沿用已有预警检查的时限（分钟）", "EPI_ALERT_CHECK_FRESH_MINUTES")
+    # 指挥大屏 (pages/big_screen.py): how often the wall display re-reads its figures, and how long each panel shows
+    screen_refresh_s: int = setting(60, "指挥大屏刷新间隔（秒）", "EPI_SCREEN_REFRESH_SECONDS")
+    screen_rotate_s: int = setting(20, "指挥大屏每个版面的轮播时长（秒）", "EPI_SCREEN_ROTATE_SECONDS")
 
 
 def parse_appeal_limits(raw: str) -> dict[str, int]:

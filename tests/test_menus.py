@@ -14,7 +14,8 @@ from portal.auth.session import Identity
 
 ROOT = Path(__file__).resolve().parent.parent
 IDENTITIES = [Identity("测试", "leadership", ""), Identity("测试", "analyst", ""),
-              Identity("测试", "district_operator", "510104"), Identity("测试", "admin", "")]
+              Identity("测试", "district_operator", "510104"), Identity("测试", "admin", ""),
+              Identity("测试", "display", ""), Identity("测试", "display", "510104")]
 
 
 def refusals(at) -> list[str]:
@@ -31,7 +32,7 @@ def test_every_page_is_in_the_table():
     assert pages == set(access.ROLES_OF) == {f for group in access.MENU.values() for f, _, _ in group}
 
 
-@pytest.mark.parametrize("identity", IDENTITIES, ids=lambda i: i.role)
+@pytest.mark.parametrize("identity", IDENTITIES, ids=lambda i: f"{i.role}-{i.scope or 'city'}")
 def test_listed_pages_open_and_refusing_pages_are_not_listed(tiny_warehouse, identity):
     shown = listed(identity)
     for name in sorted(access.ROLES_OF):
@@ -51,7 +52,8 @@ def test_the_navigation_opens_every_listed_page(tiny_warehouse):
     assert "sources.py" not in listed(operator) and "users_admin.py" not in listed(operator)
     assert listed(Identity("测试", "admin", "")) == {"users_admin.py", "audit_log.py", "sources.py"}
     assert listed(Identity("测试", "leadership", "")) == set(access.ROLES_OF) - {"users_admin.py", "audit_log.py"}
-    for identity in (operator, Identity("测试", "admin", "")):
+    assert listed(Identity("测试", "display", "")) == listed(Identity("测试", "display", "510104")) == {"big_screen.py"}
+    for identity in (operator, Identity("测试", "admin", ""), Identity("测试", "display", "510104")):
         at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=180)
         put_identity(at, identity)
         at.run()

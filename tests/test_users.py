@@ -156,13 +156,18 @@ def test_scope_must_fit_the_role_and_exist_in_the_warehouse(store, tiny_warehous
         (("district_operator", "5101"), "区县工作人员需要管辖范围：请填 6 位区（市）县代码或 9 位街道代码（如 510104），当前为“5101”。"),
         (("leadership", "510104"), "角色“指挥部领导”覆盖全市，不设管辖范围：请去掉管辖范围“510104”。"),
         (("boss", ""), "角色“boss”不存在：可选 leadership（指挥部领导）, analyst（数据分析员）, "
-                       "district_operator（区县工作人员）, admin（系统管理员）。"),
+                       "district_operator（区县工作人员）, admin（系统管理员）, display（显示屏）。"),
+        (("display", "510199"), "管辖范围“510199”不在数据仓库的区划中：请核对区（市）县或街道代码。"),
+        (("display", "5101"), "显示屏的管辖范围应为 6 位区县或 9 位街道代码（如 510104），或留空显示全市，当前为“5101”。"),
     ]
     for (role, scope), message in refusals:
         with pytest.raises(users.UserError) as refused:
             users.add("someone", "某人", role, scope, PASSWORD)
         assert str(refused.value) == message
     assert [u.username for u in users.all_users()] == ["chunxi", "jinjiang"]
+    # a display account shows the whole city, or one district or street
+    assert users.add("hall", "大厅", "display", "", PASSWORD).scope == ""
+    assert users.add("jj-screen", "锦江大屏", "display", "510104", PASSWORD).scope == "510104"
 
 
 def test_admin_cli_adds_lists_disables_and_refuses_bad_input(store, tiny_warehouse, capsys, monkeypatch):
@@ -219,13 +224,14 @@ def test_demo_users_are_made_once_with_passwords_shown_once(store, tiny_warehous
     assert admin.main(["demo-users"]) == 0
     out = capsys.readouterr().out
     shown = {line.split()[0]: line.split()[1] for line in out.splitlines()[1:]}
-    assert list(shown) == ["leader", "analyst", "jinjiang", "admin"]
+    assert list(shown) == ["leader", "analyst", "jinjiang", "admin", "screen"]
     for name, password in shown.items():
         assert users.session_user(users.authenticate(name, password)).user.username == name
     assert users.get("jinjiang").scope == "510104" and users.get("admin").role == "admin"
+    assert (users.get("screen").role, users.get("screen").scope, users.get("screen").can_unmask) == ("display", "", False)
     assert admin.main(["demo-users"]) == 0
     again = capsys.readouterr().out
-    assert again.startswith("用户库已有 4 个用户，不再生成演示用户")
+    assert again.startswith("用户库已有 5 个用户，不再生成演示用户")
     assert not any(p in again for p in shown.values())
     assert not any(p.encode() in store.read_bytes() for p in shown.values())
 

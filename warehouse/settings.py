@@ -78,6 +78,9 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
                                    "level (street → district → city)"),
     "EPI_ALERT_CHECK_FRESH_MINUTES": ("10", "a page showing alerts uses a check of the same data made up to this many "
                                       "minutes before (the scheduled job's); without one it makes the check itself"),
+    "EPI_SCREEN_REFRESH_SECONDS": ("60", "how often the wall display (指挥大屏) re-reads its figures, in seconds"),
+    "EPI_SCREEN_ROTATE_SECONDS": ("20", "how long the wall display shows each of its panels before the next, "
+                                  "in seconds"),
     # sign-in and audit (portal/auth/)
     "EPI_PORTAL_DB": ("sqlite:///<repo>/data/audit.sqlite", "the portal's relational store (audit log, users, "
                       "sessions, sign-in failures, saved ad-hoc filters, id series): any SQLAlchemy URL, "

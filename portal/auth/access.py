@@ -12,7 +12,8 @@ ADMIN = frozenset({"admin"})
 # the menu: group → (page file, title, icon); the first page of the first group opens first
 MENU: dict[str, list[tuple[str, str, str]]] = {
     "指挥": [("cockpit.py", "指挥总览", "monitoring"), ("briefing.py", "每日简报", "summarize"),
-           ("outlook.py", "疫情研判", "trending_up"), ("alerts.py", "预警中心", "notifications_active")],
+           ("outlook.py", "疫情研判", "trending_up"), ("alerts.py", "预警中心", "notifications_active"),
+           ("big_screen.py", "指挥大屏", "tv")],
     "流调溯源": [("trajectories.py", "轨迹与伴随", "route"), ("contacts.py", "密接追踪", "account_tree"),
              ("screening.py", "排查专题", "fact_check"), ("person_file.py", "一人一档", "badge")],
     "风险区与管控": [("zones.py", "风险区划定", "pentagon"), ("quarantine.py", "集中隔离点", "hotel"),
@@ -30,6 +31,8 @@ ROLES_OF: dict[str, frozenset[str]] = {
     "users_admin.py": ADMIN,
     "audit_log.py": ADMIN,
     "sources.py": frozenset({"leadership", "analyst", "admin"}),  # an administrator loads files there
+    # the wall display: totals only, no person; the display role (显示屏) may open nothing else
+    "big_screen.py": DATA_ROLES | {"display"},
 }
 CITY_ONLY = frozenset({"sources.py"})
 # open to anyone, signed in or not (listed for the data roles and before sign-in)

@@ -17,12 +17,13 @@ from portal.auth.identity import Identity
 from portal.errors import EpiError
 from portal.glossary import ROLES
 
-# one per role; the operator works for 锦江区 (510104)
+# one per role; the operator works for 锦江区 (510104); the display shows the whole city (指挥大屏)
 DEMO_USERS = [
     ("leader", "指挥长（演示）", "leadership", "", False),
     ("analyst", "分析员（演示）", "analyst", "", True),
     ("jinjiang", "锦江区工作人员（演示）", "district_operator", "510104", False),
     ("admin", "系统管理员（演示）", "admin", "", False),
+    ("screen", "指挥大厅大屏（演示）", "display", "", False),
 ]
 
 

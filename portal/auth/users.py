@@ -35,6 +35,12 @@ users, sessions, failures = store.users, store.sessions, store.sign_in_failures
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
 SCOPE = code_pattern((6, 9), city=False)  # a jurisdiction: one district or one street
+SCOPED_ROLES = ("district_operator", "display")  # roles with a jurisdiction (required for the operator)
+# A wall display (指挥大屏) stays signed in while it shows: its refresh every EPI_SCREEN_REFRESH_SECONDS
+# is activity (pages/big_screen.py looks the session up on each one), so the idle limit ends it only
+# once the screen stops showing; and the limit counted from sign-in does not apply to it.
+NO_MAX_HOURS = ("display",)
+DISPLAY_NO_UNMASK = "显示屏账号只显示汇总数字，不能查看个人信息：不能授予“可查看完整个人信息”。"
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified against for unknown users: same time
 _LAST_SEEN_EVERY = dt.timedelta(seconds=30)  # idle clock resolution; spares a write per rerun
@@ -146,10 +152,14 @@ def scope_in_warehouse(code: str) -> bool:
 
 def check_scope(role: str, scope: str, exists: Callable[[str], bool] | None = scope_in_warehouse) -> str:
     scope = (scope or "").strip()
-    if role != "district_operator":
+    if role not in SCOPED_ROLES:
         if scope:
             raise UserError(f"角色“{ROLES[role]}”覆盖全市，不设管辖范围：请去掉管辖范围“{scope}”。")
         return ""
+    if role == "display" and not scope:
+        return ""  # a display account shows the whole city unless it is given a district or street
+    if role == "display" and not SCOPE.match(scope):
+        raise UserError(f"显示屏的管辖范围应为 6 位区县或 9 位街道代码（如 510104），或留空显示全市，当前为“{scope}”。")
     if not SCOPE.match(scope):
         raise UserError(f"区县工作人员需要管辖范围：请填 6 位区（市）县代码或 9 位街道代码（如 510104），当前为“{scope}”。")
     if exists is not None and not exists(scope):
@@ -228,6 +238,8 @@ def add(username: str, display_name: str, role: str, scope: str, password: str, 
         raise UserError("显示名不能为空，最多 40 个字。")
     check_role(role)
     scope = check_scope(role, scope, scope_exists)
+    if can_unmask and role == "display":
+        raise UserError(DISPLAY_NO_UNMASK)
     check_password(password, name)
     mail = (email or "").strip().lower() or None
     if mail and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", mail):
@@ -261,6 +273,8 @@ def set_active(username: str, active: bool, by=None) -> User:
 
 
 def set_unmask(username: str, allowed: bool, by=None) -> User:
+    if allowed and _require(username).role == "display":
+        raise UserError(DISPLAY_NO_UNMASK)
     return _set(username, by, "unmask_grant" if allowed else "unmask_revoke", "", can_unmask=bool(allowed))
 
 
@@ -379,7 +393,7 @@ def session_user(token: str, now: dt.datetime | None = None) -> Lookup:
     reason = None
     if not user.active:
         reason = "disabled"
-    elif now - _utc(row.created_at) > dt.timedelta(hours=cfg.max_hours):
+    elif now - _utc(row.created_at) > dt.timedelta(hours=cfg.max_hours) and user.role not in NO_MAX_HOURS:
         reason = "absolute"
     elif now - _utc(row.last_seen_at) > dt.timedelta(minutes=cfg.idle_minutes):
         reason = "idle"
