@@ -3,6 +3,7 @@ communities as cells clipped to them, and every compound, place, site, hotel and
 its unit's outline and its community's cell."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from conftest import TEST_SEED
@@ -107,3 +108,23 @@ def test_spots_are_deterministic():
     b = geography.streets_and_communities(districts, [5, 5], 7)
     assert [c.outline for c in a[1]] == [c.outline for c in b[1]]
     assert all(np.array_equal(a[2][k], b[2][k]) for k in a[2])
+
+
+def test_unit_map_draws_outlines_and_labels_units_wide_enough(tiny_warehouse):
+    from portal import ui
+    from queries import registry
+
+    outlines = registry.run("geo/unit_outlines", "", unit="", grain=6)
+    units = outlines.assign(value=range(len(outlines)))
+    deck = ui.unit_map(outlines, units, "value", "在管人员", "人", True)
+    drawn, labels = pd.DataFrame(deck.layers[0].data), pd.DataFrame(deck.layers[1].data)
+    assert set(drawn["unit_code"]) == {d.code for d in load_districts()}
+    assert "简阳市" in set(labels["name"]) and "锦江区" not in set(labels["name"])  # 61 km² city-wide
+    assert 103.9 < deck.initial_view_state.longitude < 104.0 and 30.7 < deck.initial_view_state.latitude < 30.8
+    # a district's streets: their cells, which tile it; most wide enough for a label when drilled in
+    streets = registry.run("geo/unit_outlines", "", unit="510104", grain=9)
+    assert len(streets) == 12
+    area = sum(geography.area_km2(shapely.from_geojson(t)) for t in streets["outline"])
+    assert area == pytest.approx(float(outlines.set_index("unit_code").loc["510104", "area_km2"]), rel=0.01)
+    deck = ui.unit_map(streets, streets.assign(value=1), "value", "在管人员", "人", True)
+    assert 9 <= len(deck.layers[1].data) <= 12

@@ -169,17 +169,33 @@ def map_view(shapes: pd.DataFrame, width: int = 620, height: int = 460) -> pdk.V
     return pdk.ViewState(longitude=(x0 + x1) / 2, latitude=lat, zoom=max(6.0, min(15.0, zoom)), pitch=0)
 
 
+def _wide_enough(shapes: pd.DataFrame, zoom: float, pixels: float = 60) -> set:
+    """The units drawn at least `pixels` wide at `zoom`: only they get a label on the map (the
+    others' names would pile up, as the five central districts do city-wide; hovering names them)."""
+    per_degree = 512 * 2 ** zoom / 360
+    width: dict = {}
+    for code, rings in zip(shapes["unit_code"], shapes["polygon"]):
+        xs = [x for x, _ in rings[0]]
+        lo, hi = width.get(code, (min(xs), max(xs)))
+        width[code] = (min(lo, *xs), max(hi, *xs))
+    return {code for code, (lo, hi) in width.items() if (hi - lo) * per_degree >= pixels}
+
+
 def unit_map(outlines: pd.DataFrame, units: pd.DataFrame, value_col: str, label: str,
              unit: str, worse_up: bool, zoom: float | None = None) -> pdk.Deck:
     """Units drawn as their outlines (geo/unit_outlines), coloured by the indicator, with their
-    Chinese names and values at a point inside each (units' lon, lat); no basemap. The view fits
-    the outlines unless `zoom` is given."""
+    Chinese names and values at a point inside each (units' lon, lat) wide enough to hold them;
+    no basemap. The view fits the outlines unless `zoom` is given."""
     shapes = polygons(outlines[["unit_code", "outline"]])
     shown = shapes.merge(units[["unit_code", "name", value_col]], on="unit_code", how="inner")
     shown["fill"] = colour_scale(shown[value_col], worse_up)
     shown["value_text"] = shown[value_col].map(lambda v: fmt(v, unit))
+    view = map_view(shapes)
+    if zoom is not None:
+        view.zoom = zoom
     labels = units.assign(value_text=units[value_col].map(lambda v: fmt(v, unit)))
     labels["text"] = labels["name"] + " " + labels["value_text"]
+    labels = labels[labels["unit_code"].isin(_wide_enough(shapes, view.zoom))]
     layers = [
         pdk.Layer("PolygonLayer", shown, get_polygon="polygon", get_fill_color="fill",
                   get_line_color=[255, 255, 255, 230], line_width_min_pixels=1, stroked=True,
@@ -193,9 +209,6 @@ def unit_map(outlines: pd.DataFrame, units: pd.DataFrame, value_col: str, label:
                   background=True, get_background_color=[255, 255, 255, 170],
                   background_padding=[2, 1, 2, 1]),
     ]
-    view = map_view(shapes)
-    if zoom is not None:
-        view.zoom = zoom
     return pdk.Deck(layers=layers, initial_view_state=view, map_style=None,
                     tooltip={"text": "{name}\n" + label + "：{value_text}"})
 
