@@ -168,12 +168,13 @@ def units_part():
         ui.computed_note(run.computed("geo/unit_outlines"))
     with right:
         # ranked by the chosen indicator, also when it is not one of the columns shown
-        # districts also show their census population, area and density (cockpit.with_density)
-        columns = ["name", "unit_code", "under_control", "confirmed", "asymptomatic", "community_cases",
-                   "in_control_cases", "community_free_days", "community_zero", "close_identified", "sites_congested",
-                   "samples_taken", "appeals_received", "appeals_overdue", "population", "area_km2", "density"]
+        # districts also show their census population, area and density (cockpit.with_density);
+        # those columns are empty, so left out, below the district level
         shown = table.sort_values(choice if choice in table else "under_control", ascending=False)[
-            [c for c in columns if c in table.columns]]
+            ["name", "unit_code", "under_control", "confirmed", "asymptomatic", "community_cases",
+             "in_control_cases", "community_free_days", "community_zero", "close_identified", "sites_congested",
+             "samples_taken", "appeals_received", "appeals_overdue", "population", "area_km2", "density"]]
+        shown = shown.drop(columns=[c for c in ("population", "area_km2", "density") if shown[c].isna().all()])
         ui.table(shown, hide_index=True, height=380, width="stretch", helps=True)
         st.caption(f"社会面清零：连续 {settings.community_zero_days} 天无社会面病例（截至当日24时）；"
                    "“无社会面病例天数”为距最近一例社会面病例的天数（空白为一年内没有社会面病例）。")
