@@ -49,8 +49,16 @@ def area_km2(geom) -> float:
     return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
 
 
-def simplified(geom):
-    return shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
+def simplified(geoms: list) -> list:
+    """The stored and drawn copies of polygons that tile an area (the 20 units, a unit's streets,
+    a street's communities), simplified together: neighbours keep one shared border, so their
+    union has no slivers between them (GEOS coverage simplification)."""
+    return list(shapely.coverage_simplify(geoms, SIMPLIFY_DEG))
+
+
+def unit_outlines(codes: list[str]) -> dict[str, str]:
+    """The units' simplified outlines as GeoJSON, by code."""
+    return dict(zip(codes, (geojson(g) for g in simplified([outline(c) for c in codes]))))
 
 
 def geojson(geom) -> str:
@@ -144,17 +152,16 @@ def streets_and_communities(districts: list[District], streets: list[int], seed:
         rng = np.random.default_rng([seed, 18, di])
         unit = _to_plane(outline(d.code))
         points, cells = _tessellate(rng, unit, n, pull=True)
-        for j, (p, cell) in enumerate(zip(points, cells)):
+        geos = [_from_plane(c) for c in cells]
+        for j, (p, cell, geo, drawn) in enumerate(zip(points, cells, geos, simplified(geos))):
             s_code = f"{d.code}{j + 1:03d}"
-            geo = _from_plane(cell)
             lon, lat = p[0] / _KX, p[1]
-            street_cells.append(Cell(s_code, round(lon, 6), round(lat, 6), geojson(simplified(geo)), geo))
+            street_cells.append(Cell(s_code, round(lon, 6), round(lat, 6), geojson(drawn), geo))
             c_points, c_cells = _tessellate(rng, cell, COMMUNITIES_PER_STREET, pull=False)
-            for k, (cp, cc) in enumerate(zip(c_points, c_cells)):
+            c_geos = [_from_plane(c) for c in c_cells]
+            for k, (cp, cc, c_geo, c_drawn) in enumerate(zip(c_points, c_cells, c_geos, simplified(c_geos))):
                 c_code = f"{s_code}{k + 1:03d}"
-                c_geo = _from_plane(cc)
-                community_cells.append(Cell(c_code, round(cp[0] / _KX, 6), round(cp[1], 6),
-                                            geojson(simplified(c_geo)), c_geo))
+                community_cells.append(Cell(c_code, round(cp[0] / _KX, 6), round(cp[1], 6), geojson(c_drawn), c_geo))
                 xy = _sample(rng, cc, SPOTS_PER_COMMUNITY, pull=False)
                 spots[c_code] = np.column_stack([xy[:, 0] / _KX, xy[:, 1]])
     return street_cells, community_cells, spots

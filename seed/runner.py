@@ -130,12 +130,13 @@ class Seeder:
     def reference(self) -> None:
         d = load_districts()
         labels = [geography.label_point(x) for x in d]
+        outlines = geography.unit_outlines([x.code for x in d])
         self.wh.insert_df("district", pd.DataFrame({
             "code": [x.code for x in d], "name": [x.name for x in d], "kind": [x.kind for x in d],
             "population_2020": [x.population_2020 for x in d],
             "lon": [p[0] for p in labels], "lat": [p[1] for p in labels],
             "area_km2": [geography.area_km2(geography.outline(x.code)) for x in d],
-            "outline": [geography.geojson(geography.simplified(geography.outline(x.code))) for x in d],
+            "outline": [outlines[x.code] for x in d],
         }))
         self.wh.insert_df("source_department", pd.DataFrame(DEPARTMENTS, columns=["code", "name"]))
         self.wh.insert_df("business_category", pd.DataFrame(

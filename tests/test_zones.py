@@ -180,7 +180,7 @@ def test_the_profile_adds_up_to_the_registry(profile, raw, as_of):
     assert int(profile["cases"].sum()) == int((cases["confirmed_at"].dt.date <= as_of).sum()) == 60
     end = control["monitoring_end"].fillna(control["quarantine_end"])
     active = (control["quarantine_start"].dt.date <= as_of) & (end.dt.date > as_of)
-    assert int(profile["under_control"].sum()) == int(active.sum()) == 579
+    assert int(profile["under_control"].sum()) == int(active.sum()) == 331
 
 
 def test_a_drawn_circle_holds_what_the_raw_rows_say(profile, raw, as_of):
