@@ -148,17 +148,13 @@ PANDAS_WINDOWS = {"site_samples_by_hour (card)", "arrivals_by_site_hour", "round
 
 def command_page(day: dt.date, hour: int) -> dict:
     """Everything the command page computes on a cold load, in its order: the rounds, the site
-    map and KPIs, the map's units and cells, dispatch for every congested site, and the
+    map and KPIs, the map's unit outlines, dispatch for every congested site, and the
     coverage behind the sampler shortfall."""
-    from portal import ui
-
     registry.run("mass/rounds", "")
     figures = map_and_kpis(day, hour)
     states = sampling.current_states(registry.run("mass/site_states", "", unit="", day=day, hour=hour),
                                      registry.run("mass/live_marks", "", since=marks.since(S)), S)
-    units = registry.run("geo/units", "", unit="", grain=6)
-    resolution, ring, _ = ui.map_frame(units)
-    registry.run("geo/unit_cells", "", unit="", grain=6, resolution=resolution, ring=ring)
+    registry.run("geo/unit_outlines", "", unit="", grain=6)
     plan = sampling.dispatch(states, S)
     coverage = registry.run("mass/coverage_by_community", "", unit="", walk_m=S.walk_circle_m)
     return {**figures, "dispatched": len(plan), "residents": int(coverage["residents"].sum())}

@@ -38,7 +38,7 @@ def zones(as_of: dt.date) -> dict:
     homes = run("zones/case_homes", as_of=as_of)
     week = homes[homes["confirmed_at"].dt.date > as_of - dt.timedelta(days=ZS.lift_days)]
     points = run("trajectories/case_points", case_ids=week["case_id"].tolist(), window_days=S.window_days)
-    districts = zoning.district_shapes(run("geo/unit_cells", unit="", grain=6, resolution=7, ring=1))
+    districts = zoning.district_shapes(run("geo/unit_outlines", unit="", grain=6))
     return {
         "circle_1km": zoning.Plan(high=geometry.circle(float(homes.iloc[0]["lon"]), float(homes.iloc[0]["lat"]), 1000)),
         "proposal_week": zoning.propose(week, tracing.stops(points, S.stop_minutes, S.max_dwell_minutes), districts, ZS),

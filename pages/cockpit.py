@@ -53,14 +53,14 @@ def units_view(run, settings, unit, as_of, choice, zone_ids, zones):
     zero = cockpit.community_zero(run, settings, unit, as_of)
     table = table.merge(zero.reset_index(), on="unit_code", how="left")
     table["community_zero"] = table["community_zero"].map({True: "已清零", False: "未清零"}).fillna("已清零")
-    resolution, ring, zoom = ui.map_frame(kids)
-    cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
-    deck = ui.unit_map(cells, table, choice, label, unit_text, worse, zoom=zoom)
-    outlines = zone_map.zones_in_force(zones, unit)
+    outlines = run("geo/unit_outlines", unit=unit, grain=grain)
+    table = cockpit.with_density(table, outlines)
+    deck = ui.unit_map(outlines, table, choice, label, unit_text, worse)
+    in_force = zone_map.zones_in_force(zones, unit)
     counts = None
-    if not outlines.empty:
-        deck.layers.append(zone_map.zone_outline_layer(outlines))
-        counts = outlines.drop_duplicates("label")["tier"].value_counts()
+    if not in_force.empty:
+        deck.layers.append(zone_map.zone_outline_layer(in_force))
+        counts = in_force.drop_duplicates("label")["tier"].value_counts()
     return table, ui.frozen(deck), counts
 
 
@@ -166,13 +166,16 @@ def units_part():
         if counts is not None:
             st.caption("现行风险区（地图上以红、橙、黄线勾出）：" + " · ".join(
                 f"{ZONE_TIERS[t]} {int(counts.get(t, 0))} 个" for t in ("high", "medium", "low")) + "，详见“风险区划定”。")
-        ui.computed_note(run.computed("geo/unit_cells"))
+        ui.computed_note(run.computed("geo/unit_outlines"))
     with right:
         # ranked by the chosen indicator, also when it is not one of the columns shown
+        # districts also show their census population, area and density (cockpit.with_density);
+        # those columns are empty, so left out, below the district level
         shown = table.sort_values(choice if choice in table else "under_control", ascending=False)[
             ["name", "unit_code", "under_control", "confirmed", "asymptomatic", "community_cases",
              "in_control_cases", "community_free_days", "community_zero", "close_identified", "sites_congested",
-             "samples_taken", "appeals_received", "appeals_overdue"]]
+             "samples_taken", "appeals_received", "appeals_overdue", "population", "area_km2", "density"]]
+        shown = shown.drop(columns=[c for c in ("population", "area_km2", "density") if shown[c].isna().all()])
         ui.table(shown, hide_index=True, height=380, width="stretch", helps=True)
         st.caption(f"社会面清零：连续 {settings.community_zero_days} 天无社会面病例（截至当日24时）；"
                    "“无社会面病例天数”为距最近一例社会面病例的天数（空白为一年内没有社会面病例）。")

@@ -27,13 +27,11 @@ def site_view(run, settings, unit, day, hour, street, kinds, wanted, mark_keys, 
     deck = None
     if not shown.empty:
         grain = 9 if unit else 6
-        units = run("geo/units", unit=unit, grain=grain)
-        resolution, ring, zoom = ui.map_frame(units)
-        cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
+        units = run("geo/unit_outlines", unit=unit, grain=grain)
         points = shown.assign(
             fill=[[*sampling.STATE_COLOURS[s], 230] for s in shown["state"]],
             state_text=shown["state"].map(SITE_STATES), kind_text=shown["kind"].map(SITE_KINDS))
-        deck = ui.frozen(ui.point_map(points, cells, units, zoom,
+        deck = ui.frozen(ui.point_map(points, units, units[["name", "lon", "lat"]],
                                       "{site_code} {site_name}\n{kind_text} · {state_text} · 排队 {queue_minutes} 分钟"))
     return states, shown, deck, sampling.dispatch(shown, settings)
 

@@ -60,11 +60,9 @@ stop_rows = stays.assign(color=stays["case_id"].map(colours),
                          label=stays["place_name"].where(stays["place_name"] != "", "住所附近（基站）"),
                          arrived=stays["ts"].dt.strftime("%m-%d %H:%M"), left=stays["left_at"].dt.strftime("%m-%d %H:%M"))
 stop_rows = stop_rows[stop_rows["ts"] <= pd.Timestamp(moment)]
-background = run("geo/unit_cells", unit="", grain=6, resolution=6, ring=0)
-background = background.assign(outline=background["outline"].map(lambda r: [[float(x), float(y)] for x, y in r]))
+background = ui.polygons(run("geo/unit_outlines", unit="", grain=6)[["unit_code", "outline"]])
 layers = [
-    pdk.Layer("PolygonLayer", background, get_polygon="outline", get_fill_color=[236, 236, 236, 255],
-              get_line_color=[255, 255, 255, 255], line_width_min_pixels=1),
+    ui.background_layer(background, (236, 236, 236)),
     pdk.Layer("PathLayer", trip_rows.assign(faint=trip_rows["color"].map(lambda c: [*c[:3], 70])),
               get_path="path", get_color="faint", width_min_pixels=2),
     pdk.Layer("TripsLayer", trip_rows, get_path="path", get_timestamps="timestamps", get_color="color",
@@ -74,9 +72,7 @@ layers = [
     pdk.Layer("ScatterplotLayer", places, get_position=["lon", "lat"], get_radius=400, radius_min_pixels=10,
               filled=False, stroked=True, get_line_color=[20, 20, 20, 255], line_width_min_pixels=2),
 ]
-_, _, zoom = ui.map_frame(points)
-view = pdk.ViewState(longitude=float((points["lon"].min() + points["lon"].max()) / 2),
-                     latitude=float((points["lat"].min() + points["lat"].max()) / 2), zoom=zoom)
+view = ui.map_view(points, height=520)
 st.pydeck_chart(pdk.Deck(layers=layers, initial_view_state=view, map_style=None,
                          tooltip={"text": "{case_id} · {label}\n到达 {arrived} 离开 {left}"}), height=520)
 st.caption("浅色线为各病例传染期全程轨迹，亮色为截至滑块时刻前 24 小时的行程；彩色圆点为停留点，"

@@ -207,6 +207,7 @@ COLUMNS: dict[str, Column] = {
     "compound_id": Column("小区编号", "id"), "compound_name": Column("小区"),
     "lon": Column("经度", "number"), "lat": Column("纬度", "number"), "cell": Column("网格", "id"),
     "place_name": Column("接触场所"), "population": Column("常住人口", "count"),
+    "density": Column("人口密度（人/km²）", "count"),
     "residents": Column("居民（人）", "count"),
     # people
     "person_id": Column("人员编号", "id"), "person_name": Column("姓名"), "to_person_id": Column("人员编号", "id"),

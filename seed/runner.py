@@ -10,7 +10,7 @@ from typing import Callable
 
 import pandas as pd
 
-from seed import story
+from seed import geography, story
 from seed.scales import Scale
 from seed.skeleton import load_districts, skeleton_parameters
 from warehouse import Warehouse, WarehouseError
@@ -21,7 +21,8 @@ from warehouse.sqlfile import load_sql
 
 SQL_DIR = Path(__file__).parent / "sql"
 WORKING_TABLES = [
-    "seed_routine", "seed_case", "seed_controlled", "seed_edge", "seed_first_case", "seed_community_sites", "seed_risk_person",
+    "seed_cell", "seed_spot", "seed_routine", "seed_case", "seed_controlled", "seed_edge", "seed_first_case",
+    "seed_community_sites", "seed_risk_person",
 ]
 # The tables the departments' files feed, with the column that dates each row's file (None: a
 # register, sent whole with the first day's files); screening records are dated as they are
@@ -34,11 +35,15 @@ FED_TABLES: dict[str, str | None] = {
     "appeal": "received_at", "risk_zone": "start_at",
 }
 # Spread of the outbreak: per-contact infection chances; place-based chances are divided by
-# the scale's person fraction so the outbreak has about the same size at every scale.
+# the scale's person fraction so the outbreak has about the same size at every scale. Companions
+# share an H3 res-8 cell: with places spread over the units' real outlines a cell holds far fewer
+# places than the old discs around each unit's centre did, so a companion's chance is four times
+# what it was then, which keeps the outbreak its size (tiny, seed 20220220: 130 cases to 3月11日,
+# against 126 before the real outlines; 36 cases to 3月4日 at the old chance).
 TRANSMISSION = {
     "p_household": 0.2,
     "p_investigation": 0.0003,
-    "p_companion": 0.0001,
+    "p_companion": 0.0004,
     "p_missed": 0.0001,
 }
 
@@ -124,10 +129,14 @@ class Seeder:
 
     def reference(self) -> None:
         d = load_districts()
+        labels = [geography.label_point(x) for x in d]
+        outlines = geography.unit_outlines([x.code for x in d])
         self.wh.insert_df("district", pd.DataFrame({
             "code": [x.code for x in d], "name": [x.name for x in d], "kind": [x.kind for x in d],
             "population_2020": [x.population_2020 for x in d],
-            "lon": [x.lon for x in d], "lat": [x.lat for x in d],
+            "lon": [p[0] for p in labels], "lat": [p[1] for p in labels],
+            "area_km2": [geography.area_km2(geography.outline(x.code)) for x in d],
+            "outline": [outlines[x.code] for x in d],
         }))
         self.wh.insert_df("source_department", pd.DataFrame(DEPARTMENTS, columns=["code", "name"]))
         self.wh.insert_df("business_category", pd.DataFrame(
@@ -136,7 +145,7 @@ class Seeder:
     def steps(self) -> list[Step]:
         steps = [
             Step("参考数据 reference", "district", self.reference),
-            Step("街道社区 streets", "community", lambda: self.sql("10_streets.sql")),
+            Step("街道社区 streets", "community", self.streets),
             Step("人口 persons", "person", lambda: (self.sql("15_working_tables.sql"), self.sql("20_people.sql"))),
             Step("资源 resources", "sampling_site", lambda: self.sql("25_resources.sql")),
             Step("首发病例 index cases", "seed_case", lambda: self.sql("28_index_cases.sql")),
@@ -155,6 +164,28 @@ class Seeder:
             Step("数据来源 batches", "ingest_batch", self.provenance),
         ]
         return steps
+
+    def streets(self) -> None:
+        """Street and community cells and the spots inside them (seed.geography), loaded into
+        working tables that 10_streets.sql and the later steps read."""
+        streets, communities, spots = geography.streets_and_communities(
+            load_districts(), self.params["d_streets"], self.seed)
+        self.wh.command("CREATE TABLE IF NOT EXISTS epi.seed_cell (code String, lon Float64, lat Float64, "
+                        "outline String) ENGINE = MergeTree ORDER BY code")
+        self.wh.command("CREATE TABLE IF NOT EXISTS epi.seed_spot (community_code String, slot UInt8, "
+                        "lon Float64, lat Float64) ENGINE = MergeTree ORDER BY (community_code, slot)")
+        cells = streets + communities
+        self.wh.insert_df("seed_cell", pd.DataFrame({
+            "code": [c.code for c in cells], "lon": [c.lon for c in cells], "lat": [c.lat for c in cells],
+            "outline": [c.outline for c in cells]}))
+        codes = list(spots)
+        xy = [spots[c] for c in codes]
+        n = geography.SPOTS_PER_COMMUNITY
+        self.wh.insert_df("seed_spot", pd.DataFrame({
+            "community_code": [c for c in codes for _ in range(n)],
+            "slot": [i for _ in codes for i in range(n)],
+            "lon": [float(v) for a in xy for v in a[:, 0]], "lat": [float(v) for a in xy for v in a[:, 1]]}))
+        self.sql("10_streets.sql")
 
     def provenance(self) -> None:
         """Each fed table's rows named by the daily file of their department and category that

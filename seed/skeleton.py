@@ -12,7 +12,6 @@ TOTAL_STREETS = 261
 COMMUNITIES_PER_STREET = 12
 COMPOUNDS_PER_COMMUNITY = 6
 PLACES_PER_COMMUNITY = 3
-CENTRAL = {"510104", "510105", "510106", "510107", "510108"}
 
 
 @dataclass(frozen=True)
@@ -23,13 +22,6 @@ class District:
     population_2020: int
     lon: float
     lat: float
-
-    @property
-    def radius_deg(self) -> float:
-        """Rough extent of the unit, for placing streets around its centre."""
-        if self.code in CENTRAL:
-            return 0.03
-        return 0.075 if self.kind == "district" else 0.13
 
 
 def load_districts() -> list[District]:
@@ -74,9 +66,6 @@ def skeleton_parameters(person_fraction: float) -> dict:
         "d_codes": [d.code for d in districts],
         "d_names": [d.name for d in districts],
         "d_kinds": [d.kind for d in districts],
-        "d_lon": [d.lon for d in districts],
-        "d_lat": [d.lat for d in districts],
-        "d_radius": [d.radius_deg for d in districts],
         "d_streets": streets,
         "d_street_start": s_start,
         "d_street_end": s_end,

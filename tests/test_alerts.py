@@ -98,18 +98,16 @@ def test_operations_guide_lists_every_rule_and_the_escalation_setting():
 
 def test_contacts_not_transferred_at_the_limit(tiny_warehouse):
     df = found("contact_not_transferred")
-    assert df["value"].to_dict() == {"person:1077": 22.0, "person:4141": 16.0, "person:3569": 15.0,
-                                     "person:4935": 14.0, "person:1026": 13.0, "person:3813": 13.0,
-                                     "person:4883": 12.0}
-    assert df.loc["person:1077", "area_code"] == "510105007005"
-    # identified 03-01 01:22: 22 h 38 min before 24:00
-    assert "person:1077" in found("contact_not_transferred", settings=with_(transfer_limit_hours=22)).index
-    assert "person:1077" not in found("contact_not_transferred", settings=with_(transfer_limit_hours=23)).index
+    assert df["value"].to_dict() == {"person:4012": 19.0, "person:284": 14.0, "person:3181": 14.0}
+    assert df.loc["person:4012", "area_code"] == "510107008006"
+    # identified 03-01 04:10: 19 h 49 min before 24:00
+    assert "person:4012" in found("contact_not_transferred", settings=with_(transfer_limit_hours=19)).index
+    assert "person:4012" not in found("contact_not_transferred", settings=with_(transfer_limit_hours=20)).index
 
 
 def test_missed_quarantine_tests_follow_the_protocol_days(tiny_warehouse):
     df = found("quarantine_test_missed")
-    assert len(df) == 36 and df.loc["person:338", "detail"] == "管控人员（人员编号 338）缺第 5 天核酸检测"
+    assert len(df) == 17 and df.loc["person:338", "detail"] == "管控人员（人员编号 338）缺第 5 天核酸检测"
     assert len(found("quarantine_test_missed", When.end_of(dt.date(2022, 3, 20)))) == 5
     without_day_5 = with_(close_test_days=(1, 2, 3, 7))
     assert "person:338" not in found("quarantine_test_missed", settings=without_day_5).index
@@ -118,18 +116,18 @@ def test_missed_quarantine_tests_follow_the_protocol_days(tiny_warehouse):
 def test_hotels_over_the_occupancy_line(tiny_warehouse):
     day = When.end_of(dt.date(2022, 3, 10))
     assert found("hotel_full", day).empty  # the seed's hotels stay far from 90 %
-    # hotel 49: 5 people in 99 rooms, 5.1 %
-    fires = found("hotel_full", day, with_(hotel_occupancy_warn_pct=5))
-    assert fires.loc["hotel:49", "value"] == 5.1 and fires.loc["hotel:49", "area_code"] == "510131002010"
-    assert "hotel:49" not in found("hotel_full", day, with_(hotel_occupancy_warn_pct=6)).index
+    # hotel 27: 3 people in 102 rooms, 2.9 %
+    fires = found("hotel_full", day, with_(hotel_occupancy_warn_pct=2))
+    assert fires.loc["hotel:27", "value"] == 2.9 and fires.loc["hotel:27", "area_code"] == "510182008012"
+    assert "hotel:27" not in found("hotel_full", day, with_(hotel_occupancy_warn_pct=3)).index
 
 
 def test_congested_sites_at_the_line_and_by_a_site_leads_mark(tiny_warehouse):
     ten = at("2022-03-01T10:00")  # reports up to 09:59
     df = found("site_congested", ten)
-    assert len(df) == 450 and df.loc["site:HS-510104-0033", "value"] == 66.0
-    assert "site:HS-510104-0033" in found("site_congested", ten, with_(congested_minutes=66)).index
-    assert "site:HS-510104-0033" not in found("site_congested", ten, with_(congested_minutes=67)).index
+    assert len(df) == 459 and df.loc["site:HS-510104-0065", "value"] == 62.0
+    assert "site:HS-510104-0065" in found("site_congested", ten, with_(congested_minutes=62)).index
+    assert "site:HS-510104-0065" not in found("site_congested", ten, with_(congested_minutes=63)).index
     site = city("mass/site_states", unit="", day=dt.date(2022, 3, 1), hour=9).set_index("site_code")
     quiet = site[site["queue_minutes"].fillna(0) < 25].index[0]
 
@@ -246,17 +244,20 @@ def test_a_new_community_case_per_community_of_the_day(tiny_warehouse):
     index_day = found("community_case", When.end_of(dt.date(2022, 2, 20)))
     assert len(index_day) == 3 and index_day["value"].sum() == 3  # the three index cases, all 社会面
     march_1 = found("community_case")
-    assert march_1["value"].to_dict() == {"community_case:510107016004:2022-03-01": 1.0}
-    assert march_1.iloc[0]["area_code"] == "510107016004"
-    assert march_1.iloc[0]["detail"] == "03月01日新增社会面病例 1 例，所在区（市）县的社会面清零重新计算"
+    # the four cases found by mass testing that day (CD-0053, -0054, -0056, -0059), none under control
+    assert march_1["value"].to_dict() == {f"community_case:{c}:2022-03-01": 1.0 for c in (
+        "510104001004", "510107002007", "510107009009", "510107017011")}
+    first = march_1.loc["community_case:510104001004:2022-03-01"]
+    assert first["area_code"] == "510104001004"
+    assert first["detail"] == "03月01日新增社会面病例 1 例，所在区（市）县的社会面清零重新计算"
 
 
 def test_a_district_whose_rt_lower_bound_passes_the_line(tiny_warehouse):
     df = found("rt_above_one")
-    assert df["value"].to_dict() == {"rt:510107": 1.3}
-    assert df.loc["rt:510107", "detail"] == "Rt 1.91（95%可信区间 1.30–2.64），窗口内 30 例"
-    assert "rt:510107" in found("rt_above_one", settings=with_(rt_alert_lower_bound=1.29)).index
-    assert found("rt_above_one", settings=with_(rt_alert_lower_bound=1.31)).empty
+    assert df["value"].to_dict() == {"rt:510107": 1.18}
+    assert df.loc["rt:510107", "detail"] == "Rt 1.75（95%可信区间 1.18–2.43），窗口内 29 例"
+    assert "rt:510107" in found("rt_above_one", settings=with_(rt_alert_lower_bound=1.17)).index
+    assert found("rt_above_one", settings=with_(rt_alert_lower_bound=1.19)).empty
     assert found("rt_above_one", When.end_of(dt.date(2022, 2, 20))).empty  # too few cases to report Rt
 
 
@@ -395,14 +396,14 @@ def test_a_page_uses_a_fresh_check_of_the_same_data_instead_of_making_one(monkey
 @pytest.mark.usefixtures("own_audit_store")
 def test_the_day_of_new_alerts_for_the_briefing(tiny_warehouse):
     report = center.check(city, SETTINGS, MARCH_1)
-    assert not report.failed and len(report.new) == 816
+    assert not report.failed and len(report.new) == 812
     day = center.new_on("", dt.date(2022, 3, 1))
-    assert day.values.tolist() == [["新增社会面病例", "严重", 1], ["密接超时未转运", "严重", 7],
-                                   ["管控人员漏检", "警告", 36], ["区县 Rt 超过 1", "警告", 1],
-                                   ["采样点拥堵", "警告", 767], ["诉求超期未办结", "提示", 2],
+    assert day.values.tolist() == [["新增社会面病例", "严重", 4], ["密接超时未转运", "严重", 3],
+                                   ["管控人员漏检", "警告", 17], ["区县 Rt 超过 1", "警告", 1],
+                                   ["采样点拥堵", "警告", 783], ["诉求超期未办结", "提示", 2],
                                    ["诉求话题上升", "提示", 2]]
-    assert center.open_counts("") == {"严重": 8, "警告": 804, "提示": 4}
-    assert center.open_counts("510104")["严重"] == 0
+    assert center.open_counts("") == {"严重": 7, "警告": 801, "提示": 4}
+    assert center.open_counts("510104")["严重"] == 2  # CD-0053 社会面 and person 284 not transferred
     assert center.new_on("", dt.date(2022, 3, 2)).empty
 
 
@@ -418,8 +419,8 @@ def test_the_cli_is_idempotent_and_its_exit_codes_hold(own_warehouse, tmp_path):
            "EPI_PORTAL_DB": f"sqlite:///{tmp_path / 'alerts.sqlite'}"}
     first = _cli(env, "check", "--as-of", "2022-03-01")
     assert first.returncode == 0, first.stderr
-    assert len(first.stdout.splitlines()) == 816
-    assert "2022-03-01 24:00：新增 816，升级 0，更新 0，解除 0，规则失败 0" in first.stderr
+    assert len(first.stdout.splitlines()) == 812
+    assert "2022-03-01 24:00：新增 812，升级 0，更新 0，解除 0，规则失败 0" in first.stderr
     again = _cli(env, "check", "--as-of", "2022-03-01")
     assert (again.returncode, again.stdout) == (0, "")
     assert "新增 0，升级 0，更新 0，解除 0" in again.stderr

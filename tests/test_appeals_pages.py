@@ -120,7 +120,7 @@ def test_quarantine_page_on_a_chosen_day_and_a_date_outside_the_data(tiny_wareho
     day = dt.date(2022, 3, 5)
     at = page("quarantine.py", Identity("测试", "leadership", ""), quarantine_as_of=day)
     assert not at.exception
-    assert metrics(at)["在住（人）"] == "314"
+    assert metrics(at)["在住（人）"] == "92"
     at = page("quarantine.py", Identity("测试", "leadership", ""), query={"date": "2023-01-01"})
     assert not at.exception
     assert len(at.warning) == 1 and "不在数据范围" in at.warning[0].value

@@ -32,4 +32,4 @@ def test_the_comparison_sees_a_changed_figure(wh):
 def test_a_pinned_day_from_the_raw_tables(wh):
     naive = bench_briefing.make(bench_briefing.naive_runner(""), dt.date(2022, 3, 1), "")
     figures = naive.figures.set_index("key")["today"]
-    assert int(figures["under_control"]) == 579 and int(figures["confirmed"]) == 5
+    assert int(figures["under_control"]) == 331 and int(figures["confirmed"]) == 8

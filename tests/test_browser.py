@@ -105,7 +105,7 @@ def test_zone_proposal_in_the_browser(tiny_warehouse, server, browser, width, he
     homes = run("zones/case_homes", as_of=LAST_DAY)
     recent = homes[homes["confirmed_at"].dt.date > LAST_DAY - dt.timedelta(days=28)]
     points = run("trajectories/case_points", case_ids=recent["case_id"].tolist(), window_days=4)
-    districts = zoning.district_shapes(run("geo/unit_cells", unit="", grain=6, resolution=7, ring=1))
+    districts = zoning.district_shapes(run("geo/unit_outlines", unit="", grain=6))
     plan = zoning.propose(recent, stops(points, 30, 120), districts, zoning.ZoneSettings())
     stats, _ = zoning.tier_statistics(run("zones/compound_profile", as_of=LAST_DAY), plan)
     high = stats.set_index("tier").loc["high"]

@@ -51,15 +51,15 @@ def test_figures_read_whole_with_their_definitions(tiny_warehouse, wh, audited_s
     assert "python -m" not in page.locator('[data-testid="stMain"]').inner_text()
     shoot(page, SHOTS / f"briefing-{name}.png")
 
-    # an asymptomatic case's file: 病例状态 reads "CD-0009 无症状感染者" whole
+    # an asymptomatic case's file: 病例状态 reads "CD-0008 无症状感染者" whole
     phone = wh.scalar("SELECT p.phone FROM epi.case_record AS c INNER JOIN epi.person AS p ON p.person_id = c.person_id "
-                      "WHERE c.case_id = 'CD-0009'")
+                      "WHERE c.case_id = 'CD-0008'")
     open_page(page, "一人一档", name == "phone")
     page.get_by_label("身份证号码、手机号码或姓名").fill(phone)
     page.get_by_role("button", name="查询").click()
     status = page.locator('[data-testid="stMetric"]').filter(has_text="病例状态")
     status.wait_for(timeout=90_000)
     page.wait_for_timeout(1000)
-    assert status.locator('[data-testid="stMetricValue"]').inner_text().strip() == "CD-0009 无症状感染者"
+    assert status.locator('[data-testid="stMetricValue"]').inner_text().strip() == "CD-0008 无症状感染者"
     assert page.evaluate(CUT) == []
     page.close()

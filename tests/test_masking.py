@@ -93,7 +93,7 @@ def test_an_operator_sees_the_chain_masked_and_has_no_toggle(tiny_warehouse):
     at = chain_page(OPERATOR)
     assert not at.exception and not at.error
     raw = raw_chain()
-    assert len(raw) == 26
+    assert len(raw) == 210
     assert chain_names(at) == [n[0] + "*" * (len(n) - 1) for n in raw["person_name"]]
     assert len(at.toggle) == 0
     assert audit.recent("unmask").empty
@@ -129,8 +129,8 @@ def test_the_unmask_toggle_shows_clear_names_and_writes_one_audit_row(tiny_wareh
     assert chain_names(at) == raw["person_name"].tolist()
     events = audit.recent("unmask")
     assert events[["actor", "scope", "subject", "detail"]].values.tolist() == [
-        ["锦江流调组长", SCOPE, "chain:CD-0005、CD-0009、CD-0010",
-         "传播链（3 例病例）：26 名密接、次密接的姓名"]]
+        ["锦江流调组长", SCOPE, "chain:CD-0004、CD-0008、CD-0009、CD-0010、CD-0017、CD-0020、CD-0030、CD-0035、CD-0043、CD",
+         "传播链（32 例病例）：164 名密接、次密接的姓名"]]
     at.run()  # a rerun of the same disclosure adds nothing
     assert len(audit.recent("unmask")) == 1
     at.toggle(key="unmask-chain").set_value(False).run()

@@ -21,7 +21,7 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, audited
                                                           width, height, name):
     cases = registry.run("trajectories/case_list", SCOPE)
     chain = registry.run("contacts/chain", SCOPE, case_ids=cases["case_id"].tolist(), as_of=dt.date(2022, 3, 20))
-    assert len(chain) == 26
+    assert len(chain) == 210
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
     page.goto(audited_server["url"])
@@ -52,7 +52,7 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, audited
         download.click()
     csv = pd.read_csv(got.value.path(), encoding="utf-8-sig", dtype=str)
     assert got.value.suggested_filename == "传播链.csv"
-    assert len(csv) == 26 and csv["姓名"].tolist() == [n[0] + "*" * (len(n) - 1) for n in chain["person_name"]]
+    assert len(csv) == 210 and csv["姓名"].tolist() == [n[0] + "*" * (len(n) - 1) for n in chain["person_name"]]
     assert csv["居住社区"].str.startswith(SCOPE).all()
 
     page.locator('[data-testid="stDataFrame"]').first.scroll_into_view_if_needed()
@@ -61,5 +61,5 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, audited
     monkeypatch.setenv("EPI_PORTAL_DB", audited_server["audit"])
     exports = audit.recent("export")
     assert exports.iloc[0][["role", "scope", "subject", "detail"]].tolist() == [
-        "district_operator", SCOPE, "export:传播链", "CSV，26 行，含个人信息（姓名），已脱敏"]
+        "district_operator", SCOPE, "export:传播链", "CSV，210 行，含个人信息（姓名），已脱敏"]
     page.close()

@@ -49,18 +49,18 @@ def test_site_states_are_each_sites_last_report_up_to_the_hour(tiny_warehouse, r
     assert set(reported.index) == set(last.index)
     assert (reported["state"] == last.loc[reported.index, "state"]).all()
     assert (reported["queue_minutes"] == last.loc[reported.index, "queue_minutes"]).all()
-    assert int(reported["queue_minutes"].sum()) == 212_783
+    assert int(reported["queue_minutes"].sum()) == 212_882
 
 
 def test_kpis_on_the_first_day_of_round_3(tiny_warehouse):
     states = sampling.current_states(q("mass/site_states", unit="", day=DAY, hour=HOUR), None, S)
     counts = sampling.state_counts(states)
     assert {k: counts[k] for k in ("open", "congested", "busy", "clear", "closed", "unreported", "all")} == {
-        "open": 2834, "congested": 942, "busy": 206, "clear": 1686, "closed": 0, "unreported": 298, "all": 3132}
+        "open": 2834, "congested": 940, "busy": 207, "clear": 1687, "closed": 0, "unreported": 298, "all": 3132}
     assert sampling.open_wait(states) == (75.1, 1536)
     jinjiang = sampling.state_counts(q("mass/site_states", unit="510104", day=DAY, hour=HOUR).pipe(
         sampling.current_states, None, S))
-    assert (jinjiang["all"], jinjiang["congested"], jinjiang["busy"], jinjiang["unreported"]) == (144, 35, 8, 17)
+    assert (jinjiang["all"], jinjiang["congested"], jinjiang["busy"], jinjiang["unreported"]) == (144, 37, 8, 17)
 
 
 def test_an_operator_sees_only_the_sites_of_the_jurisdiction(tiny_warehouse):
@@ -92,7 +92,7 @@ def test_samples_per_hour_match_the_raw_samples(tiny_warehouse, raw):
     expected = day.groupby([day["community_code"].str[:6], day["sampled_at"].dt.hour]).size()
     got = q("mass/samples_by_hour", unit="", day=DAY).set_index(["district_code", "hour"])["samples"]
     assert got.sort_index().tolist() == expected.sort_index().tolist()
-    assert int(got.sum()) == 9_101 and int(got.xs(9, level="hour").sum()) == 1_055
+    assert int(got.sum()) == 9_284 and int(got.xs(9, level="hour").sum()) == 1_076
 
 
 def test_capacity_counts_sites_open_at_the_hour_scaled_to_the_data():
@@ -119,12 +119,12 @@ def test_round_progress_by_community_matches_the_raw_rows(tiny_warehouse, raw):
     assert got["sampled_sealed_target"].sum() == in24.sum() and got["sampled_controlled_target"].sum() == in48.sum()
     assert (got.loc[in24.index, "sampled_sealed_target"] == in24).all()
     assert (int(got["residents"].sum()), int(got["sampled_sealed_target"].sum()),
-            int(got["sampled_controlled_target"].sum())) == (20_937, 8_819, 17_673)
+            int(got["sampled_controlled_target"].sum())) == (20_937, 8_985, 17_999)
     table = sampling.round_progress(got.reset_index(), 2, S)
     assert set(table["target_hours"]) <= {S.sealed_target_hours, S.controlled_target_hours}
     assert (table.loc[table["zone_tier"] == "high", "target_hours"] == S.sealed_target_hours).all()
     assert (table.loc[table["zone_tier"] != "high", "target_hours"] == S.controlled_target_hours).all()
-    assert int(table["sampled_in_target"].sum()) == 17_673 - int(
+    assert int(table["sampled_in_target"].sum()) == 17_999 - int(
         (table["sampled_controlled_target"] - table["sampled_sealed_target"])[table["zone_tier"] == "high"].sum())
 
 
@@ -149,7 +149,9 @@ def test_coverage_and_sampler_shortfall_follow_the_norms(tiny_warehouse, raw):
     assert row["shortfall"] == row["samplers_needed"] - samplers["510104001"]
     assert (int(short["samplers_needed"].sum()), int((short["shortfall"] > 0).sum())) == (58_276, 261)
     gaps = sampling.coverage_gaps(cov, 0.001, S)
-    assert (len(gaps), int(gaps["sites_missing"].sum()), int(gaps["compounds_outside"].sum())) == (2_214, 4_946, 0)
+    # on the real outlines an outer county's community cell spans several km², so with one site a
+    # community at tiny many compounds lie beyond the 1 km circle of every site of their street
+    assert (len(gaps), int(gaps["sites_missing"].sum()), int(gaps["compounds_outside"].sum())) == (2_762, 4_946, 5_871)
 
 
 def test_people_per_site_rule_on_hand_made_rows():
@@ -200,8 +202,8 @@ def test_turnaround_against_targets_matches_the_raw_samples(tiny_warehouse, raw)
         assert shares.loc[purpose, "within"] == int((h < target).sum())
         assert shares.loc[purpose, "pending"] == int(h.isna().sum())
     # at 24:00 of the round's first day most of its samples have no result yet (all of them
-    # out in the end: 7,675 within the target, 1,145 late)
-    assert shares.loc["mass", ["samples", "within", "late", "pending"]].tolist() == [8_820, 3_620, 0, 5_200]
+    # out in the end: 7,822 within the target, 1,165 late)
+    assert shares.loc["mass", ["samples", "within", "late", "pending"]].tolist() == [8_987, 3_688, 0, 5_299]
 
 
 def test_lab_backlog_matches_the_raw_tubes(tiny_warehouse, raw):
@@ -214,7 +216,7 @@ def test_lab_backlog_matches_the_raw_tubes(tiny_warehouse, raw):
     got = q("mass/lab_backlog", unit="", day=DAY, hour=23)
     assert int(got["tubes"].sum()) == len(tubes)
     assert int(got.loc[got["stage"] == "in_lab", "tubes"].sum()) == int(in_lab.sum())
-    assert (int(got["tubes"].sum()), int(got["over_24h"].sum())) == (3_049, 0)
+    assert (int(got["tubes"].sum()), int(got["over_24h"].sum())) == (3_116, 0)
 
 
 def test_positive_pools_are_traced_to_every_member(tiny_warehouse, raw):
@@ -231,7 +233,7 @@ def test_positive_pools_are_traced_to_every_member(tiny_warehouse, raw):
             continue
         r = resampled.loc[(row.person_id, row.round_id)]
         assert row.resample_result == (r["result"] if r["result_at"] < moment else "pending")
-    assert (got["tube_id"].nunique(), len(got)) == (18, 116)  # 19 and 131 with a pool sampled that day whose result came later
+    assert (got["tube_id"].nunique(), len(got)) == (20, 136)  # 21 and 144 with a pool sampled that day whose result came later
 
 
 # -- forecast ------------------------------------------------------------------------------
@@ -296,8 +298,8 @@ def test_forecast_and_backtest_on_the_tiny_city(tiny_warehouse, raw):
                               S.backtest_days, calendar)
     assert score["day"].tolist() == [dt.date(2022, 3, d) for d in range(5, 12)]
     assert score["round_day"].tolist() == [False, False, False, True, False, False, False]
-    assert score["actual"].tolist() == [518, 595, 540, 6_163, 664, 530, 513]
-    assert score["mape_pct"].tolist() == [20.7, 15.0, 20.0, 34.8, 24.5, 16.9, 24.1]
+    assert score["actual"].tolist() == [403, 414, 366, 6_651, 410, 373, 392]
+    assert score["mape_pct"].tolist() == [23.5, 11.6, 22.8, 39.0, 20.8, 17.4, 17.2]
 
 
 def test_queue_reports_follow_the_sites_arrivals_and_scaled_capacity(wh):

@@ -151,7 +151,7 @@ def test_zone_page_draws_saves_and_refuses_bad_input(tiny_warehouse):
     assert not at.error
     at.button(key="zone-set").click().run()
     stats = at.dataframe[0].value
-    assert stats.iloc[0]["面积（km²）"] == 3.14 and stats.iloc[0]["居民（人）"] == 308  # CD-0001's home, as pinned
+    assert stats.iloc[0]["面积（km²）"] == 3.14 and stats.iloc[0]["居民（人）"] == 42  # CD-0001's home, as pinned
     at.radio(key="zone-shape-kind").set_value("geojson").run()
     at.text_area(key="zone-geojson").set_value('{"type": "Polygon", "coordinates": [[[104, 30.6], [104.1, 30.6]]]}').run()
     assert "无法组成多边形" in at.error[0].value

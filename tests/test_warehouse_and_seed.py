@@ -51,8 +51,9 @@ def test_cluster_ddl_parses_in_the_engine(wh):
     statements = split_statements(render_cluster("epi_cluster"))
     # 0015 adds 30: a column, and 29 tables' deduplication windows; 0016 adds 5: a local and a
     # distributed table, its view, its back-fill and its deduplication window; 0017 adds 2: the
-    # registry's name-ordered projection and its materialization
-    assert len(statements) == 136
+    # registry's name-ordered projection and its materialization; 0018 adds 4 columns to 3
+    # replicated dimensions
+    assert len(statements) == 140
     for statement in statements:
         wh.rows("EXPLAIN AST " + statement)
 

@@ -171,6 +171,15 @@ def unit_table(units: pd.DataFrame, today: pd.DataFrame, indicator: str) -> pd.D
     return table
 
 
+def with_density(table: pd.DataFrame, outlines: pd.DataFrame) -> pd.DataFrame:
+    """Districts' census population (常住人口, 2020), area of the outline (km²) and density per
+    km² beside their figures; empty for streets and communities (no census figure of their own)."""
+    districts = outlines.loc[outlines["unit_code"].str.len() == 6, ["unit_code", "population", "area_km2"]]
+    districts = districts.assign(area_km2=districts["area_km2"].round(1),
+                                 density=(districts["population"] / districts["area_km2"]).round().astype(int))
+    return table.merge(districts, on="unit_code", how="left")
+
+
 def daily_wide(trend: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
     """The trend as one row per day from first to last and one column per trend metric (in
     TREND_METRICS order), zero where a day has no figure."""

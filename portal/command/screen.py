@@ -90,9 +90,8 @@ def _day_view(run, settings, unit, as_of):
     if len(unit) < 12 and not kids.empty:
         table = cockpit.unit_table(kids, figures.today, "confirmed")
         table["new_cases"] = table["confirmed"] + table["asymptomatic"]
-        resolution, ring, zoom = ui.map_frame(kids)
-        cells = run("geo/unit_cells", unit=unit, grain=grain, resolution=resolution, ring=ring)
-        deck = ui.frozen(ui.unit_map(cells, table, "new_cases", "新增感染者", "例", True, zoom=zoom))
+        outlines = run("geo/unit_outlines", unit=unit, grain=grain)
+        deck = ui.frozen(ui.unit_map(outlines, table, "new_cases", "新增感染者", "例", True))
     place = " · ".join(name for _, name in drill.names_of(run, unit)[1:]) or "成都市"
     return place, today, prev, curve, deck
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 
@@ -136,38 +137,78 @@ def colour_scale(values: pd.Series, worse_up: bool) -> list[list[int]]:
     return out
 
 
-def map_frame(units: pd.DataFrame) -> tuple[int, int, float]:
-    """H3 resolution, k-ring and zoom that fit the units' spread on a ~700 px wide map."""
-    span = max(float(units["lon"].max() - units["lon"].min()), float(units["lat"].max() - units["lat"].min()), 0.01)
-    resolution = 9 if span < 0.08 else 8 if span < 0.3 else 6
-    zoom = max(7.0, min(15.0, math.log2(620 * 360 / (512 * span * 1.3))))
-    return resolution, (0 if resolution == 6 else 2), zoom
+def polygons(outlines: pd.DataFrame) -> pd.DataFrame:
+    """One row per polygon of each unit's outline (a GeoJSON Polygon or MultiPolygon in the
+    `outline` column): the frame's other columns and `polygon`, its rings of [lon, lat] (outer
+    first, then holes), as a PolygonLayer draws them."""
+    rows = []
+    for record in outlines.to_dict("records"):
+        doc = json.loads(record.pop("outline") or "null")
+        if not doc:
+            continue
+        parts = doc["coordinates"] if doc["type"] == "MultiPolygon" else [doc["coordinates"]]
+        rows.extend({**record, "polygon": part} for part in parts)
+    return pd.DataFrame(rows, columns=[*(c for c in outlines.columns if c != "outline"), "polygon"])
 
 
-def unit_map(cells: pd.DataFrame, units: pd.DataFrame, value_col: str, label: str,
-             unit: str, worse_up: bool, zoom: float) -> pdk.Deck:
-    """Units drawn as their own H3 cells, coloured by the indicator, names on top; no basemap."""
-    cells = cells.assign(outline=cells["outline"].map(lambda ring: [[float(x), float(y)] for x, y in ring]))
-    shown = cells.merge(units[["unit_code", "name", value_col]], on="unit_code", how="inner")
+def map_view(shapes: pd.DataFrame, width: int = 620, height: int = 460) -> pdk.ViewState:
+    """A view that fits the polygons of `polygons()` (or points with lon, lat) on a map of about
+    width × height pixels."""
+    if "polygon" in shapes.columns and len(shapes):
+        xs = [x for rings in shapes["polygon"] for x, _ in rings[0]]
+        ys = [y for rings in shapes["polygon"] for _, y in rings[0]]
+    else:
+        xs, ys = shapes["lon"].astype(float).tolist(), shapes["lat"].astype(float).tolist()
+    if not xs:
+        return pdk.ViewState(longitude=104.0657, latitude=30.6595, zoom=7.5, pitch=0)
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    lat = (y0 + y1) / 2
+    dx = max(x1 - x0, 0.005)
+    dy = max(y1 - y0, 0.005) / math.cos(math.radians(lat))  # Web Mercator stretches latitude
+    zoom = math.log2(min(width * 360 / (512 * dx), height * 360 / (512 * dy)) / 1.1)
+    return pdk.ViewState(longitude=(x0 + x1) / 2, latitude=lat, zoom=max(6.0, min(15.0, zoom)), pitch=0)
+
+
+def _wide_enough(shapes: pd.DataFrame, zoom: float, pixels: float = 60) -> set:
+    """The units drawn at least `pixels` wide at `zoom`: only they get a label on the map (the
+    others' names would pile up, as the five central districts do city-wide; hovering names them)."""
+    per_degree = 512 * 2 ** zoom / 360
+    width: dict = {}
+    for code, rings in zip(shapes["unit_code"], shapes["polygon"]):
+        xs = [x for x, _ in rings[0]]
+        lo, hi = width.get(code, (min(xs), max(xs)))
+        width[code] = (min(lo, *xs), max(hi, *xs))
+    return {code for code, (lo, hi) in width.items() if (hi - lo) * per_degree >= pixels}
+
+
+def unit_map(outlines: pd.DataFrame, units: pd.DataFrame, value_col: str, label: str,
+             unit: str, worse_up: bool, zoom: float | None = None) -> pdk.Deck:
+    """Units drawn as their outlines (geo/unit_outlines), coloured by the indicator, with their
+    Chinese names and values at a point inside each (units' lon, lat) wide enough to hold them;
+    no basemap. The view fits the outlines unless `zoom` is given."""
+    shapes = polygons(outlines[["unit_code", "outline"]])
+    shown = shapes.merge(units[["unit_code", "name", value_col]], on="unit_code", how="inner")
     shown["fill"] = colour_scale(shown[value_col], worse_up)
     shown["value_text"] = shown[value_col].map(lambda v: fmt(v, unit))
+    view = map_view(shapes)
+    if zoom is not None:
+        view.zoom = zoom
     labels = units.assign(value_text=units[value_col].map(lambda v: fmt(v, unit)))
     labels["text"] = labels["name"] + " " + labels["value_text"]
+    labels = labels[labels["unit_code"].isin(_wide_enough(shapes, view.zoom))]
     layers = [
-        pdk.Layer("PolygonLayer", shown, get_polygon="outline", get_fill_color="fill",
-                  get_line_color=[255, 255, 255, 220], line_width_min_pixels=1, stroked=True,
+        pdk.Layer("PolygonLayer", shown, get_polygon="polygon", get_fill_color="fill",
+                  get_line_color=[255, 255, 255, 230], line_width_min_pixels=1, stroked=True,
                   filled=True, extruded=False, pickable=True, auto_highlight=True),
         pdk.Layer("TextLayer", labels, get_position=["lon", "lat"], get_text="text",
-                  get_size=13, get_color=[30, 30, 30, 255], pickable=False,
+                  get_size=12, get_color=[30, 30, 30, 255], pickable=False,
                   character_set=pdk.types.String("auto"),
                   font_family=pdk.types.String('"Noto Sans CJK SC", "Noto Sans SC", sans-serif'),
                   get_text_anchor=pdk.types.String("middle"),
                   get_alignment_baseline=pdk.types.String("center"),
-                  background=True, get_background_color=[255, 255, 255, 190],
-                  background_padding=[3, 1, 3, 1]),
+                  background=True, get_background_color=[255, 255, 255, 170],
+                  background_padding=[2, 1, 2, 1]),
     ]
-    view = pdk.ViewState(longitude=float(units["lon"].mean()), latitude=float(units["lat"].mean()),
-                         zoom=zoom, pitch=0)
     return pdk.Deck(layers=layers, initial_view_state=view, map_style=None,
                     tooltip={"text": "{name}\n" + label + "：{value_text}"})
 
@@ -245,14 +286,13 @@ def fit_height(df: pd.DataFrame, most: int = 320) -> int:
     return min(most, 35 * (len(df) + 1) + 3)
 
 
-def point_map(points: pd.DataFrame, cells: pd.DataFrame, labels: pd.DataFrame, zoom: float,
-              tooltip: str) -> pdk.Deck:
-    """Points (lon, lat, fill) over their units drawn as pale H3 cells with names; no basemap."""
-    cells = cells.assign(outline=cells["outline"].map(lambda ring: [[float(x), float(y)] for x, y in ring]))
+def point_map(points: pd.DataFrame, outlines: pd.DataFrame, labels: pd.DataFrame, tooltip: str,
+              zoom: float | None = None) -> pdk.Deck:
+    """Points (lon, lat, fill) over their units' pale outlines (geo/unit_outlines) with names;
+    no basemap. The view fits the outlines unless `zoom` is given."""
+    shapes = polygons(outlines[["unit_code", "outline"]])
     layers = [
-        pdk.Layer("PolygonLayer", cells, get_polygon="outline", get_fill_color=[236, 239, 243, 255],
-                  get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, stroked=True, filled=True,
-                  pickable=False),
+        background_layer(shapes),
         pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_fill_color="fill",
                   get_line_color=[255, 255, 255, 200], line_width_min_pixels=0.5, stroked=True,
                   get_radius=90, radius_min_pixels=2.5, radius_max_pixels=14, pickable=True, auto_highlight=True),
@@ -262,9 +302,17 @@ def point_map(points: pd.DataFrame, cells: pd.DataFrame, labels: pd.DataFrame, z
                   get_text_anchor=pdk.types.String("middle"), get_alignment_baseline=pdk.types.String("center"),
                   background=True, get_background_color=[255, 255, 255, 170], background_padding=[3, 1, 3, 1]),
     ]
-    view = pdk.ViewState(longitude=float(labels["lon"].mean()), latitude=float(labels["lat"].mean()),
-                         zoom=zoom, pitch=0)
+    view = map_view(shapes)
+    if zoom is not None:
+        view.zoom = zoom
     return pdk.Deck(layers=layers, initial_view_state=view, map_style=None, tooltip={"text": tooltip})
+
+
+def background_layer(shapes: pd.DataFrame, fill: tuple[int, int, int] = (236, 239, 243)) -> pdk.Layer:
+    """Units' outlines (rows of polygons()) in a pale fill with white borders, under other layers."""
+    return pdk.Layer("PolygonLayer", shapes, get_polygon="polygon", get_fill_color=[*fill, 255],
+                     get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, stroked=True, filled=True,
+                     pickable=False)
 
 
 def swatch_legend(items: list[tuple[str, tuple[int, int, int], int]]) -> None:

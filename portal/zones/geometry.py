@@ -1,6 +1,6 @@
-"""Zone shapes in longitude/latitude (WGS 84): circles, polygons from typed vertices, GeoJSON
-and unions of H3 cells, each checked before anything is counted or saved. Areas are geodesic;
-distances use a local plane in metres (under 0.5% off across Chengdu at walking distances)."""
+"""Zone shapes in longitude/latitude (GCJ-02, the warehouse's one datum): circles, polygons from
+typed vertices, GeoJSON and unions of H3 cells, each checked before anything is counted or saved.
+Areas are geodesic; distances use a local plane in metres (under 0.5% off across Chengdu at walking distances)."""
 
 from __future__ import annotations
 

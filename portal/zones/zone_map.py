@@ -94,9 +94,9 @@ def _light(shape):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def district_shapes(key: str, _cells: pd.DataFrame) -> dict:
-    """Districts as unions of their H3 cells, built once per `key` (data version and scope)."""
-    return zoning.district_shapes(_cells)
+def district_shapes(key: str, _outlines: pd.DataFrame) -> dict:
+    """Districts as their outlines (geo/unit_outlines), built once per `key` (data version and scope)."""
+    return zoning.district_shapes(_outlines)
 
 
 def span_of(view: tuple[float, float, float]) -> tuple[float, float, float, float]:

@@ -245,13 +245,10 @@ def frequent_places(case_stops: pd.DataFrame, frequent_visits: int) -> tuple[lis
     return list(zip(frequent["lon"], frequent["lat"])), list(zip(other["lon"], other["lat"]))
 
 
-def district_shapes(cells: pd.DataFrame) -> dict[str, object]:
-    """Each district as the union of its H3 cells (outlines as [[lon, lat], …])."""
-    out = {}
-    for code, group in cells.groupby("unit_code"):
-        polygons = [shapely.Polygon([(float(x), float(y)) for x, y in ring]) for ring in group["outline"]]
-        out[str(code)] = shapely.union_all(polygons)
-    return out
+def district_shapes(outlines: pd.DataFrame) -> dict[str, object]:
+    """Each district as its outline (geo/unit_outlines: GeoJSON in `outline`)."""
+    return {str(code): shapely.from_geojson(text) for code, text in zip(outlines["unit_code"], outlines["outline"])
+            if text}
 
 
 def lift_schedule(zones: pd.DataFrame, case_homes: pd.DataFrame, as_of: dt.date, lift_days: int) -> pd.DataFrame:

@@ -80,7 +80,8 @@ FROM
     FROM epi.seed_routine
 );
 
--- Residential compounds: households and owners are those of the generated residents.
+-- Residential compounds, each on a spot inside its community's cell; households and owners are
+-- those of the generated residents.
 INSERT INTO epi.compound
 SELECT
     compound_id,
@@ -88,22 +89,23 @@ SELECT
     concat(prefix[cityHash64({seed:UInt64}, 'cp1', compound_id) % length(prefix) + 1],
            suffix[cityHash64({seed:UInt64}, 'cp2', compound_id) % length(suffix) + 1],
            if(cityHash64({seed:UInt64}, 'cp3', compound_id) % 4 = 0, '二期', '')) AS name,
-    lon + ((cityHash64({seed:UInt64}, 'cpx', compound_id) % 1000) / 1000. - 0.5) * 0.008 AS c_lon,
-    lat + ((cityHash64({seed:UInt64}, 'cpy', compound_id) % 1000) / 1000. - 0.5) * 0.006 AS c_lat,
+    lon AS c_lon,
+    lat AS c_lat,
     toUInt16(1 + intDiv(ifNull(households, 0), 40) + cityHash64({seed:UInt64}, 'bld', compound_id) % 3) AS buildings,
     toUInt32(ifNull(households, 0)) AS households,
     toUInt32(ifNull(owners, 0)) AS owners,
     'GOV' AS src_department, 'GOV-02' AS src_category, {batch_id:String} AS batch_id, compound_id AS source_row
 FROM
 (
-    SELECT c.code, c.lon, c.lat,
+    SELECT c.code, sp.lon AS lon, sp.lat AS lat, sp.slot AS n,
            toUInt32((({d_street_start:Array(UInt32)}[indexOf({d_codes:Array(String)}, c.district_code)]
                + toUInt32(substring(c.code, 7, 3)) - 1) * 12 + toUInt32(substring(c.code, 10, 3)) - 1) * 6 + n + 1) AS compound_id,
            ['锦绣','阳光','翠湖','金沙','龙湖','蓝光','万科','保利','中海','华润','麓山','望江','府河','天府',
             '东湖','西岭','南湖','北城','芙蓉','银杏','锦城','青城','浣花','桂湖'] AS prefix,
            ['花园','小区','苑','家园','公馆','华庭','雅居','新城','名都','嘉园','丽景','国际'] AS suffix
-    FROM epi.community AS c
-    ARRAY JOIN range(6) AS n
+    FROM epi.seed_spot AS sp
+    INNER JOIN epi.community AS c ON c.code = sp.community_code
+    WHERE sp.slot < 6  -- spots 0-5 of the community's cell (seed/geography.py SPOT_SLOTS)
 ) AS cp
 LEFT JOIN
 (
@@ -111,7 +113,7 @@ LEFT JOIN
     FROM epi.person GROUP BY compound_id
 ) AS agg USING (compound_id);
 
--- Places with place codes: three per community; place 1 is the building of the index cluster.
+-- Places with place codes: three per community, on spots inside its cell; place 1 is the building of the index cluster.
 INSERT INTO epi.place
 SELECT
     place_id,
@@ -120,18 +122,19 @@ SELECT
     if(place_id = 1, {building:String},
        concat(cname, kinds[kind_i].2)) AS name,
     if(place_id = 1, 'office', kinds[kind_i].1) AS kind,
-    lon + ((cityHash64({seed:UInt64}, 'plx', place_id) % 1000) / 1000. - 0.5) * 0.006 AS p_lon,
-    lat + ((cityHash64({seed:UInt64}, 'ply', place_id) % 1000) / 1000. - 0.5) * 0.005 AS p_lat,
+    lon AS p_lon,
+    lat AS p_lat,
     'PSB' AS src_department, 'PSB-05' AS src_category, {batch_id:String} AS batch_id, place_id AS source_row
 FROM
 (
-    SELECT c.code, c.lon, c.lat, replaceRegexpOne(c.name, '(社区|村)$', '') AS cname,
+    SELECT c.code, sp.lon AS lon, sp.lat AS lat, sp.slot - 6 AS n, replaceRegexpOne(c.name, '(社区|村)$', '') AS cname,
            toUInt32((({d_street_start:Array(UInt32)}[indexOf({d_codes:Array(String)}, c.district_code)]
                + toUInt32(substring(c.code, 7, 3)) - 1) * 12 + toUInt32(substring(c.code, 10, 3)) - 1) * 3 + n + 1) AS place_id,
            cityHash64({seed:UInt64}, 'plk', place_id) % 10 + 1 AS kind_i,
            [('supermarket', '超市'), ('market', '菜市场'), ('restaurant', '餐馆'), ('mall', '商场'),
             ('office', '写字楼'), ('hospital', '医院'), ('school', '学校'), ('gym', '健身房'),
             ('teahouse', '茶馆'), ('hotpot', '火锅店')] AS kinds
-    FROM epi.community AS c
-    ARRAY JOIN range(3) AS n
+    FROM epi.seed_spot AS sp
+    INNER JOIN epi.community AS c ON c.code = sp.community_code
+    WHERE sp.slot BETWEEN 6 AND 8  -- spots 6-8 of the community's cell
 );

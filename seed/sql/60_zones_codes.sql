@@ -1,15 +1,17 @@
--- Risk zones drawn from the cases: high (封控) at each case's residential compound, medium
--- (管控) at the communities of the places cases worked, low (防范) for the rest of each
--- district holding a high or medium zone. Lifted after the protocol's days without a new
--- case plus a negative round; a low zone is lifted with the last zone of its district.
+-- Risk zones drawn from the cases: high (封控) a circle of 0.0025° (about 250 m) at each case's
+-- residential compound, medium (管控) one of 0.006° at the communities of the places cases worked,
+-- low (防范) the outline of each district holding a high or medium zone. Lifted after the
+-- protocol's days without a new case plus a negative round; a low zone is lifted with the last
+-- zone of its district.
 INSERT INTO epi.risk_zone
 SELECT
     toUInt32(row_number() OVER (ORDER BY tier, start_at, zone_key)) AS zone_id,
     tier, zone_name, district_code, community_code, compound_id,
-    concat('{"type":"Polygon","coordinates":[[',
-           arrayStringConcat(arrayMap(i -> concat('[', toString(round(lon + radius * cos(2 * pi() * i / 16) / cos(radians(lat)), 6)), ',',
-                                                   toString(round(lat + radius * sin(2 * pi() * i / 16), 6)), ']'), range(17)), ','),
-           ']]}') AS geometry,
+    if(outline != '', outline,
+       concat('{"type":"Polygon","coordinates":[[',
+              arrayStringConcat(arrayMap(i -> concat('[', toString(round(lon + radius * cos(2 * pi() * i / 16) / cos(radians(lat)), 6)), ',',
+                                                      toString(round(lat + radius * sin(2 * pi() * i / 16), 6)), ']'), range(17)), ','),
+              ']]}')) AS geometry,
     reasons, start_at,
     if(lift > toDateTime({data_end:String}, 'Asia/Shanghai'), NULL, lift) AS lifted_at,
     0 AS plan_id, 'CDC', 'CDC-05', {batch_id:String}, zone_id
@@ -17,7 +19,7 @@ FROM
 (
     SELECT 'high' AS tier, toString(k.compound_id) AS zone_key, concat(any(cp.name), '（封控区）') AS zone_name,
            substring(any(k.community_code), 1, 6) AS district_code, any(k.community_code) AS community_code,
-           k.compound_id, any(cp.lon) AS lon, any(cp.lat) AS lat, 0.0025 AS radius,
+           k.compound_id, any(cp.lon) AS lon, any(cp.lat) AS lat, 0.0025 AS radius, '' AS outline,
            arraySort(groupArray(k.case_id)) AS reasons,
            min(k.confirmed_at) + toIntervalHour(2) AS start_at,
            toStartOfDay(max(k.confirmed_at)) + toIntervalDay({high_lift_days:UInt8} + 1) + toIntervalHour(10) AS lift
@@ -29,7 +31,7 @@ FROM
     UNION ALL
 
     SELECT 'medium', pl.community_code, concat(any(cm.name), '（管控区）'),
-           substring(pl.community_code, 1, 6), pl.community_code, 0, any(cm.lon), any(cm.lat), 0.006,
+           substring(pl.community_code, 1, 6), pl.community_code, 0, any(cm.lon), any(cm.lat), 0.006, '',
            arraySort(groupArray(c.case_id)),
            min(c.confirmed_at) + toIntervalHour(4),
            toStartOfDay(max(c.confirmed_at)) + toIntervalDay({medium_lift_days:UInt8} + 1) + toIntervalHour(10)
@@ -41,8 +43,7 @@ FROM
 
     UNION ALL
 
-    SELECT 'low', d.code, concat(any(d.name), '（防范区）'), d.code, '', 0, any(d.lon), any(d.lat),
-           {d_radius:Array(Float64)}[indexOf({d_codes:Array(String)}, d.code)],
+    SELECT 'low', d.code, concat(any(d.name), '（防范区）'), d.code, '', 0, any(d.lon), any(d.lat), 0, any(d.outline),
            arraySort(groupArray(c.case_id)),
            min(c.confirmed_at) + toIntervalHour(4),
            toStartOfDay(max(c.confirmed_at)) + toIntervalDay({medium_lift_days:UInt8} + 1) + toIntervalHour(10)

@@ -25,7 +25,8 @@ from warehouse.rules import clock, resident_id
 from warehouse.rules.geography import code_pattern
 from warehouse.rules.policy import POLICY
 
-# Chengdu spans 102°54′–104°53′ E and 30°05′–31°26′ N; a little margin for points on the border
+# Chengdu spans 102°54′–104°53′ E and 30°05′–31°26′ N; a little margin for points on the border.
+# Coordinates are GCJ-02, the datum of the warehouse (README, Geography and coordinates).
 LON_RANGE = (102.85, 104.95)
 LAT_RANGE = (30.03, 31.48)
 FIRST_DAY = dt.datetime(2019, 12, 1)  # nothing epidemic-related is older
