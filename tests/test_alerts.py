@@ -261,6 +261,7 @@ def test_a_district_whose_rt_lower_bound_passes_the_line(tiny_warehouse):
     assert found("rt_above_one", When.end_of(dt.date(2022, 2, 20))).empty  # too few cases to report Rt
 
 
+@pytest.mark.usefixtures("own_audit_store")
 def test_a_check_creates_updates_clears_and_is_idempotent():
     t0, t1, t2 = dt.datetime(2022, 3, 1, 8), dt.datetime(2022, 3, 1, 8, 30), dt.datetime(2022, 3, 1, 9)
     a = {"subject_key": "person:1", "area_code": "510105007005", "value": 1, "detail": "甲"}

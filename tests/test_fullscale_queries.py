@@ -5,6 +5,7 @@ contact chain reading only its contacts; and `python -m bench` itself."""
 
 import datetime as dt
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -194,14 +195,16 @@ def test_bench_alert_rules_and_outlook_agree_with_their_naive_sides(wh, tmp_path
     from portal.alerts.rules import RULES
 
     out = tmp_path / "bench.json"
+    store_before = os.environ.get("EPI_PORTAL_DB")
     code = main(["--runs", "1", "--naive-runs", "1", "--out", str(out), "--only", "alerts,outlook", "--date", "2022-03-01"])
     printed = capsys.readouterr().out
     assert code == 0, printed[-3000:]
     rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert os.environ.get("EPI_PORTAL_DB") == store_before  # the bench's own alert store is gone again
     assert [r["area"] for r in rows] == ["alerts"] * (len(RULES) + 2) + ["outlook"]
     page = rows.pop(len(RULES))  # the page's own view: the alert store, beside checking on view
     assert page["query"].startswith("page: open alerts") and page["agree"] is True
-    assert page["figure"] == {"严重": 8, "警告": 804, "提示": 4}  # 7 + 1; 36 + 767 + 1; 2 + 2 from the rules below
+    assert page["figure"] == {"严重": 7, "警告": 801, "提示": 4}  # 3 + 4; 17 + 783 + 1; 2 + 2 from the rules below
     compared = {r["query"].split()[1]: r for r in rows if r["agree"] is not None}
     assert set(compared) >= {"contact_not_transferred", "quarantine_test_missed", "hotel_full", "rt_above_one"}
     assert all(r["agree"] for r in compared.values())
@@ -212,6 +215,6 @@ def test_bench_alert_rules_and_outlook_agree_with_their_naive_sides(wh, tmp_path
     assert {sev: sum(by_rule[rid][0] for rid, rule in RULES.items() if rule.severity == sev)
             for sev in ("严重", "警告", "提示")} == page["figure"]
     # tiny, 2022-03-01 24:00: both ways
-    assert by_rule["contact_not_transferred"] == [7, 105.0] and by_rule["quarantine_test_missed"] == [36, 36.0]
-    assert by_rule["rt_above_one"] == [1, 1.3]
-    assert rows[-1]["figure"]["city"] == [31, 1.45] and rows[-1]["figure"]["510107"] == [30, 1.91]
+    assert by_rule["contact_not_transferred"] == [3, 47.0] and by_rule["quarantine_test_missed"] == [17, 17.0]
+    assert by_rule["community_case"] == [4, 4.0] and by_rule["rt_above_one"] == [1, 1.2]
+    assert rows[-1]["figure"]["city"] == [50, 1.61] and rows[-1]["figure"]["510107"] == [29, 1.75]
