@@ -3,6 +3,7 @@ operator's contact chain shows only masked names (graph and table), the CSV they
 masked, and the download lands in the server's audit store as an export."""
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -45,8 +46,13 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, audited
     main = page.locator('[data-testid="stMain"]').inner_text()
     for full in chain["person_name"]:
         assert full not in main and full not in graph
-    hop1 = chain[chain["hop"] == 1]
-    assert len(hop1) <= 40 and all(n[0] + "*" * (len(n) - 1) in graph for n in hop1["person_name"])
+    # 210 relations are more than the graph draws one by one (40): it counts each case's close
+    # and secondary contacts instead, and says so; the names are in the table and the CSV
+    hop1 = chain[chain["hop"] == 1].drop_duplicates(["case_id", "to_person_id"])
+    assert "密接 " in graph and "图中按病例汇总显示密接、次密接人数" in main
+    hop2 = chain[chain["hop"] == 2].drop_duplicates(["case_id", "to_person_id"])
+    assert sum(int(n) for n in re.findall(r"(?<!次)密接 (\d+) 人", graph)) == len(hop1)
+    assert sum(int(n) for n in re.findall(r"次密接 (\d+) 人", graph)) == len(hop2)
 
     with page.expect_download(timeout=90_000) as got:
         download.click()
