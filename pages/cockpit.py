@@ -18,6 +18,8 @@ from portal.ui import charts as chart_ui
 from portal.ui import drill, pickers
 from portal.zones import zone_map, zone_plans
 
+PHONE_MAP_PX = 340  # the map's width on a 390 px phone, less the page's margins
+
 identity, settings, span, run = page_context()
 
 
@@ -55,7 +57,8 @@ def units_view(run, settings, unit, as_of, choice, zone_ids, zones):
     table["community_zero"] = table["community_zero"].map({True: "已清零", False: "未清零"}).fillna("已清零")
     outlines = run("geo/unit_outlines", unit=unit, grain=grain)
     table = cockpit.with_density(table, outlines)
-    deck = ui.unit_map(outlines, table, choice, label, unit_text, worse)
+    # fitted for a phone's width (leaders read the cockpit on their phones): the whole jurisdiction shows
+    deck = ui.unit_map(outlines, table, choice, label, unit_text, worse, fit_width=PHONE_MAP_PX)
     in_force = zone_map.zones_in_force(zones, unit)
     counts = None
     if not in_force.empty:

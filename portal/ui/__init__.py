@@ -182,15 +182,16 @@ def _wide_enough(shapes: pd.DataFrame, zoom: float, pixels: float = 60) -> set:
 
 
 def unit_map(outlines: pd.DataFrame, units: pd.DataFrame, value_col: str, label: str,
-             unit: str, worse_up: bool, zoom: float | None = None) -> pdk.Deck:
+             unit: str, worse_up: bool, zoom: float | None = None, fit_width: int = 620) -> pdk.Deck:
     """Units drawn as their outlines (geo/unit_outlines), coloured by the indicator, with their
     Chinese names and values at a point inside each (units' lon, lat) wide enough to hold them;
-    no basemap. The view fits the outlines unless `zoom` is given."""
+    no basemap. The view fits the outlines in `fit_width` pixels unless `zoom` is given (the
+    map's own width is the page's: a view fitted for a phone shows the whole area everywhere)."""
     shapes = polygons(outlines[["unit_code", "outline"]])
     shown = shapes.merge(units[["unit_code", "name", value_col]], on="unit_code", how="inner")
     shown["fill"] = colour_scale(shown[value_col], worse_up)
     shown["value_text"] = shown[value_col].map(lambda v: fmt(v, unit))
-    view = map_view(shapes)
+    view = map_view(shapes, width=fit_width)
     if zoom is not None:
         view.zoom = zoom
     labels = units.assign(value_text=units[value_col].map(lambda v: fmt(v, unit)))
