@@ -136,15 +136,23 @@ def test_chart_axes_and_hover_read_chinese_dates(tiny_warehouse, server, browser
     ticks = chart.locator(".xaxislayer-above .xtick text").all_text_contents()
     assert ticks and all(re.fullmatch(r"\d{1,2}月\d{1,2}日", t) for t in ticks), ticks
     assert chart.locator(".modebar").count() == 0  # no plotly toolbar
-    # along the foot of the plot, where every day's bar stands, until a hover label shows
-    box = chart.locator(".nsewdrag").first.bounding_box()
+    # along the foot of the plot, where every day's bar stands, until a hover label with text
+    # shows (up to three sweeps: on a busy machine the chart may still be settling)
     hover = chart.locator(".hoverlayer text")
-    for step in range(19, 0, -1):
-        page.mouse.move(box["x"] + box["width"] * step / 20, box["y"] + box["height"] - 2, steps=4)
-        page.wait_for_timeout(300)
-        if hover.count():
+    shown = ""
+    for _sweep in range(3):
+        chart.scroll_into_view_if_needed()
+        box = chart.locator(".nsewdrag").first.bounding_box()
+        for step in range(19, 0, -1):
+            page.mouse.move(box["x"] + box["width"] * step / 20, box["y"] + box["height"] - 2, steps=4)
+            page.wait_for_timeout(400)
+            shown = " ".join(hover.all_text_contents()).strip()
+            if shown:
+                break
+        if shown:
             break
-    shown = " ".join(hover.all_text_contents())
+        page.mouse.move(0, 0)
+        idle(page)
     assert re.search(r"\d{1,2}月\d{1,2}日", shown) and not english([shown]), shown
     shoot(page, SHOTS / f"charts-cockpit-{name}.png")
 
