@@ -32,12 +32,22 @@ IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 def pick(page, alert_id: int) -> None:
     """Choose an alert and wait for the page's run for it to finish (its title in bold, nothing
     stale left), so what is typed next goes into that alert's own note box."""
-    page.wait_for_function(IDLE, timeout=60_000)
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="查看或处理一条预警")
-    box.locator("input").click()
-    page.keyboard.type(f"#{alert_id} ")
-    page.keyboard.press("Enter")
-    page.locator('[data-testid="stMarkdown"] strong').filter(has_text=f"#{alert_id} [").first.wait_for(timeout=60_000)
+    title = page.locator('[data-testid="stMarkdown"] strong').filter(has_text=f"#{alert_id} [").first
+    for attempt in range(3):  # on a busy machine the typed text can reach the box before it opens
+        page.wait_for_function(IDLE, timeout=60_000)
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="查看或处理一条预警")
+        box.locator("input").click()
+        page.wait_for_timeout(300)
+        page.keyboard.type(f"#{alert_id} ")
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        try:
+            title.wait_for(timeout=30_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     page.wait_for_function(IDLE, timeout=60_000)
 
 
