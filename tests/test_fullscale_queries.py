@@ -1,7 +1,9 @@
 """What keeps the pages fast at `full` gives exactly what the raw tables give on the tiny seed:
-the registry's per-compound projection (migration 0013), the mass rounds by day (0014) and
-their backfills, the companion search matched per cell and cut to its longest pairs, the
-contact chain reading only its contacts; and `python -m bench` itself."""
+the registry's per-compound projection (migration 0013), the mass rounds by day (0014), the
+quarantine tests in person order (0019), the arrivals by site and hour (0020) and their
+backfills, the companion search matched per cell and cut to its longest pairs, the contact
+chain reading only its contacts, a topic's records completed by lookups; and `python -m bench`
+itself."""
 
 import datetime as dt
 import json
@@ -105,6 +107,74 @@ def test_the_round_backfill_fills_an_empty_table_once(wh):
         if registry.run("mass/rounds", "").empty:
             for statement in statements:
                 wh.command(statement)
+
+
+def test_quarantine_tests_in_person_order_are_the_samples_quarantine_tests(wh):
+    copy = wh.query_df("SELECT person_id, protocol_day, sampled_at, site_id, hotel_id FROM epi.quarantine_test "
+                       "ORDER BY ALL")
+    samples = wh.query_df("SELECT person_id, protocol_day, sampled_at, site_id, hotel_id FROM epi.sample "
+                          "WHERE purpose = 'quarantine' AND protocol_day > 0 ORDER BY ALL")
+    assert len(copy) == 3_279 and copy.equals(samples)
+
+
+ALERT_DAYS = dict(transfer_limit_hours=S.transfer_limit_hours, close_test_days=list(S.close_test_days),
+                  secondary_test_days=list(S.secondary_test_days))
+
+
+@pytest.mark.parametrize("day", [dt.date(2022, 2, 26), dt.date(2022, 3, 2), dt.date(2022, 3, 12)])
+@pytest.mark.parametrize("scope", ["", "510104"])
+def test_closed_loop_alerts_equal_the_sample_scan(wh, day, scope):
+    fast = registry.run("contacts/alerts", scope, unit="", as_of=day, **ALERT_DAYS)
+    assert fast.equals(raw(wh, "contacts_alerts_samples", scope=scope, unit="", as_of=day, **ALERT_DAYS))
+    assert (fast["alert"] == "missing_test").any() or day < dt.date(2022, 3, 1)
+
+
+def test_closed_loop_alert_figures(wh):
+    alerts = registry.run("contacts/alerts", "", unit="", as_of=dt.date(2022, 3, 2), **ALERT_DAYS)
+    assert alerts.groupby("alert").size().to_dict() == {"missing_test": 20, "not_transferred": 2}
+
+
+@pytest.mark.parametrize("day", [dt.date(2022, 3, 2), dt.date(2022, 3, 12)])
+@pytest.mark.parametrize("name", ["hotels", "warnings"])
+def test_hotel_warnings_equal_the_sample_scan(wh, day, name):
+    params = dict(unit="", as_of=day, centralized_days=S.centralized_days, test_days=list(S.close_test_days))
+    fast = registry.run(f"quarantine/{name}", "", **params)
+    assert len(fast) > 0
+    assert fast.equals(raw(wh, f"quarantine_{name}_samples", scope="", **params))
+
+
+@pytest.mark.parametrize("migration, table, figure", [("0019_quarantine_tests.sql", "quarantine_test", "count()"),
+                                                      ("0020_site_arrivals_hourly.sql", "agg_site_arrivals_hourly",
+                                                       "sum(arrivals)")])
+def test_a_copy_kept_by_a_view_is_filled_once_by_its_migration(wh, migration, table, figure):
+    """Samples loaded before the migration are copied in by it, and applying it again adds nothing."""
+    count = f"SELECT {figure} FROM epi.{table}"
+    expected = wh.scalar(count)
+    statements = split_statements((MIGRATIONS_DIR / migration).read_text(encoding="utf-8"))
+    wh.command(f"TRUNCATE TABLE epi.{table}")
+    try:
+        for _ in range(2):
+            for statement in statements:
+                wh.command(statement)
+            assert wh.scalar(count) == expected > 0
+    finally:
+        if wh.scalar(count) == 0:
+            for statement in statements:
+                wh.command(statement)
+
+
+@pytest.mark.parametrize("unit", ["", "510104"])
+def test_arrivals_by_site_hour_equal_the_raw_samples(wh, unit):
+    params = dict(unit=unit, day_from=dt.date(2022, 2, 20), day=dt.date(2022, 3, 8))
+    fast = registry.run("mass/arrivals_by_site_hour", "", **params)
+    assert int(fast["arrivals"].sum()) > 0
+    assert fast.equals(raw(wh, "mass_arrivals_raw", scope="", **params))
+
+
+def test_topic_records_equal_the_registry_scan(wh):
+    for topic in registry.run("screening/topics", "")["topic_id"].tolist():
+        fast = registry.run("screening/topic_records", "", topic_id=topic)
+        assert fast.equals(raw(wh, "screening_topic_records_scan", scope="", topic_id=topic)), topic
 
 
 def companion_pairs(df: pd.DataFrame) -> set:

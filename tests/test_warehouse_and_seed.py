@@ -52,8 +52,9 @@ def test_cluster_ddl_parses_in_the_engine(wh):
     # 0015 adds 30: a column, and 29 tables' deduplication windows; 0016 adds 5: a local and a
     # distributed table, its view, its back-fill and its deduplication window; 0017 adds 2: the
     # registry's name-ordered projection and its materialization; 0018 adds 4 columns to 3
-    # replicated dimensions
-    assert len(statements) == 140
+    # replicated dimensions; 0019 and 0020 add 5 each, as 0016 (quarantine tests in person order,
+    # arrivals by site and hour)
+    assert len(statements) == 150
     for statement in statements:
         wh.rows("EXPLAIN AST " + statement)
 
@@ -217,10 +218,12 @@ def test_the_cluster_guide_says_what_the_rendering_does():
     for name in dimensions:
         assert f"'/clickhouse/tables/epi/{name}', '{{replica}}'" in "\n".join(statements), name
 
-    # everything runs ON CLUSTER except the four statements the guide names
+    # everything runs ON CLUSTER except the six statements the guide names
     once = [s for s in statements if "ON CLUSTER" not in s]
-    assert len(once) == 4
+    assert len(once) == 6
     assert once[0].rstrip().endswith("CREATE DATABASE IF NOT EXISTS epi")
     assert "INSERT INTO epi.agg_site_state_hourly" in once[1] and "= 0" in once[1]
     assert "INSERT INTO epi.agg_mass_round_daily" in once[2] and "= 0" in once[2]
     assert "INSERT INTO epi.agg_tubes_hourly" in once[3] and "= 0" in once[3]
+    assert "INSERT INTO epi.quarantine_test" in once[4] and "= 0" in once[4]
+    assert "INSERT INTO epi.agg_site_arrivals_hourly" in once[5] and "= 0" in once[5]

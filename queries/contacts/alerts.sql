@@ -3,6 +3,7 @@
 -- control whose test on a quarantine protocol day that has passed is missing.
 -- grain: person × problem; params: scope, unit, as_of Date, transfer_limit_hours UInt16,
 --   close_test_days Array(UInt8), secondary_test_days Array(UInt8)
+-- The tests taken come from epi.quarantine_test, the quarantine tests in person order (0019).
 -- The names are read for the people found only (their ids prune the registry's person_id
 -- order), not by joining the whole registry.
 WITH found AS
@@ -26,8 +27,8 @@ WITH found AS
       AND toDate(e.quarantine_start, 'Asia/Shanghai') + (d - 1) < toDate(e.quarantine_end, 'Asia/Shanghai')
       AND ifNull(e.monitoring_end, e.quarantine_end) >= toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
       AND (e.person_id, d) NOT IN (
-          SELECT person_id, protocol_day FROM epi.sample
-          WHERE purpose = 'quarantine' AND protocol_day > 0 AND sampled_at < toDateTime({as_of:Date}, 'Asia/Shanghai'))
+          SELECT person_id, protocol_day FROM epi.quarantine_test
+          WHERE sampled_at < toDateTime({as_of:Date}, 'Asia/Shanghai'))
     )
     WHERE startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})
 )

@@ -35,9 +35,8 @@ WITH found AS
           AND toDate(e.quarantine_start, 'Asia/Shanghai') + (d - 1) <= {as_of:Date}
     )
     WHERE (person_id, d) NOT IN (
-        SELECT person_id, protocol_day FROM epi.sample
-        WHERE site_id = 0 AND purpose = 'quarantine' AND protocol_day > 0
-          AND sampled_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai'))
+        SELECT person_id, protocol_day FROM epi.quarantine_test
+        WHERE site_id = 0 AND sampled_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai'))
     GROUP BY hotel_id, person_id
     ) AS w
     INNER JOIN epi.quarantine_hotel AS h ON h.hotel_id = w.hotel_id
