@@ -76,11 +76,6 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
         mine = raw[raw["site_id"] == site_id]
         return mine.groupby([mine["sampled_at"].dt.date, mine["sampled_at"].dt.hour]).size()
 
-    def pandas_arrivals():
-        raw = naive("mass_raw_samples", day_from=start, day_to=day)
-        raw = raw[raw["site_id"] > 0]
-        return raw.groupby(["site_id", raw["sampled_at"].dt.date, raw["sampled_at"].dt.hour]).size()
-
     def pandas_progress():
         raw = naive("mass_raw_samples", day_from=round_start, day_to=round_start + dt.timedelta(days=2))
         mass = raw[(raw["purpose"] == "mass") & (raw["round_id"] == round_id)]
@@ -125,7 +120,8 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
          pandas_site_week, lambda f: int(f["samples"].sum()), lambda n: int(n.sum())),
         ("arrivals_by_site_hour", lambda: registry.run("mass/arrivals_by_site_hour", "", unit="", day_from=start, day=day,
                                                        row_cap=S.forecast_row_cap),
-         pandas_arrivals, lambda f: int(f["arrivals"].sum()), lambda n: int(n.sum())),
+         lambda: naive("mass_arrivals_raw", scope="", unit="", day_from=start, day=day),
+         lambda f: (len(f), int(f["arrivals"].sum())), lambda n: (len(n), int(n["arrivals"].sum()))),
         ("round_progress_by_community", lambda: registry.run("mass/round_progress_by_community", "", unit="",
                                                              round_id=round_id, start_day=round_start,
                                                              day=round_start + dt.timedelta(days=2), hour=23,
@@ -142,8 +138,7 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
 
 
 # queries whose naive side reads days of raw samples into pandas: tens of millions of rows at full
-PANDAS_WINDOWS = {"site_samples_by_hour (card)", "arrivals_by_site_hour", "round_progress_by_community", "lab_backlog",
-                  "positive_pools"}
+PANDAS_WINDOWS = {"site_samples_by_hour (card)", "round_progress_by_community", "lab_backlog", "positive_pools"}
 
 
 def command_page(day: dt.date, hour: int) -> dict:
