@@ -65,6 +65,14 @@ def map_and_kpis_naive(day: dt.date, hour: int) -> dict:
     return {**counts, "taken": int(hourly.loc[hourly["hour"] <= hour, "samples"].sum())}
 
 
+def round_progress(round_id: int, round_start: dt.date, projections: bool = True):
+    """A round's progress by community two days in; the naive side is the same statement with the
+    projections off: the samples read in the table's (site, time) order, residents one by one."""
+    return registry.run("mass/round_progress_by_community", "", unit="", round_id=round_id, start_day=round_start,
+                        day=round_start + dt.timedelta(days=2), hour=23, **sampling.round_progress_params(S),
+                        settings=None if projections else {"optimize_use_projections": 0})
+
+
 def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
     """(label, fast, naive, figure) for every query of the two pages that has a raw equivalent."""
     start = forecast.history_start(day, S.forecast_lookback_days, S.backtest_days)
@@ -75,13 +83,6 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
         raw = naive("mass_raw_samples", day_from=day - dt.timedelta(days=6), day_to=day)
         mine = raw[raw["site_id"] == site_id]
         return mine.groupby([mine["sampled_at"].dt.date, mine["sampled_at"].dt.hour]).size()
-
-    def pandas_progress():
-        raw = naive("mass_raw_samples", day_from=round_start, day_to=round_start + dt.timedelta(days=2))
-        mass = raw[(raw["purpose"] == "mass") & (raw["round_id"] == round_id)]
-        people = naive("mass_residents").groupby("community_code").size()
-        sampled = mass[mass["sampled_at"] < pd.Timestamp(round_start) + pd.Timedelta(hours=S.sealed_target_hours)]
-        return people, sampled.groupby("community_code")["person_id"].nunique()
 
     def pandas_turnaround():
         moment = pd.Timestamp(day) + pd.Timedelta(hours=hour + 1)
@@ -122,11 +123,10 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
                                                        row_cap=S.forecast_row_cap),
          lambda: naive("mass_arrivals_raw", scope="", unit="", day_from=start, day=day),
          lambda f: (len(f), int(f["arrivals"].sum())), lambda n: (len(n), int(n["arrivals"].sum()))),
-        ("round_progress_by_community", lambda: registry.run("mass/round_progress_by_community", "", unit="",
-                                                             round_id=round_id, start_day=round_start,
-                                                             day=round_start + dt.timedelta(days=2), hour=23,
-                                                             **sampling.round_progress_params(S)),
-         pandas_progress, lambda f: int(f["sampled_sealed_target"].sum()), lambda n: int(n[1].sum())),
+        ("round_progress_by_community", lambda: round_progress(round_id, round_start),
+         lambda: round_progress(round_id, round_start, projections=False),
+         lambda f: (int(f["sampled_sealed_target"].sum()), int(f["sampled"].sum())),
+         lambda n: (int(n["sampled_sealed_target"].sum()), int(n["sampled"].sum()))),
         ("turnaround", lambda: registry.run("mass/turnaround", "", unit="", day=day, hour=hour), pandas_turnaround,
          lambda f: int(f["samples"].sum()), lambda n: int(n.sum())),
         ("lab_backlog", lambda: registry.run("mass/lab_backlog", "", unit="", day=day, hour=hour), pandas_backlog,
@@ -138,7 +138,7 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
 
 
 # queries whose naive side reads days of raw samples into pandas: tens of millions of rows at full
-PANDAS_WINDOWS = {"site_samples_by_hour (card)", "round_progress_by_community", "lab_backlog", "positive_pools"}
+PANDAS_WINDOWS = {"site_samples_by_hour (card)", "lab_backlog", "positive_pools"}
 
 
 def command_page(day: dt.date, hour: int) -> dict:

@@ -171,6 +171,24 @@ def test_arrivals_by_site_hour_equal_the_raw_samples(wh, unit):
     assert fast.equals(raw(wh, "mass_arrivals_raw", scope="", **params))
 
 
+@pytest.mark.parametrize("unit", ["", "510104"])
+def test_round_progress_from_the_projection_equals_the_sample_scan(wh, unit):
+    from portal.testing import sampling
+
+    selected = "SELECT value FROM system.events WHERE event = 'SelectedRows'"
+    for _, r in registry.run("mass/rounds", "").iterrows():
+        params = dict(unit=unit, round_id=int(r["round_id"]), start_day=pd.Timestamp(r["first_day"]).date(),
+                      day=pd.Timestamp(r["first_day"]).date() + dt.timedelta(days=1), hour=11,
+                      **sampling.round_progress_params(S))
+        before = wh.scalar(selected)
+        fast = registry.run("mass/round_progress_by_community", "", **params)
+        fast_rows = wh.scalar(selected) - before
+        before = wh.scalar(selected)
+        scan = registry.run("mass/round_progress_by_community", "", settings={"optimize_use_projections": 0}, **params)
+        assert fast.equals(scan) and fast["sampled"].sum() > 0
+        assert fast_rows < wh.scalar(selected) - before
+
+
 def test_topic_records_equal_the_registry_scan(wh):
     for topic in registry.run("screening/topics", "")["topic_id"].tolist():
         fast = registry.run("screening/topic_records", "", topic_id=topic)
