@@ -41,14 +41,14 @@ class Case:
 
 
 class RowCounter:
-    """Rows the engine has read so far (SelectedRows), minus what reading the counter costs."""
+    """Rows the engine has read so far (SelectedRows), minus what reading the counter costs. That
+    cost is the number of rows in system.events, which grows as new kinds of events first occur,
+    so it is measured again after each run (reading the counter twice in a row)."""
 
     SQL = "SELECT value FROM system.events WHERE event = 'SelectedRows'"
 
     def __init__(self, wh):
         self.wh = wh
-        first, second = self._raw(), self._raw()
-        self.overhead = max(0, second - first)
 
     def _raw(self) -> int:
         return int(self.wh.scalar(self.SQL) or 0)
@@ -59,7 +59,9 @@ class RowCounter:
         start = time.perf_counter()
         out = fn()
         ms = (time.perf_counter() - start) * 1000
-        return out, ms, max(0, self._raw() - before - self.overhead)
+        after = self._raw()
+        overhead = self._raw() - after
+        return out, ms, max(0, after - before - overhead)
 
 
 def _side(counter: RowCounter, fn: Callable[[], Any], runs: int) -> tuple[Any, dict]:
