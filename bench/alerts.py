@@ -205,8 +205,7 @@ def suite(wh, day: dt.date) -> list[Case]:
             fast=lambda r=rule: subjects(r.evaluate(run, SETTINGS, when)),
             naive=naive_of.get(rid), figure=lambda x: x, target_ms=TARGET_MS,
             naive_note=("the naive side reads every quarantine test and episode into pandas and checks each "
-                        "person's protocol days in Python" if rid in heavy else ELSEWHERE.get(rid, "")),
-            naive_up_to="city" if rid in heavy else "full"))
+                        "person's protocol days in Python" if rid in heavy else ELSEWHERE.get(rid, ""))))
     # the page's own view reads the alert store: the scheduled check is made once here, in a
     # store of this run's own (a temporary file, used only while this case runs), and the view
     # then finds it

@@ -80,8 +80,7 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
                   .sort_values("queue_minutes", ascending=False)["site_id"].iloc[0])
 
     def pandas_site_week():
-        raw = naive("mass_raw_samples", day_from=day - dt.timedelta(days=6), day_to=day)
-        mine = raw[raw["site_id"] == site_id]
+        mine = naive("mass_raw_site_samples", site_id=site_id, day_from=day - dt.timedelta(days=6), day_to=day)
         return mine.groupby([mine["sampled_at"].dt.date, mine["sampled_at"].dt.hour]).size()
 
     def pandas_turnaround():
@@ -93,12 +92,12 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
 
     def pandas_backlog():
         moment = pd.Timestamp(day) + pd.Timedelta(hours=hour + 1)
-        raw = naive("mass_raw_samples", day_from=day - dt.timedelta(days=7), day_to=day)
+        raw = naive("mass_raw_tubes", day_from=day - dt.timedelta(days=7), day_to=day)
         raw = raw[(raw["sampled_at"] < moment) & (raw["result_at"].isna() | (raw["result_at"] >= moment))]
         return raw.groupby(["lab_id", "tube_id"]).size()
 
     def pandas_pools():
-        raw = naive("mass_raw_samples", day_from=dt.date(2022, 2, 10), day_to=day + dt.timedelta(days=3))
+        raw = naive("mass_raw_pool_samples", day_from=dt.date(2022, 2, 10), day_to=day + dt.timedelta(days=3))
         moment = pd.Timestamp(day) + pd.Timedelta(hours=hour + 1)
         pos = raw[(raw["pool_size"] > 1) & (raw["result"] == "positive") & (raw["result_at"] < moment)]
         re = raw[(raw["purpose"] == "resample") & (raw["sampled_at"] < moment)]
@@ -135,10 +134,6 @@ def cases(day: dt.date, hour: int, round_id: int, round_start: dt.date):
                                                 hour=hour),
          pandas_pools, len, len),
     ]
-
-
-# queries whose naive side reads days of raw samples into pandas: tens of millions of rows at full
-PANDAS_WINDOWS = {"site_samples_by_hour (card)", "lab_backlog", "positive_pools"}
 
 
 def command_page(day: dt.date, hour: int) -> dict:
@@ -182,11 +177,8 @@ def suite(wh, day: dt.date = dt.date(2022, 3, 8), hour: int = 10) -> list:
                 target_ms=2000)]
     for label, fast_fn, naive_fn, fast_fig, naive_fig in cases(day, hour, int(current["round_id"]),
                                                                 pd.Timestamp(current["first_day"]).date()):
-        case = Case("mass", label, fast=fast_fn, naive=naive_fn, figure=fast_fig, naive_figure=naive_fig, target_ms=500)
-        if label in PANDAS_WINDOWS:
-            case.naive_up_to = "city"
-            case.naive_note = "the naive side reads days of raw samples into pandas (tens of millions of rows at full)"
-        out.append(case)
+        out.append(Case("mass", label, fast=fast_fn, naive=naive_fn, figure=fast_fig, naive_figure=naive_fig,
+                        target_ms=500))
     return out
 
 
