@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -100,3 +102,89 @@ async def metric_value(page, label: str) -> int:
     card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
     text = (await card.locator('[data-testid="stMetricValue"]').inner_text()).strip()
     return int(text.replace(",", ""))
+
+
+def status_kib(pid: int, field: str) -> int | None:
+    """A field of /proc/<pid>/status in KiB (VmRSS, VmHWM), None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+class RssSampler:
+    """The resident memory of a process sampled every `every_s` in a thread, while in a `with`."""
+
+    def __init__(self, pid: int, every_s: float = 0.25):
+        self.pid, self.every_s, self.samples = pid, every_s, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set() and (rss := status_kib(self.pid, "VmRSS")) is not None:
+            self.samples.append(rss)
+            time.sleep(self.every_s)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def dataset(env: dict) -> dict:
+    """The warehouse's scale (epi.dataset_info) and its first and last day with data, read in a
+    child process so this one never holds the folder; scale "?" when it cannot be read."""
+    code = ("import json; from portal.data import data_range; r = data_range(''); "
+            "print(json.dumps({'scale': r['scale'] or '?', 'first_day': str(r['first_day']), "
+            "'last_day': str(r['last_day'])}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    lines = out.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if out.returncode == 0 and lines else {"scale": "?"}
+
+
+# what a page looks like to someone waiting for it: whether it runs, stale elements, the
+# tab's title (the portal sets it to the page's) and how much is drawn in the main area
+# (the portal's minimal toolbar draws no status widget: the app's script-run state tells instead)
+_LOOK = """() => {
+  const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app ? app.getAttribute('data-test-script-state') : '';
+  return [!!document.querySelector('[data-testid="stStatusWidget"]')
+            || ['running', 'rerunRequested', 'stopRequested'].includes(state),
+          !!document.querySelector('[data-stale="true"]'), document.title,
+          main.querySelectorAll('*').length, main.innerText.length];
+}"""
+
+
+async def look(page) -> tuple:
+    """(running, stale, tab title, elements, characters) of the page as it is now."""
+    return tuple(await page.evaluate(_LOOK))
+
+
+async def wait_ready(page, title: str, clicked: float, before: tuple, timeout_s: float = 180.0,
+                     settle_s: float = 1.0, every_s: float = 0.1) -> float | None:
+    """Seconds from `clicked` (time.perf_counter() at the click; `before` = look() just before
+    it) until the page titled `title` had drawn its last element with nothing running and
+    nothing stale; None when it was not ready in `timeout_s`. Ready is declared only once the
+    tab shows the page's title, the page has answered the click (the running indicator or stale
+    elements came and went, or what is drawn changed) and then nothing has changed for
+    `settle_s`; the time reported is that of the last change."""
+    last_look, last_change, answered = before, clicked, False
+    deadline = clicked + timeout_s
+    while (now := time.perf_counter()) < deadline:
+        current = await look(page)
+        running, stale, tab, elements, chars = current
+        if current != last_look:
+            last_look, last_change = current, now
+        answered = answered or running or stale or (elements, chars) != before[3:]
+        if answered and tab.startswith(title) and not running and not stale and now - last_change >= settle_s:
+            return last_change - clicked
+        await page.wait_for_timeout(every_s * 1000)
+    return None

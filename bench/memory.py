@@ -26,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import accounts
+from bench.browser import status_kib
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -35,17 +36,6 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 PAGES = ["指挥总览", "每日简报", "轨迹与伴随", "密接追踪", "排查专题", "一人一档", "风险区划定", "集中隔离点",
          "涉疫诉求", "核酸采样调度", "采样进度与检测", "采样点排队查询", "数据来源"]
 GIB = 1024 ** 3
-
-
-def status_kib(pid: int, field: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
 
 
 def sign_in(page) -> None:

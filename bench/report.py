@@ -123,6 +123,34 @@ def views_table(result: dict, name: str) -> str:
     return "\n".join(lines)
 
 
+def _s(value) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def pages_table(result: dict, name: str) -> str:
+    """One `python -m bench.pages` run: seconds to ready per page and role, first view of a day and warm."""
+    rows = result["rows"]
+    first, warm = result["targets_s"]["first"], result["targets_s"]["warm"]
+    missed = sum(1 for r in rows for k in ("first_met", "warm_met") if not r[k])
+    before, after = result.get("load_average_before") or ["?"], result.get("load_average_after") or ["?"]
+    lines = [
+        f"### Pages in Chromium at `{result['scale']}` (`bench/results/{name}`)",
+        "",
+        f"Seconds from the sidebar click to the page ready; targets first view of a day ≤ {first} s, warm ≤ {warm} s; "
+        f"{len(rows)} pages and roles in {result['seconds']:,.0f} s on {result['cores']} cores, load average "
+        f"{before[0]} before and {after[0]} after; portal peak resident memory {result['peak_rss_mib']:,} MiB; "
+        f"targets missed: {missed}; {'every page ready' if result['all_ready'] else '**not every page was ready (— below)**'}.",
+        "",
+        "| page | role | day | first view s | warm s | met (first / warm) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        day = r["day"] + ("" if r.get("day_set", True) else " (not set)")
+        lines.append(f"| {r['page']} | {r['role']} | {day} | {_s(r['first_s'])} | {_s(r['warm_s'])} "
+                     f"| {_yes(r['first_met'])} / {_yes(r['warm_met'])} |")
+    return "\n".join(lines)
+
+
 def _triple(w: dict, what: str) -> str:
     values = [w.get(f"{what}_{q}_s") for q in ("p50", "p95", "max")]
     return "—" if values[0] is None else " / ".join(f"{v:,.2f}" for v in values)
@@ -188,7 +216,8 @@ def load_table(result: dict, name: str) -> str:
 
 
 def render(results: Path | None = None) -> str:
-    """Every table, in scale order: the query suites, the memory runs, the views' CPU, then the load runs."""
+    """Every table, in scale order: the query suites, the memory runs, the views' CPU, the load runs, then
+    the pages in Chromium."""
     results = results or RESULTS
     parts = []
     for path in sorted(results.glob("bench-*.json"), key=_order):
@@ -199,6 +228,8 @@ def render(results: Path | None = None) -> str:
         parts.append(views_table(json.loads(path.read_text(encoding="utf-8")), path.name))
     for path in sorted(results.glob("load-*.json"), key=_order):
         parts.append(load_table(json.loads(path.read_text(encoding="utf-8")), path.name))
+    for path in sorted(results.glob("pages-*.json"), key=_order):
+        parts.append(pages_table(json.loads(path.read_text(encoding="utf-8")), path.name))
     return "\n\n".join(parts)
 
 
