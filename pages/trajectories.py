@@ -73,8 +73,8 @@ layers = [
               filled=False, stroked=True, get_line_color=[20, 20, 20, 255], line_width_min_pixels=2),
 ]
 view = ui.map_view(points, height=520)
-st.pydeck_chart(pdk.Deck(layers=layers, initial_view_state=view, map_style=None,
-                         tooltip={"text": "{case_id} · {label}\n到达 {arrived} 离开 {left}"}), height=520)
+st.pydeck_chart(ui.fast(pdk.Deck(layers=layers, initial_view_state=view, map_style=None,
+                                 tooltip={"text": "{case_id} · {label}\n到达 {arrived} 离开 {left}"})), height=520)
 st.caption("浅色线为各病例传染期全程轨迹，亮色为截至滑块时刻前 24 小时的行程；彩色圆点为停留点，"
            "黑圈为两例及以上病例到过的场所。")
 ui.computed_note(run.computed("trajectories/case_points"))

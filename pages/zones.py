@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from portal import ui
 from portal.data import page_context
 from portal.glossary import LEVELS, ZONE_TIERS
 from portal.tracing.tracing import stops
@@ -95,7 +96,7 @@ with draw_tab:
         hotels = zoning.nearby(resources, plan, "hotel", zs.hotel_list) if not plan.is_empty() else \
             resources[resources["kind"] == "hotel"].assign(free=0).head(0)
         deck = zone_map.deck(plan, shape, districts, shown, homes, zone_map.in_view(sites, view), hotels, grid, view)
-        st.pydeck_chart(deck, height=560, on_select="rerun", selection_mode="multi-object", key=zone_draw.MAP_KEY)
+        st.pydeck_chart(ui.fast(deck), height=560, on_select="rerun", selection_mode="multi-object", key=zone_draw.MAP_KEY)
         st.caption("深红点：病例居住地；绿点：采样点；紫点：有空房的隔离酒店；小区点按所在风险区着色。无需在线底图。")
 
     if plan.is_empty():

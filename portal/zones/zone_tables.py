@@ -205,5 +205,5 @@ def active(zones: pd.DataFrame, districts: dict, as_of: dt.date, zs: zoning.Zone
                   get_line_color="line", line_width_min_pixels=1, pickable=True),
     ], initial_view_state=pdk.ViewState(longitude=lon, latitude=lat, zoom=zoom), map_style=None,
         tooltip={"text": "{label}"})
-    st.pydeck_chart(deck, height=460)
+    st.pydeck_chart(ui.fast(deck), height=460)
     st.caption("红色：高风险区（封控区）；橙色：中风险区（管控区）；黄色：低风险区（防范区）。")
