@@ -179,22 +179,50 @@ def samplers_to_add(queue_minutes: int, capacity: int, samplers: int, settings: 
     return max(0, needed - int(samplers))
 
 
+def _haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
+    lat1, lat2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_M * np.arcsin(np.sqrt(a))
+
+
+def _nearest_within(congested: pd.DataFrame, spare: pd.DataFrame, k: int, radius_m: float) -> list[list[tuple]]:
+    """For each congested site, up to k (spare index, metres) of the nearest spare sites within
+    the radius, nearest first. The candidates come from a k-d tree on a local flat projection
+    (searched 2% wider than the radius, more than the projection's error over the city); the
+    great-circle distance then decides, as for every distance on the page."""
+    from scipy.spatial import cKDTree
+
+    if not len(congested) or not len(spare) or k <= 0:
+        return [[] for _ in range(len(congested))]
+    lat0 = math.radians(float(np.mean(spare["lat"].to_numpy())))
+
+    def flat(df):
+        return np.column_stack([np.radians(df["lon"].to_numpy()) * math.cos(lat0) * EARTH_M,
+                                np.radians(df["lat"].to_numpy()) * EARTH_M])
+
+    tree = cKDTree(flat(spare))
+    slon, slat = spare["lon"].to_numpy(), spare["lat"].to_numpy()
+    out = []
+    for (lon, lat), found in zip(congested[["lon", "lat"]].to_numpy(), tree.query_ball_point(flat(congested),
+                                                                                               radius_m * 1.02)):
+        found = np.sort(np.asarray(found, dtype=int))
+        d = _haversine_m(lon, lat, slon[found], slat[found])
+        keep = d <= radius_m
+        found, d = found[keep], d[keep]
+        order = np.argsort(d, kind="stable")[:k]
+        out.append([(int(found[j]), float(d[j])) for j in order])
+    return out
+
+
 def dispatch(states: pd.DataFrame, settings: PortalSettings) -> pd.DataFrame:
     """For each congested site, the nearest clear sites within the radius (people can be sent
     there) and the samplers to add; longest queues first."""
     congested = states[states["state"] == "congested"].sort_values(["queue_minutes", "site_id"], ascending=[False, True])
     spare = states[states["state"] == "clear"].sort_values("site_id")
-    lat1, lat2 = np.radians(congested["lat"].to_numpy())[:, None], np.radians(spare["lat"].to_numpy())[None, :]
-    dlon = np.radians(spare["lon"].to_numpy())[None, :] - np.radians(congested["lon"].to_numpy())[:, None]
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
-    dist = 2 * EARTH_M * np.arcsin(np.sqrt(a))  # [congested, spare] metres
-    k = min(settings.dispatch_alternatives, dist.shape[1])
-    part = np.argpartition(dist, k - 1, axis=1)[:, :k] if k else np.zeros((len(congested), 0), dtype=int)
-    order = np.take_along_axis(part, np.argsort(np.take_along_axis(dist, part, axis=1), axis=1, kind="stable"), axis=1)
+    nearest = _nearest_within(congested, spare, settings.dispatch_alternatives, settings.dispatch_radius_m)
     codes, names, waits = (spare[c].to_numpy() for c in ("site_code", "site_name", "queue_minutes"))
     rows = []
-    for i, site in enumerate(congested.itertuples()):
-        near = [(j, dist[i, j]) for j in order[i] if dist[i, j] <= settings.dispatch_radius_m]
+    for site, near in zip(congested.itertuples(), nearest):
         rows.append({
             "site_id": site.site_id, "site_code": site.site_code, "site_name": site.site_name,
             "community_code": site.community_code, "queue_minutes": int(site.queue_minutes),
