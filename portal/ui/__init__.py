@@ -217,9 +217,10 @@ def unit_map(outlines: pd.DataFrame, units: pd.DataFrame, value_col: str, label:
 
 def deck_json(deck: pdk.Deck) -> str:
     """The deck's JSON as pydeck writes it (its own serialiser for every object, keys sorted),
-    but compact: pydeck indents it, which makes Python's json fall back from its C encoder to
-    the pure-Python one, seconds for a map of the real outlines."""
-    return json.dumps(deck, sort_keys=True, default=default_serialize, separators=(",", ":"))
+    but compact and in UTF-8: pydeck indents it, which makes Python's json fall back from its C
+    encoder to the pure-Python one (seconds for a map of the real outlines), and escapes every
+    Chinese character in six bytes."""
+    return json.dumps(deck, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 
 def fast(deck: pdk.Deck) -> pdk.Deck:
@@ -304,8 +305,11 @@ def fit_height(df: pd.DataFrame, most: int = 320) -> int:
 def point_map(points: pd.DataFrame, outlines: pd.DataFrame, labels: pd.DataFrame, tooltip: str,
               zoom: float | None = None) -> pdk.Deck:
     """Points (lon, lat, fill) over their units' pale outlines (geo/unit_outlines) with names;
-    no basemap. The view fits the outlines unless `zoom` is given."""
+    no basemap. The view fits the outlines unless `zoom` is given. Only the columns the map draws
+    and the tooltip names are sent to the browser (a city's sites with every column are megabytes)."""
     shapes = polygons(outlines[["unit_code", "outline"]])
+    wanted = dict.fromkeys(["lon", "lat", "fill", *re.findall(r"\{(\w+)\}", tooltip)])
+    points = points[[c for c in wanted if c in points.columns]]
     layers = [
         background_layer(shapes),
         pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_fill_color="fill",
