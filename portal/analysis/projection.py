@@ -16,7 +16,14 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+
+def _stats():
+    """scipy.stats, imported on first use: the import takes seconds, and every page that only
+    imports this module (the cockpit, through the alert rules) never needs it."""
+    from scipy import stats
+
+    return stats
 
 Z95 = 1.959963984540054
 
@@ -62,8 +69,8 @@ def project(daily: pd.Series, horizon: int = 7, fit_days: int = 7, min_cases: in
     return pd.DataFrame({
         "day": [last + pd.Timedelta(days=i) for i in range(1, horizon + 1)],
         "expected_cases": np.exp(log_mu),
-        "expected_lo": stats.poisson.ppf(0.025, np.exp(log_mu - Z95 * se)),
-        "expected_hi": stats.poisson.ppf(0.975, np.exp(log_mu + Z95 * se)),
+        "expected_lo": _stats().poisson.ppf(0.025, np.exp(log_mu - Z95 * se)),
+        "expected_hi": _stats().poisson.ppf(0.975, np.exp(log_mu + Z95 * se)),
     })
 
 

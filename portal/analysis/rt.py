@@ -14,7 +14,14 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+
+def _stats():
+    """scipy.stats, imported on first use: the import takes seconds, and every page that only
+    imports this module (the cockpit, through the alert rules) never needs it."""
+    from scipy import stats
+
+    return stats
 
 
 def gamma_shape_scale(mean: float, sd: float) -> tuple[float, float]:
@@ -29,9 +36,9 @@ def serial_interval(mean: float, sd: float, coverage: float = 0.999) -> np.ndarr
     and SD (days) discretised to whole days, day s holding the mass of (s − ½, s + ½] and day 1
     also that of (0, ½]; cut where `coverage` of the mass is reached, then rescaled to sum to 1."""
     shape, scale = gamma_shape_scale(mean, sd)
-    last = max(2, int(math.ceil(stats.gamma.ppf(coverage, shape, scale=scale))) + 1)
+    last = max(2, int(math.ceil(_stats().gamma.ppf(coverage, shape, scale=scale))) + 1)
     edges = np.concatenate([[0.0], np.arange(1, last + 1) + 0.5])
-    w = np.diff(stats.gamma.cdf(edges, shape, scale=scale))
+    w = np.diff(_stats().gamma.cdf(edges, shape, scale=scale))
     return np.concatenate([[0.0], w / w.sum()])
 
 
@@ -66,7 +73,7 @@ def estimate(daily: pd.Series, si_mean: float, si_sd: float, window: int = 7, pr
         shape, scale = a + cases, 1.0 / (1.0 / b + pressure)
         cv = 1.0 / math.sqrt(shape)
         ok = pressure > 0 and cv <= max_cv
-        lo, med, hi = stats.gamma.ppf([0.025, 0.5, 0.975], shape, scale=scale)
+        lo, med, hi = _stats().gamma.ppf([0.025, 0.5, 0.975], shape, scale=scale)
         rows.append({"window_cases": cases, "rt_mean": shape * scale if ok else np.nan,
                      "rt_median": med if ok else np.nan, "rt_lo": lo if ok else np.nan,
                      "rt_hi": hi if ok else np.nan, "cv": cv, "reported": bool(ok)})
