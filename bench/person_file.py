@@ -81,7 +81,7 @@ def views(wh, pid: int, who) -> list[tuple]:
          lambda: no_index("person/search_by_phone", phone=who.phone), 500),
         ("search by name", lambda: person_file.search(run, who["name"]),
          lambda: registry.run("person/search_by_name", "", settings={"optimize_use_projections": 0},
-                              person_name=who["name"]), 100),
+                              row_cap=person_file.SEARCH_CAP, person_name=who["name"]), 100),
         ("person file (basics + timeline)",
          lambda: (run("person/basics", person_id=pid), person_file.timeline(run("person/timeline", person_id=pid))),
          naive_file, 500),
