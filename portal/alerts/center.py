@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.alerts.rules import RULES, SEVERITIES, Rule, When, threshold_text
@@ -256,9 +256,13 @@ def instances(scope: str, states: tuple[str, ...] | None = None) -> pd.DataFrame
 
 
 def open_counts(scope: str) -> dict[str, int]:
-    """Open alerts (new or acknowledged) under a jurisdiction by severity, most urgent first."""
-    df = instances(scope, OPEN)
-    counts = df["severity"].value_counts()
+    """Open alerts (new or acknowledged) under a jurisdiction by severity, most urgent first:
+    counted by the store (tens of thousands are open at `full`; the cockpit shows only these)."""
+    query = (select(table.c.severity, func.count())
+             .where(table.c.area_code.startswith(scope, autoescape=True), table.c.state.in_(list(OPEN)))
+             .group_by(table.c.severity))
+    with store.engine().connect() as conn:
+        counts = dict(conn.execute(query).all())
     return {s: int(counts.get(s, 0)) for s in SEVERITIES}
 
 
