@@ -44,10 +44,12 @@ def subjects(found: pd.DataFrame) -> tuple[int, float]:
 
 def open_by_severity(when: When) -> dict[str, int]:
     """What a page does with the check of the same data already made (the scheduled job's): find
-    that check, then read the open alerts and count them by severity from the alert store."""
+    that check, then count the open alerts by severity and list the newest of them, as the page
+    does, from the alert store."""
     report = center.made(when, _data_version(), SETTINGS.alert_check_fresh_minutes)
     assert report is not None, "no check recorded"
-    center.instances("", center.OPEN)
+    center.instances("", center.OPEN, limit=center.LIST_LIMIT)
+    center.count("", center.OPEN)
     return center.open_counts("")
 
 

@@ -36,13 +36,12 @@ chosen_severities = c3.multiselect("级别", list(SEVERITIES), key="alert-severi
 district, _ = pickers.district(c4, identity.scope, "alert-district")
 area = pickers.unit_of(identity.scope, district)
 
-alerts = center.instances(area, tuple(chosen_states) or None)
-if chosen_rules:
-    alerts = alerts[alerts["rule_id"].isin(chosen_rules)]
-if chosen_severities:
-    alerts = alerts[alerts["severity"].isin(chosen_severities)]
-
-st.markdown(f"##### 预警 {len(alerts):,} 条")
+chosen = dict(states=tuple(chosen_states) or None, rules=tuple(chosen_rules) or None,
+              severities=tuple(chosen_severities) or None)
+alerts = center.instances(area, limit=center.LIST_LIMIT, **chosen)
+total = center.count(area, **chosen)
+st.markdown(f"##### 预警 {total:,} 条" + (f"（列出最新的 {len(alerts):,} 条；按规则、级别或区县筛选可看到其余）"
+                                         if total > len(alerts) else ""))
 if alerts.empty:
     st.info("没有符合筛选条件的预警。")
     st.stop()

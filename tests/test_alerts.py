@@ -287,6 +287,13 @@ def test_a_check_creates_updates_clears_and_is_idempotent():
     back = center.check(city, SETTINGS, When(t2 + dt.timedelta(hours=1)), _rule({t2 + dt.timedelta(hours=1): [a, b]}))
     assert len(back.new) == 1 and back.new[0].startswith("新预警 #3")
     assert back.escalated == ["已升级至市级 #2 [警告] 测试规则 510104001001 person:2：60 分钟内无人确认"]
+    # the store filters, counts and cuts the list (the alert centre lists at most LIST_LIMIT)
+    assert (center.count(""), center.count("", center.OPEN), center.count("510104", rules=("handmade",))) == (3, 2, 1)
+    assert center.instances("", limit=2)["alert_id"].tolist() == [3, 2]
+    assert center.instances("", center.OPEN, by_first_seen=True)["alert_id"].tolist() == [3, 2]
+    assert center.instances("510104", rules=("handmade",))["alert_id"].tolist() == [2]
+    assert center.instances("", severities=("严重",)).empty
+    assert center.open_counts("") == {"严重": 0, "警告": 2, "提示": 0}
 
 
 @pytest.mark.usefixtures("own_audit_store")

@@ -241,11 +241,26 @@ def _move(identity: Identity, alert_id: int, before: str, after: str, note: str)
 
 # -- reading -----------------------------------------------------------------------------------
 
-def instances(scope: str, states: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Alert instances under a jurisdiction (area code starting with `scope`), newest first."""
-    query = select(table).where(table.c.area_code.startswith(scope, autoescape=True)).order_by(table.c.alert_id.desc())
-    if states:
-        query = query.where(table.c.state.in_(list(states)))
+LIST_LIMIT = 500  # most alerts the alert centre lists at once (tens of thousands are open at `full`)
+
+
+def _where(query, scope: str, states=None, rules=None, severities=None):
+    query = query.where(table.c.area_code.startswith(scope, autoescape=True))
+    for column, values in ((table.c.state, states), (table.c.rule_id, rules), (table.c.severity, severities)):
+        if values:
+            query = query.where(column.in_(list(values)))
+    return query
+
+
+def instances(scope: str, states: tuple[str, ...] | None = None, *, rules=None, severities=None,
+              limit: int | None = None, by_first_seen: bool = False) -> pd.DataFrame:
+    """Alert instances under a jurisdiction (area code starting with `scope`), of the states,
+    rules and severities given (all when None), newest first (by alert number, or by when first
+    seen), at most `limit`: the store filters, orders and cuts them."""
+    order = ((table.c.first_seen.desc(), table.c.alert_id.desc()) if by_first_seen else (table.c.alert_id.desc(),))
+    query = _where(select(table), scope, states, rules, severities).order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
     with store.engine().connect() as conn:
         df = pd.DataFrame(conn.execute(query).mappings().all(), columns=[c.name for c in table.columns])
     for col in ("acknowledged_at", "handled_at"):
@@ -255,12 +270,17 @@ def instances(scope: str, states: tuple[str, ...] | None = None) -> pd.DataFrame
     return df
 
 
+def count(scope: str, states=None, rules=None, severities=None) -> int:
+    """How many alert instances instances() would give without a limit."""
+    with store.engine().connect() as conn:
+        return int(conn.execute(_where(select(func.count()).select_from(table), scope, states, rules, severities))
+                   .scalar_one())
+
+
 def open_counts(scope: str) -> dict[str, int]:
     """Open alerts (new or acknowledged) under a jurisdiction by severity, most urgent first:
     counted by the store (tens of thousands are open at `full`; the cockpit shows only these)."""
-    query = (select(table.c.severity, func.count())
-             .where(table.c.area_code.startswith(scope, autoescape=True), table.c.state.in_(list(OPEN)))
-             .group_by(table.c.severity))
+    query = _where(select(table.c.severity, func.count()), scope, OPEN).group_by(table.c.severity)
     with store.engine().connect() as conn:
         counts = dict(conn.execute(query).all())
     return {s: int(counts.get(s, 0)) for s in SEVERITIES}

@@ -118,9 +118,10 @@ def read(run: QueryRunner, settings: PortalSettings, span: dict, scope: str) -> 
     tiers = outlines.drop_duplicates("label")["tier"].value_counts() if not outlines.empty else pd.Series(dtype=int)
     zones = {t: int(tiers.get(t, 0)) for t in ("high", "medium", "low")}
     alert_view.checked(span)
-    found = alert_center.instances(scope, alert_center.OPEN)
-    counts = found["severity"].value_counts()
-    alerts = {s: int(counts.get(s, 0)) for s in SEVERITIES}
+    alerts = alert_center.open_counts(scope)
+    # the newest of each severity: the store orders and cuts them (tens of thousands are open at `full`)
+    found = pd.concat([alert_center.instances(scope, alert_center.OPEN, severities=(s,), limit=LATEST_ALERTS,
+                                              by_first_seen=True) for s in SEVERITIES], ignore_index=True)
     latest = []
     if not found.empty:
         order = {s: i for i, s in enumerate(SEVERITIES)}
