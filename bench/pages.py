@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
 from bench import browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +70,14 @@ async def _set_day(page, name: str, day: dt.date, timeout_s: float) -> bool:
     """Type the day into the page's first date picker (month, then day), let the page run on it;
     whether the picker then holds that day."""
     field = page.locator('[data-testid="stDateInput"]').first
-    for _ in range(2):
+    for _ in range(3):
+        # a page drawn again after the last run may not have its picker back yet
+        try:
+            await field.locator('input[type="date"]').wait_for(state="attached", timeout=30_000)
+        except PlaywrightTimeout:
+            # now and then the page is drawn again without its picker: open it afresh
+            await _open(page, name, timeout_s)
+            continue
         for segment, value in (("month", day.month), ("day", day.day)):
             await field.locator(f'[data-type="{segment}"]').click()
             await page.keyboard.type(f"{value:02d}")
