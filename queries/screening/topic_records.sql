@@ -32,14 +32,10 @@ FROM
 ) AS r
 LEFT JOIN
 (
-    -- the people the source matched, found through the registry's person_id order, and the
-    -- people whose ID number an unmatched record carries, found through the ID number's bloom
-    -- filter: two lookups, never a scan of the registry
-    SELECT person_id, id_number, name, phone, toString(person_id) AS key FROM epi.person
+    SELECT person_id, id_number, name, phone, key FROM epi.person
+    ARRAY JOIN [toString(person_id), concat('id:', id_number)] AS key
     WHERE person_id IN (SELECT person_id FROM epi.screening_record WHERE topic_id = {topic_id:UInt16} AND person_id != 0)
-    UNION ALL
-    SELECT person_id, id_number, name, phone, concat('id:', id_number) AS key FROM epi.person
-    WHERE id_number IN (SELECT upper(replaceRegexpAll(raw_id_number, '[\\s-]', '')) FROM epi.screening_record
+       OR id_number IN (SELECT upper(replaceRegexpAll(raw_id_number, '[\\s-]', '')) FROM epi.screening_record
                         WHERE topic_id = {topic_id:UInt16} AND person_id = 0 AND raw_id_number != '')
 ) AS p ON p.key = r.match_key
 LEFT JOIN
