@@ -2,8 +2,7 @@
 the registry's per-compound projection (migration 0013), the mass rounds by day (0014), the
 quarantine tests in person order (0019), the arrivals by site and hour (0020) and their
 backfills, the companion search matched per cell and cut to its longest pairs, the contact
-chain reading only its contacts, a topic's records completed by lookups; and `python -m bench`
-itself."""
+chain reading only its contacts; and `python -m bench` itself."""
 
 import datetime as dt
 import json
@@ -187,12 +186,6 @@ def test_round_progress_from_the_projection_equals_the_sample_scan(wh, unit):
         scan = registry.run("mass/round_progress_by_community", "", settings={"optimize_use_projections": 0}, **params)
         assert fast.equals(scan) and fast["sampled"].sum() > 0
         assert fast_rows < wh.scalar(selected) - before
-
-
-def test_topic_records_equal_the_registry_scan(wh):
-    for topic in registry.run("screening/topics", "")["topic_id"].tolist():
-        fast = registry.run("screening/topic_records", "", topic_id=topic)
-        assert fast.equals(raw(wh, "screening_topic_records_scan", scope="", topic_id=topic)), topic
 
 
 def companion_pairs(df: pd.DataFrame) -> set:
