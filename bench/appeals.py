@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.suite import naive_sql
+from bench.suite import on_samples
 from bench.timing import timed
 from portal.command import appeals, workdays
 from portal.settings import PortalSettings
@@ -67,14 +67,10 @@ def quarantine_view(day: dt.date, run_=run) -> dict:
     return {**{k: t[k] for k in ("staying", "arrivals_24h", "releases_24h", "missing_tests")}, "warnings": len(warned)}
 
 
-# the quarantine page's statements with the tests found by scanning the sample table (before 0019)
-SAMPLE_SCAN = {"quarantine/hotels": "quarantine_hotels_samples", "quarantine/warnings": "quarantine_warnings_samples"}
-
-
 def run_on_samples(wh):
     """The page's `run`, reading the quarantine tests from the sample table: the naive side."""
     def run_(name, **params):
-        return wh.query_df(naive_sql(SAMPLE_SCAN[name]), {"scope": "", **params})
+        return wh.query_df(on_samples(name), {"scope": "", **params})
     return run_
 
 

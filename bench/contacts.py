@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from bench.suite import naive_sql
+from bench.suite import naive_sql, on_samples
 from portal.settings import PortalSettings
 from queries import registry
 
@@ -48,7 +48,7 @@ def suite(wh, day: dt.date, cases: int = 1) -> list:
     # one case: ten cases' chains hold 481,473 edges at full, past the page's row cap
     some = run("trajectories/case_list")["case_id"].tolist()[:cases]
     chain_raw = naive_sql("contacts_chain_raw")
-    alerts_on_samples = naive_sql("contacts_alerts_samples")
+    alerts_on_samples = on_samples("contacts/alerts")
     return [
         Case("contacts", f"chain of {len(some)} case", fast=lambda: run("contacts/chain", case_ids=some, as_of=day,
                                                                  row_cap=1_000_000),

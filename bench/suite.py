@@ -27,6 +27,23 @@ def naive_sql(name: str) -> str:
     return load_sql(SQL_DIR / f"{name}.sql").text
 
 
+# the quarantine tests as the sample table holds them, in its (site, time) order (before 0019)
+TESTS_IN_SAMPLES = ("(SELECT person_id, protocol_day, sampled_at, site_id, hotel_id FROM epi.sample "
+                    "WHERE purpose = 'quarantine' AND protocol_day > 0)")
+
+
+def on_samples(name: str) -> str:
+    """A page's statement (queries/<name>.sql) with its quarantine tests read from the whole sample
+    table instead of their person-ordered copy epi.quarantine_test: the copy's naive side. Only
+    that table name changes; every value stays a bound parameter."""
+    from queries.registry import QUERY_DIR
+
+    text = load_sql(QUERY_DIR / f"{name}.sql").text
+    if "epi.quarantine_test" not in text:
+        raise ValueError(f"{name} does not read epi.quarantine_test")
+    return text.replace("epi.quarantine_test", TESTS_IN_SAMPLES)
+
+
 @dataclass
 class Case:
     area: str

@@ -11,7 +11,7 @@ import os
 import pandas as pd
 import pytest
 
-from bench.suite import naive_sql
+from bench.suite import naive_sql, on_samples
 from portal.settings import PortalSettings
 from portal.tracing import tracing
 from queries import registry
@@ -124,7 +124,7 @@ ALERT_DAYS = dict(transfer_limit_hours=S.transfer_limit_hours, close_test_days=l
 @pytest.mark.parametrize("scope", ["", "510104"])
 def test_closed_loop_alerts_equal_the_sample_scan(wh, day, scope):
     fast = registry.run("contacts/alerts", scope, unit="", as_of=day, **ALERT_DAYS)
-    assert fast.equals(raw(wh, "contacts_alerts_samples", scope=scope, unit="", as_of=day, **ALERT_DAYS))
+    assert fast.equals(wh.query_df(on_samples("contacts/alerts"), dict(scope=scope, unit="", as_of=day, **ALERT_DAYS)))
     assert (fast["alert"] == "missing_test").any() or day < dt.date(2022, 3, 1)
 
 
@@ -139,7 +139,7 @@ def test_hotel_warnings_equal_the_sample_scan(wh, day, name):
     params = dict(unit="", as_of=day, centralized_days=S.centralized_days, test_days=list(S.close_test_days))
     fast = registry.run(f"quarantine/{name}", "", **params)
     assert len(fast) > 0
-    assert fast.equals(raw(wh, f"quarantine_{name}_samples", scope="", **params))
+    assert fast.equals(wh.query_df(on_samples(f"quarantine/{name}"), dict(scope="", **params)))
 
 
 @pytest.mark.parametrize("migration, table, figure", [("0019_quarantine_tests.sql", "quarantine_test", "count()"),
