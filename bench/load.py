@@ -436,7 +436,8 @@ def run(args) -> dict:
     result = {"sessions": sizes, "cores": os.cpu_count(), "load_average_before": [round(x, 2) for x in os.getloadavg()],
               "uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
     if args.url:
-        expected = figures_from_here()
+        expected = (json.loads(Path(args.expected_from).read_text())["expected"] if args.expected_from
+                    else figures_from_here())
         if expected:
             result.update({k: expected[k] for k in ("scale", "day", "day_before")})
         accounts = make_accounts(need)
@@ -532,6 +533,8 @@ def main(argv=None) -> int:
     ap.add_argument("--drop-every", type=int, default=3, help="every n-th session of a drop wave is cut off")
     ap.add_argument("--rows", type=int, default=1_000_000, help="trajectory rows loaded during a wave (0: no load)")
     ap.add_argument("--fault-sessions", type=int, default=20, help="sessions of the waves during and after the load")
+    ap.add_argument("--expected-from", metavar="JSON",
+                    help="with --url: the figures of an earlier run's result file, for a warehouse a running portal holds")
     ap.add_argument("--scale-label", help="names the result file when the warehouse cannot be read from here")
     ap.add_argument("--out", help="the result file (default bench/results/load-<scale>.json)")
     ap.add_argument("--note", default="", help="how the portals were set up, kept with the result")

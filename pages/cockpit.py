@@ -159,7 +159,7 @@ def units_part():
     choice = st.selectbox("地图着色指标", list(INDICATORS), format_func=lambda k: INDICATORS[k][0],
                           index=list(INDICATORS).index("under_control"))
     label, unit_text, worse = INDICATORS[choice]
-    in_force = zone_plans.in_force(identity.scope, as_of)
+    in_force = zone_plans.in_force(run, as_of)
     table, deck, counts = units_view(run, settings, unit, as_of, choice, tuple(in_force["zone_id"]), zones=in_force)
     left, right = st.columns([3, 2])
     with left:

@@ -126,5 +126,5 @@ with plans_tab:
     zone_tables.plans(zone_plans.saved(identity.scope), compounds, identity.scope, as_of)
 
 with active_tab:
-    zones = zoning.lift_schedule(zone_plans.in_force(identity.scope, as_of), homes, as_of, zs.lift_days)
+    zones = zoning.lift_schedule(zone_plans.in_force(run, as_of), homes, as_of, zs.lift_days)
     zone_tables.active(zones, districts, as_of, zs)

@@ -70,6 +70,22 @@ def forget_live() -> None:
     _live.clear()
 
 
+RECENT_S = 10  # how long rows that writes outside the data version change (zones in force) are shared
+
+
+@st.cache_data(ttl=RECENT_S, show_spinner=False, max_entries=200)
+def _recent(name: str, scope: str, data_version: str, params: tuple) -> registry.QueryResult:
+    """Rows a portal write changes without a new data version (a published zone plan): read at
+    most once per RECENT_S seconds by all sessions together, and afresh once this process writes
+    (forget_recent); another portal process's write shows within RECENT_S seconds."""
+    return _fetch(name, scope, params)
+
+
+def forget_recent() -> None:
+    """Drop the recent results at once (after a write), so every session's next view reads it."""
+    _recent.clear()
+
+
 class QueryRunner:
     """Runs registry queries for one session's jurisdiction, through the cache.
 
@@ -93,6 +109,10 @@ class QueryRunner:
 
     def live_result(self, name: str, **params: Any) -> registry.QueryResult:
         return self._handed(_live(name, self.scope, _key(params)))
+
+    def recent(self, name: str, **params: Any) -> pd.DataFrame:
+        """A query whose rows a portal write changes without a new data version (zones in force)."""
+        return self._handed(_recent(name, self.scope, self.data_version, _key(params))).frame
 
     def latest(self, name: str | None = None) -> registry.QueryResult | None:
         """The last result of `name` this runner handed out; without a name, the most recently

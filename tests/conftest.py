@@ -31,6 +31,15 @@ def session_audit_store(tmp_path_factory):
     return url
 
 
+@pytest.fixture(autouse=True)
+def zones_read_afresh():
+    """Tests write and delete risk zones directly, where the portal's own writes drop the zones
+    in force it shares for a few seconds (portal.data.forget_recent): each test reads them afresh."""
+    from portal.data import forget_recent
+
+    forget_recent()
+
+
 @pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory):
     """A migrated, seeded `tiny` warehouse; the process-wide client points at it. `template` is

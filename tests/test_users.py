@@ -37,7 +37,7 @@ def stored(username: str):
 def test_passwords_are_argon2_hashes_and_verify(store):
     users.add("wangwei", "王伟", "analyst", "", PASSWORD)
     row = stored("wangwei")
-    assert row.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert row.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert users.verify_password(row.password_hash, PASSWORD)
     assert not users.verify_password(row.password_hash, PASSWORD + "x")
     # the same password hashes differently each time (salted)
@@ -47,6 +47,20 @@ def test_passwords_are_argon2_hashes_and_verify(store):
     # nothing in the store holds the password or the session token in clear
     raw = store.read_bytes()
     assert PASSWORD.encode() not in raw and token.encode() not in raw
+
+
+def test_a_hash_with_other_costs_is_remade_at_sign_in(store):
+    from argon2 import PasswordHasher
+    from sqlalchemy import update
+
+    users.add("wangwei", "王伟", "analyst", "", PASSWORD)
+    old = PasswordHasher().hash(PASSWORD)  # the library's default costs: 64 MiB, 3 passes, 4 lanes
+    with store_engine().begin() as conn:
+        conn.execute(update(users.users).where(users.users.c.username == "wangwei").values(password_hash=old))
+    assert users.session_user(users.authenticate("wangwei", PASSWORD)).user.username == "wangwei"
+    remade = stored("wangwei").password_hash
+    assert remade.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and remade != old
+    assert users.verify_password(remade, PASSWORD)
 
 
 def test_password_policy_says_what_is_wrong(store):

@@ -257,6 +257,23 @@ def test_a_plan_is_saved_listed_compared_and_published_once(wh, profile, as_of, 
     assert wh.scalar("SELECT count() FROM epi.risk_zone WHERE plan_id = {p:UInt32}", {"p": plan_id}) == 2
 
 
+def test_zones_in_force_are_read_once_for_every_session_and_afresh_after_a_publish(wh, profile, as_of,
+                                                                                  clean_plans):
+    from portal.data import QueryRunner
+
+    sessions = [QueryRunner("", "v-zones") for _ in range(5)]
+    before = wh.calls
+    seen = [zone_plans.in_force(run, as_of) for run in sessions]
+    assert wh.calls - before == 1
+    raw = registry.run("zones/active_zones", "", as_of=as_of)
+    assert all(frame.equals(raw) for frame in seen) and len(raw) > 0
+    plan_id = zone_plans.save(zoning.Plan(high=geometry.circle(104.0804, 30.6628, 300)), "共享测试", "测试", "", as_of)
+    row = zone_plans.saved("").query("plan_id == @plan_id").iloc[0]
+    assert zone_plans.publish(row, "", profile, dt.datetime.combine(as_of, dt.time(22))) == 1
+    after = zone_plans.in_force(sessions[0], as_of)  # the next view, at once, shows the new zone
+    assert len(after) == len(raw) + 1 and after["plan_id"].tolist().count(plan_id) == 1
+
+
 @pytest.mark.parametrize("name,message", [("", "请填写方案名称"), ("长" * 61, "方案名称过长")])
 def test_a_bad_plan_is_refused_and_nothing_is_written(wh, as_of, clean_plans, name, message):
     before = wh.scalar("SELECT count() FROM epi.zone_plan")

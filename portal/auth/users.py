@@ -41,7 +41,10 @@ SCOPED_ROLES = ("district_operator", "display")  # roles with a jurisdiction (re
 # once the screen stops showing; and the limit counted from sign-in does not apply to it.
 NO_MAX_HOURS = ("display",)
 DISPLAY_NO_UNMASK = "显示屏账号只显示汇总数字，不能查看个人信息：不能授予“可查看完整个人信息”。"
-_hasher = PasswordHasher()  # argon2id with the library's current recommended costs
+# argon2id at OWASP's password-storage configuration (19 MiB, 2 passes, 1 lane): about 20 ms of one core
+# per sign-in here, where the library's default (64 MiB, 3 passes, 4 lanes) took 180 ms of CPU, and a
+# room signing in at once queued behind it. Hashes made with other costs are re-made at the next sign-in.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified against for unknown users: same time
 _LAST_SEEN_EVERY = dt.timedelta(seconds=30)  # idle clock resolution; spares a write per rerun
 

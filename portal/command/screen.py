@@ -114,7 +114,7 @@ def read(run: QueryRunner, settings: PortalSettings, span: dict, scope: str) -> 
     """The screen's figures now, for the jurisdiction `scope` on the last day with data."""
     as_of = span["last_day"]
     place, today, prev, curve, deck = _day_view(run, settings, scope, as_of)
-    outlines = zone_map.zones_in_force(zone_plans.in_force(scope, as_of), scope)
+    outlines = zone_map.zones_in_force(zone_plans.in_force(run, as_of), scope)
     tiers = outlines.drop_duplicates("label")["tier"].value_counts() if not outlines.empty else pd.Series(dtype=int)
     zones = {t: int(tiers.get(t, 0)) for t in ("high", "medium", "low")}
     alert_view.checked(span)

@@ -8,6 +8,7 @@ import json
 
 import pandas as pd
 
+from portal.data import QueryRunner, forget_recent
 from portal.errors import EpiError
 from portal.glossary import ZONE_TIERS
 from portal.ids import new_ids
@@ -58,9 +59,10 @@ def saved(scope: str) -> pd.DataFrame:
     return plans.assign(published=plans["published"].astype(bool))
 
 
-def in_force(scope: str, as_of: dt.date) -> pd.DataFrame:
-    """Zones in force at 24:00 of the day, read fresh (a plan published a moment ago shows)."""
-    return registry.run("zones/active_zones", scope, as_of=as_of)
+def in_force(run: QueryRunner, as_of: dt.date) -> pd.DataFrame:
+    """Zones in force at 24:00 of the day under the runner's jurisdiction: shared by the sessions
+    for a few seconds, and read afresh after a plan is published here (so it shows at once)."""
+    return run.recent("zones/active_zones", as_of=as_of)
 
 
 def load(row) -> zoning.Plan:
@@ -90,6 +92,7 @@ def publish(row, scope: str, compounds: pd.DataFrame, start_at: dt.datetime) -> 
     registry.execute("zones/publish_plan", scope, plan_id=int(row["plan_id"]), first_zone_id=first, tiers=tiers,
                      zone_names=names, district_codes=districts, geometries=shapes,
                      start_at=start_at.strftime("%Y-%m-%d %H:%M:%S"))
+    forget_recent()
     return len(tiers)
 
 
