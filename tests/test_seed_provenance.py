@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from portal.command import sources
+from portal.data import QueryRunner
 from portal.settings import PortalSettings
 from queries import registry
 
@@ -73,7 +74,7 @@ def test_the_seeded_feeds_are_current_as_of_the_last_day(wh):
     seeded = set(seeded_batches(wh)["category_code"])
     assert set(fresh.loc[fresh["state"] == "fresh", "category_code"]) == seeded
     assert set(fresh.loc[fresh["state"] == "never", "category_code"]) == set(fresh["category_code"]) - seeded
-    assert sources.stale_line(run, settings) is None
+    assert sources.stale_line(QueryRunner("", "seed-provenance"), settings) is None  # a page's runner
     # two days after the story's end the same files are two days old
     later = sources.freshness(run, settings, now=pd.Timestamp("2022-03-23 00:00"))
     assert (later.loc[later["category_code"].isin(seeded), "age_hours"].round(3) == 48.0).all()

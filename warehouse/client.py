@@ -30,6 +30,14 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 T = TypeVar("T")
+_before_engine: list[Callable[[], None]] = []
+
+
+def before_engine_call(hook: Callable[[], None]) -> None:
+    """Have `hook` called in the calling thread each time a call is about to wait for the engine
+    (the portal gives up a page run's turn there: waiting for ClickHouse needs no turn)."""
+    if hook not in _before_engine:
+        _before_engine.append(hook)
 
 
 class Read(NamedTuple):
@@ -126,6 +134,8 @@ class Warehouse:
     # -- the one way a call reaches the engine -------------------------------------------
     def _call(self, fn: Callable[[], T]) -> T:
         """Run one client call under the process lock; ClickHouse errors become WarehouseError."""
+        for hook in _before_engine:
+            hook()
         with self._lock:
             self.calls += 1
             try:

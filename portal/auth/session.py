@@ -1,5 +1,6 @@
 """Who is using the portal: a session token in the Streamlit session, the identity behind it read
-from the user store on every run.
+from the user store on every run (once per run: the page and its download buttons ask again and
+get the same answer).
 
 Nothing in st.session_state is trusted as an identity: the state holds only a random token, and
 current() looks up the live session and the user's present role, scope, unmask flag and active
@@ -8,7 +9,10 @@ flag. A changed role, a disabled user or an expired session takes effect on the 
 
 from __future__ import annotations
 
+import weakref
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from portal.auth import users
 from portal.auth.identity import Identity, identity_of
@@ -27,15 +31,37 @@ def ended_message(reason: str) -> str:
     }.get(reason, "登录已失效，请重新登录。")
 
 
+# the answer of this run, by the run: Streamlit makes a new fragment coordinator at the start of
+# every script run (fragment reruns included), so a new run, of any part, reads the store again
+_this_run: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _run_key():
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return getattr(ctx, "parallel_coordinator", None)
+
+
 def current() -> Identity | None:
-    """The signed-in identity, re-derived from the user store; None when nobody is signed in.
+    """The signed-in identity, re-derived from the user store once per run; None when nobody is
+    signed in.
 
     A session that ended (expired, user disabled, password reset) is dropped here, and the
     sign-in page says why."""
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         return None
-    found = users.session_user(str(token))
+    run = _run_key()
+    known = _this_run.get(run) if run is not None else None
+    if known is not None and known[0] == token:
+        return known[1]
+    identity = _look_up(str(token))
+    if run is not None and identity is not None:
+        _this_run[run] = (token, identity)
+    return identity
+
+
+def _look_up(token: str) -> Identity | None:
+    found = users.session_user(token)
     if found.user is None:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state[NOTICE_KEY] = ended_message(found.ended or "unknown")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from portal.data import QueryRunner, data_range
+from portal.data import QueryRunner, data_range, shared
 from portal.glossary import BATCH_STATUS, FEED_STATES, THEME_TABLES
 from portal.people import masking
 from portal.settings import PortalSettings
@@ -52,8 +52,14 @@ def by_department(fresh: pd.DataFrame) -> pd.DataFrame:
 
 
 def stale_line(run: QueryRunner, settings: PortalSettings) -> str | None:
-    """One sentence naming the stale feeds, or None when every fed category is fresh."""
-    fresh = freshness(run, settings)
+    """One sentence naming the stale feeds, or None when every fed category is fresh: written
+    once a minute for every session (a feed goes stale after hours, not seconds)."""
+    return _stale_line(run, settings, _now().floor("min"))
+
+
+@shared
+def _stale_line(run: QueryRunner, settings: PortalSettings, minute: pd.Timestamp) -> str | None:
+    fresh = freshness(run, settings, data_clock(run("sources/freshness_by_category"), minute))
     stale = fresh[fresh["state"] == "stale"]
     if stale.empty:
         return None
