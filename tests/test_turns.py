@@ -93,11 +93,11 @@ def test_the_identity_is_read_once_per_run_and_again_on_the_next(wh, monkeypatch
     the user store per run; a user disabled between two runs is signed out on the second."""
     from pathlib import Path
 
+    from signing import put_identity, user_for
     from streamlit.testing.v1 import AppTest
 
     from portal.auth import users
     from portal.auth.identity import Identity
-    from signing import put_identity, user_for
 
     reads = []
     real = users.session_user
