@@ -84,17 +84,35 @@ def _account(role: str, scope: str) -> tuple[str, str]:
 
 
 async def sign_in(page, role: str = "leadership", scope: str = "") -> None:
-    """Sign in on the sign-in page the portal shows first (`page` is already on the portal)."""
+    """Sign in on the sign-in page the portal shows first (`page` is already on the portal),
+    once that page has settled — as a person does who types a name and a password: the page
+    starts the browser's chart, map and table code meanwhile (portal/ui/warm.py)."""
+    await sign_in_page_settled(page)
     username, password = _account(role, scope)
     await page.get_by_label("用户名").fill(username)
     await page.get_by_label("密码", exact=True).fill(password)
     await page.get_by_role("button", name="登录", exact=True).click()
 
 
+WARMED = ('.st-key-warm-browser [data-testid="stPlotlyChart"] .main-svg',
+          '.st-key-warm-browser [data-testid="stDeckGlJsonChart"] canvas',
+          '.st-key-warm-browser [data-testid="stDataFrame"]')
+
+
+async def sign_in_page_settled(page, timeout_ms: int = READY_TIMEOUT_MS) -> None:
+    """The sign-in form is there and the page has drawn its warm-up chart, map and table."""
+    await page.get_by_label("用户名").wait_for(timeout=timeout_ms)
+    for selector in WARMED:
+        await page.locator(selector).first.wait_for(state="attached", timeout=timeout_ms)
+
+
 async def cockpit_ready(page, timeout_ms: int = READY_TIMEOUT_MS) -> None:
-    """The cockpit is ready when the KPI cards and the unit map are on screen."""
-    await page.locator('[data-testid="stMetric"]').filter(has_text="在管人员").first.wait_for(timeout=timeout_ms)
-    await page.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(timeout=timeout_ms)
+    """The cockpit is ready when the KPI cards and the unit map (in the page's columns, not the
+    sign-in page's warm-up) are on screen."""
+    await page.locator('.st-key-kpis [data-testid="stMetric"]').filter(has_text="在管人员").first.wait_for(
+        timeout=timeout_ms)
+    await page.locator('[data-testid="stColumn"] [data-testid="stDeckGlJsonChart"] canvas').first.wait_for(
+        timeout=timeout_ms)
 
 
 async def metric_value(page, label: str) -> int:

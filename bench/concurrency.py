@@ -99,6 +99,7 @@ async def _session(chromium, url: str) -> dict:
     started = time.perf_counter()
     try:
         await page.goto(url)
+        await browser.sign_in_page_settled(page)  # the password typed meanwhile
         signing = time.perf_counter()
         await browser.sign_in(page)
         await browser.cockpit_ready(page)

@@ -102,7 +102,7 @@ async def measure_role(chromium, url: str, role: str, days, only: list[str] | No
     context = await chromium.new_context(viewport={"width": 1440, "height": 1000})
     page = await context.new_page()
     await page.goto(url)
-    await page.get_by_label("用户名").wait_for(timeout=timeout_s * 1000)
+    await browser.sign_in_page_settled(page, timeout_s * 1000)  # the password typed meanwhile
     before = await browser.look(page)
     clicked = time.perf_counter()
     await browser.sign_in(page, role, ROLES[role])

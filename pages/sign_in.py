@@ -5,6 +5,7 @@ import streamlit as st
 from portal.auth import session, users
 from portal.auth.sso import claims_of_signed_in_user, single_sign_on_configured
 from portal.errors import EpiError
+from portal.ui.warm import warm_browser
 
 st.title("成都市疫情防控指挥平台")
 st.caption("蓉疫控 · 请使用系统管理员分配的账号登录")
@@ -25,6 +26,8 @@ if submitted:
         st.error(str(refused))
     else:
         st.rerun()
+
+warm_browser()  # the cockpit's chart and map libraries start while the password is typed
 
 if single_sign_on_configured():
     st.divider()

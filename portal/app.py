@@ -14,6 +14,7 @@ import streamlit as st  # noqa: E402
 from portal import ui  # noqa: E402
 from portal.auth import access, session  # noqa: E402
 from portal.auth.sso import sign_out_of_provider  # noqa: E402
+from portal.command import warm  # noqa: E402
 from portal.data import warehouse_ready  # noqa: E402
 from portal.errors import EpiError, WarehouseError  # noqa: E402
 from portal.turns import page_turn  # noqa: E402
@@ -45,6 +46,7 @@ with page_turn():
     except EpiError as exc:
         st.error(f"数据仓库不可用：{exc}")
         st.stop()
+    warm.start_once()  # the first visitor's sign-in page: the city's cockpit computed meanwhile
 
     identity = session.current()
     if identity is None:

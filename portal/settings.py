@@ -33,6 +33,7 @@ class PortalSettings(Policy):
     companion_row_cap: int = setting(200_000, "时空伴随最多列出对数（重叠最长者优先）")
     cache_ttl_s: int = setting(60, "查询结果缓存（秒）", "EPI_CACHE_TTL_S")
     view_cache: int = setting(1, "页面图表、地图与表格由各会话共享（1 开，0 关）", "EPI_VIEW_CACHE")
+    warm_up: int = setting(1, "进程启动后预先计算全市指挥总览（1 开，0 关）", "EPI_WARM_UP")
     page_turns: int = setting(2, "同时运行的页面脚本数（其余排队；查询数据仓库时让出）", "EPI_PAGE_TURNS")
     feed_stale_hours: int = setting(24, "数据源超过此小时数无新批次即为停更", "EPI_FEED_STALE_HOURS")
     # mass testing: marks by site leads, dispatch and forecast

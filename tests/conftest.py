@@ -19,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["TZ"] = "Asia/Shanghai"
+os.environ.setdefault("EPI_WARM_UP", "0")  # no background warm-up beside tests that count the engine's calls
 TEST_SEED = 20220220
 
 

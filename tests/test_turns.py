@@ -114,3 +114,34 @@ def test_the_identity_is_read_once_per_run_and_again_on_the_next(wh, monkeypatch
     at.run()
     assert len(reads) == 3 and [t.value for t in at.title] == ["成都市疫情防控指挥平台"]  # the sign-in page
     assert "停用" in at.info[0].value
+
+
+def test_the_warm_up_leaves_the_first_cockpit_nothing_to_ask_the_warehouse(wh):
+    """After the background warm-up (portal/command/warm.py), the first view of the city's
+    cockpit on the last day reaches the engine not once; without it, it does."""
+    from pathlib import Path
+
+    import streamlit as st
+    from signing import put_identity
+    from streamlit.testing.v1 import AppTest
+
+    from portal import data
+    from portal.auth.identity import Identity
+    from portal.command import warm
+
+    def first_view() -> int:
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "portal" / "app.py"), default_timeout=180)
+        put_identity(at, Identity("预热测试", "leadership", ""))
+        before = wh.calls
+        at.run()
+        assert not at.exception and at.title[0].value == "指挥总览"
+        return wh.calls - before
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    assert first_view() > 10  # nothing computed: every query of the page
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    data.warehouse_ready()  # the schema check of the process's first run, which starts the warm-up
+    warm.warm("")
+    assert first_view() == 0
