@@ -89,10 +89,12 @@ _PHONE_CSS = """
                                           flex: 1 1 calc(50% - 0.5rem) !important; }
 }
 /* the file uploader's own words are English and Streamlit offers no option for them: the
-   button and the size line are written over in Chinese */
-[data-testid="stFileUploaderDropzone"] button { font-size: 0 !important; }
-[data-testid="stFileUploaderDropzone"] button * { display: none !important; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 0.9rem; }
+   button and the size line are written over in Chinese (not a chosen file's remove button, the
+   minimal one, which keeps its cross) */
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stBaseButton-minimal"]) { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stBaseButton-minimal"]) * { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stBaseButton-minimal"])::after {
+  content: "选择文件"; font-size: 0.9rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0 !important; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "拖入或选择文件，单个文件不超过 200MB"; font-size: 0.8rem; }
