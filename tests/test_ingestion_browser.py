@@ -45,7 +45,7 @@ def test_data_sources_page_in_the_browser(wh, sources_server, browser, width, he
     page.close()
 
 
-def test_the_upload_box_speaks_chinese(sources_server, browser):
+def test_the_upload_box_speaks_chinese(sources_server, browser, tmp_path):
     """Streamlit writes the uploader's button and size line in English and has no option for
     them: the portal's style sheet writes them over in Chinese."""
     url, _bad = sources_server
@@ -65,4 +65,15 @@ def test_the_upload_box_speaks_chinese(sources_server, browser):
     assert line.evaluate("s => getComputedStyle(s).fontSize") == "0px"
     page.wait_for_timeout(500)
     zone.screenshot(path=str(SHOTS / "sources-upload-box.png"))
+    # a chosen file keeps its remove cross (the Chinese text is on the other buttons only), and
+    # the cross takes it away again; nothing is loaded without 载入
+    chosen = tmp_path / "未载入.csv"
+    chosen.write_text("person_id\n1\n", encoding="utf-8")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(chosen))
+    cross = page.locator('[data-testid="stFileChip"]').filter(has_text=chosen.name).locator(
+        '[data-testid="stFileChipDeleteBtn"] button')
+    cross.wait_for(timeout=30_000)  # visible: its icon is not hidden
+    assert cross.locator("svg").evaluate("i => getComputedStyle(i).display") != "none"
+    cross.click()
+    page.locator('[data-testid="stFileChip"]').wait_for(state="detached", timeout=30_000)
     page.close()

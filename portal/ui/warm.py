@@ -8,6 +8,8 @@ the password is typed, and the cockpit's first view draws at once."""
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
@@ -22,16 +24,25 @@ _CSS = """
 """
 
 
-def warm_browser() -> None:
-    """One tiny plotly chart, KPI sparkline, deck.gl map and table, drawn where nobody sees them."""
+@functools.cache
+def _parts() -> tuple[go.Figure, pdk.Deck, pd.DataFrame]:
+    """The tiny chart, map and table, made once per process (every sign-in page draws them)."""
     from portal.ui import charts, frozen
 
+    figure = go.Figure(go.Bar(x=[1, 2], y=[1, 2]), layout={"height": 120, "meta": charts.DONE})
+    deck = frozen(pdk.Deck(layers=[], initial_view_state=pdk.ViewState(latitude=30.66, longitude=104.06, zoom=8),
+                           map_style=None))
+    return figure, deck, pd.DataFrame({"预热": [1, 2]})
+
+
+def warm_browser() -> None:
+    """One tiny plotly chart, KPI sparkline, deck.gl map and table, drawn where nobody sees them."""
+    from portal.ui import charts
+
+    figure, deck, table = _parts()
     st.markdown(_CSS, unsafe_allow_html=True)
     with st.container(key="warm-browser"):
-        figure = go.Figure(go.Bar(x=[1, 2], y=[1, 2]), layout={"height": 120, "meta": charts.DONE})
         charts.show(st, figure, key="warm-chart")
         st.metric("预热", 1, chart_data=[0, 1], chart_type="area")
-        st.pydeck_chart(frozen(pdk.Deck(layers=[], initial_view_state=pdk.ViewState(latitude=30.66, longitude=104.06,
-                                                                                      zoom=8), map_style=None)),
-                        height=120)
-        st.dataframe(pd.DataFrame({"预热": [1, 2]}), height=80, hide_index=True)
+        st.pydeck_chart(deck, height=120)
+        st.dataframe(table, height=80, hide_index=True)
