@@ -8,6 +8,7 @@ from portal.errors import EpiError
 from portal.ui.warm import warm_browser
 
 st.title("成都市疫情防控指挥平台")
+warm_slot = st.empty()  # the off-screen warm-up, drawn below unless this run signs in
 st.caption("蓉疫控 · 请使用系统管理员分配的账号登录")
 
 notice = st.session_state.pop(session.NOTICE_KEY, None)
@@ -27,7 +28,7 @@ if submitted:
     else:
         st.rerun()
 
-warm_browser()  # the cockpit's chart and map libraries start while the password is typed
+warm_browser(warm_slot)  # the cockpit's chart, map and table code starts while the password is typed
 
 if single_sign_on_configured():
     st.divider()

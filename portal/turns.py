@@ -7,7 +7,7 @@ the work is the same, but every run finishes at the end of the burst and the swi
 the processor a quarter of its time. Taking turns, the first runs finish first and the last
 no later than before.
 
-A run gives up its turn once it waits for the warehouse (warehouse.client.before_engine_call):
+A run gives up its turn once it waits for the warehouse (registry.before_engine_call):
 waiting for ClickHouse needs no Python, and a turn never waits behind a query. It does not
 take the turn back, so no run ever waits for a turn while it holds anything another run needs
 (a cache key being computed): turns cannot deadlock. Fragment reruns (a map's indicator, the
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from portal.settings import load_portal_settings
-from warehouse import client
+from queries import registry
 
 _turns = threading.BoundedSemaphore(max(1, load_portal_settings().page_turns))
 _held = threading.local()
@@ -44,4 +44,4 @@ def give_up() -> None:
         _turns.release()
 
 
-client.before_engine_call(give_up)
+registry.before_engine_call(give_up)

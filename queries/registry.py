@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from warehouse import get_warehouse
+from warehouse.client import before_engine_call  # noqa: F401  (re-exported: the portal gives page turns up here)
 from warehouse.errors import EpiError
 from warehouse.rules.clock import BEIJING
 from warehouse.rules.geography import UNIT_CODE

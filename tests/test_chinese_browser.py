@@ -129,7 +129,9 @@ def test_chart_axes_and_hover_read_chinese_dates(tiny_warehouse, server, browser
     page.goto(server)
     browser_sign_in(page)
     page.get_by_role("heading", name="指挥总览").wait_for(timeout=90_000)
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    # the trend charts stand in the page's columns (the sign-in page's off-screen warm-up chart
+    # may not yet be replaced when the heading shows)
+    chart = page.locator('[data-testid="stColumn"] [data-testid="stPlotlyChart"]').first
     chart.scroll_into_view_if_needed()
     chart.locator(".main-svg").first.wait_for(timeout=90_000)
     idle(page)

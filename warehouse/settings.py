@@ -70,6 +70,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "EPI_VIEW_CACHE": ("1", "1: the figures, maps and tables a page builds from its queries are built once per "
                        "parameters and data version and shared by every session; 0: each session builds its own "
                        "on every run (the baseline of the view and load benchmarks)"),
+    "EPI_WARM_UP": ("1", "1: a portal process computes the city's cockpit on the last day in the background when "
+                    "its first visitor opens the sign-in page; 0: not"),
+    "EPI_PAGE_TURNS": ("2", "page scripts running at once in one portal process (the others wait their turn; a run "
+                       "waiting for the warehouse gives its turn up): about the machine's cores"),
     "EPI_FEED_STALE_HOURS": ("24", "a category fed by files is stale when its last batch is older than this"),
     "EPI_LIVE_REFRESH_S": ("2", "how often the mass-testing command view re-reads the site marks, in seconds"),
     "EPI_ADHOC_PREVIEW_ROWS": ("500", "rows an ad-hoc preview shows (the total is counted in full)"),

@@ -35,13 +35,15 @@ def _parts() -> tuple[go.Figure, pdk.Deck, pd.DataFrame]:
     return figure, deck, pd.DataFrame({"预热": [1, 2]})
 
 
-def warm_browser() -> None:
-    """One tiny plotly chart, KPI sparkline, deck.gl map and table, drawn where nobody sees them."""
+def warm_browser(slot) -> None:
+    """One tiny plotly chart, KPI sparkline, deck.gl map and table, drawn where nobody sees them,
+    in `slot` (an st.empty() near the page's top: the run that signs in leaves it empty, so the
+    warm-up is gone at once, before the next page is drawn)."""
     from portal.ui import charts
 
     figure, deck, table = _parts()
-    st.markdown(_CSS, unsafe_allow_html=True)
-    with st.container(key="warm-browser"):
+    with slot.container(key="warm-browser"):
+        st.markdown(_CSS, unsafe_allow_html=True)
         charts.show(st, figure, key="warm-chart")
         st.metric("预热", 1, chart_data=[0, 1], chart_type="area")
         st.pydeck_chart(deck, height=120)
