@@ -10,7 +10,8 @@ from streamlit.errors import StreamlitAPIException
 from portal import ui
 from portal.alerts import center as alert_center
 from portal.alerts import view as alert_view
-from portal.command import cockpit, cockpit_views, sources
+from portal.command import cockpit, sources
+from portal.command.cockpit_views import FIRST_INDICATOR, figures_of, trend_view, units_view
 from portal.data import page_context
 from portal.glossary import INDICATORS, LEVELS, ZONE_TIERS, help_for, help_for_all
 from portal.ui import charts as chart_ui
@@ -18,7 +19,6 @@ from portal.ui import drill, pickers
 from portal.zones import zone_plans
 
 identity, settings, span, run = page_context()
-figures_of, trend_view, units_view = cockpit_views.figures_of, cockpit_views.trend_view, cockpit_views.units_view
 
 
 
@@ -110,7 +110,7 @@ kids = drill.children(run, unit, grain)
 def units_part():
     """The map and table of the units one level down: choosing the map's indicator reruns only this part."""
     choice = st.selectbox("地图着色指标", list(INDICATORS), format_func=lambda k: INDICATORS[k][0],
-                          index=list(INDICATORS).index(cockpit_views.FIRST_INDICATOR))
+                          index=list(INDICATORS).index(FIRST_INDICATOR))
     label, unit_text, worse = INDICATORS[choice]
     in_force = zone_plans.in_force(run, as_of)
     table, deck, counts = units_view(run, settings, unit, as_of, choice, tuple(in_force["zone_id"]), zones=in_force)

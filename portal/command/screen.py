@@ -22,7 +22,7 @@ from portal import ui
 from portal.alerts import center as alert_center
 from portal.alerts import view as alert_view
 from portal.alerts.rules import SEVERITIES
-from portal.command import cockpit
+from portal.command import cockpit, cockpit_views
 from portal.data import QueryRunner, shared
 from portal.glossary import ZONE_TIER_SHORT
 from portal.settings import PortalSettings
@@ -71,7 +71,7 @@ class Frame:
 def _day_view(run, settings, unit, as_of):
     """The warehouse's part of a frame, built once per (jurisdiction, unit, day, data version):
     the totals of today and the day before, the 14-day curve and the map."""
-    figures = shared(cockpit.compute)(run, settings, unit, as_of)  # the cockpit's own cache entry
+    figures = cockpit_views.figures_of(run, settings, unit, as_of)  # the cockpit's own cache entry
     total, before = figures.total("today"), figures.total("prev")
     today = {k: int(total.get(k, 0)) for k in FIGURES}
     prev = {k: int(before.get(k, 0)) for k in FIGURES}
