@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from portal.tracing import screening
+from bench.suite import naive_sql
 from queries import registry
 
 TOPIC = 9001  # hand-made topic, far above the seeded 19
@@ -136,3 +137,19 @@ def test_progress_table_rate_is_done_over_dispatched():
                              "uncooperative": [1, 0], "awaiting": [1, 0], "escalated": [2, 0]})
     out = screening.progress_table(progress, {"510104": "锦江区"})
     assert out["rate"].tolist() == [87.5, 0.0] and out["district"].tolist() == ["锦江区", "510105"]
+
+
+def test_records_completed_through_the_id_number_projection_equal_the_registry_read_whole(tiny_warehouse, wh,
+                                                                                         fixture_topic):
+    """The page's statement (people by person id, ID numbers through the projection, 0022) gives
+    the rows of the statement reading the registry with one OR over both keys."""
+    naive = naive_sql("screening_topic_records_raw")
+    topics = [TOPIC, *wh.query_df("SELECT DISTINCT topic_id FROM epi.screening_record WHERE topic_id < 1000 "
+                                  "ORDER BY topic_id")["topic_id"].tolist()]
+    for scope in ("", "510104"):
+        for topic in topics:
+            fast = registry.run("screening/topic_records", scope, topic_id=int(topic))
+            assert fast.equals(wh.query_df(naive, {"scope": scope, "topic_id": int(topic)}))
+    by_id = registry.run("screening/topic_records", "", topic_id=TOPIC).set_index("record_id")
+    # exact, lower-case x and spaced match by ID number; the 15-digit and full-width forms do not here
+    assert by_id["matched_by"].value_counts().to_dict() == {"id_number": 3, "source": 1, "": 6}

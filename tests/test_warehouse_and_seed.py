@@ -54,8 +54,9 @@ def test_cluster_ddl_parses_in_the_engine(wh):
     # registry's name-ordered projection and its materialization; 0018 adds 4 columns to 3
     # replicated dimensions; 0019 and 0020 add 5 each, as 0016 (quarantine tests in person order,
     # arrivals by site and hour); 0021 adds 3: the sample table's setting for deletes, its
-    # round-ordered projection and its materialization
-    assert len(statements) == 153
+    # round-ordered projection and its materialization; 0022 adds 2: the registry's
+    # ID-number-ordered projection and its materialization
+    assert len(statements) == 155
     for statement in statements:
         wh.rows("EXPLAIN AST " + statement)
 

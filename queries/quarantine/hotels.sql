@@ -6,6 +6,8 @@
 -- day that has passed by t_end is missing. A hotel belongs to the jurisdiction it stands in.
 -- Only what is known at t_end: not when an awaited arrival will in fact come, nor whether a
 -- stay will in fact end on its due date (one that ends with the person becoming a case does not).
+-- The tests missed are found with an anti join on (person, protocol day) against the tests in
+-- person order (epi.quarantine_test, 0019), not a tuple NOT IN over them.
 -- grain: hotel; params: scope, unit, as_of Date, centralized_days UInt8, test_days Array(UInt8)
 SELECT
     h.hotel_id AS hotel_id, h.name AS hotel_name, h.community_code AS community_code, h.rooms AS rooms,
@@ -41,7 +43,7 @@ LEFT JOIN
 ) AS a ON a.hotel_id = h.hotel_id
 LEFT JOIN
 (
-    SELECT hotel_id, uniqExact(person_id) AS missing_people, count() AS missing_tests
+    SELECT due.hotel_id AS hotel_id, uniqExact(due.person_id) AS missing_people, count() AS missing_tests
     FROM
     (
         SELECT e.hotel_id AS hotel_id, e.person_id AS person_id, d
@@ -51,11 +53,13 @@ LEFT JOIN
           AND e.quarantine_start < toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
           AND e.quarantine_end >= toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
           AND toDate(e.quarantine_start, 'Asia/Shanghai') + (d - 1) <= {as_of:Date}
-    )
-    WHERE (person_id, d) NOT IN (
+    ) AS due
+    LEFT ANTI JOIN
+    (
         SELECT person_id, protocol_day FROM epi.quarantine_test
-        WHERE site_id = 0 AND sampled_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai'))
-    GROUP BY hotel_id
+        WHERE site_id = 0 AND sampled_at < toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
+    ) AS taken ON taken.person_id = due.person_id AND taken.protocol_day = due.d
+    GROUP BY due.hotel_id
 ) AS m ON m.hotel_id = h.hotel_id
 WHERE startsWith(h.community_code, {scope:String}) AND startsWith(h.community_code, {unit:String})
 ORDER BY h.hotel_id

@@ -3,7 +3,19 @@
 -- provenance and its current outcome (the latest recorded in the portal, else the one it came
 -- with); dispatched when seeded so or dispatched from the portal. A record the source left unmatched is matched here by its ID number as written, up to
 -- spaces, dashes and the case of x.
+-- The people are read by person_id: the source's, and those whose ID number matches, found in
+-- the registry's ID-number projection (0022) rather than by reading every ID number.
 -- grain: source record; params: scope String, topic_id UInt16
+WITH people AS
+(
+    -- the records' people: those the source matched, and those found by the ID number as
+    -- written (through the registry's ID-number projection, 0022)
+    SELECT person_id FROM epi.screening_record WHERE topic_id = {topic_id:UInt16} AND person_id != 0
+    UNION ALL
+    SELECT person_id FROM epi.person
+    WHERE id_number IN (SELECT upper(replaceRegexpAll(raw_id_number, '[\\s-]', '')) FROM epi.screening_record
+                        WHERE topic_id = {topic_id:UInt16} AND person_id = 0 AND raw_id_number != '')
+)
 SELECT
     r.record_id AS record_id, r.topic_id AS topic_id, r.raw_id_number AS raw_id_number,
     r.raw_name AS raw_name, r.raw_phone AS raw_phone,
@@ -23,28 +35,27 @@ SELECT
     r.batch_id AS batch_id, r.source_row AS source_row
 FROM
 (
-    -- the key a record is matched on: the person the source matched, else its ID number with
-    -- spaces and dashes removed and x upper-cased
-    SELECT *, if(person_id != 0, toString(person_id),
-                 concat('id:', upper(replaceRegexpAll(raw_id_number, '[\\s-]', '')))) AS match_key
+    -- the ID number a record the source left unmatched is matched on: as written, with spaces and
+    -- dashes removed and x upper-cased ('' for a record the source matched)
+    SELECT *, if(person_id != 0, '', upper(replaceRegexpAll(raw_id_number, '[\\s-]', ''))) AS unmatched_number
     FROM epi.screening_record
     WHERE topic_id = {topic_id:UInt16} AND startsWith(community_code, {scope:String})
 ) AS r
 LEFT JOIN
 (
-    SELECT person_id, id_number, name, phone, key FROM epi.person
-    ARRAY JOIN [toString(person_id), concat('id:', id_number)] AS key
-    WHERE person_id IN (SELECT person_id FROM epi.screening_record WHERE topic_id = {topic_id:UInt16} AND person_id != 0)
-       OR id_number IN (SELECT upper(replaceRegexpAll(raw_id_number, '[\\s-]', '')) FROM epi.screening_record
+    SELECT person_id AS matched_id, id_number AS matched_number FROM epi.person
+    WHERE id_number IN (SELECT upper(replaceRegexpAll(raw_id_number, '[\\s-]', '')) FROM epi.screening_record
                         WHERE topic_id = {topic_id:UInt16} AND person_id = 0 AND raw_id_number != '')
-) AS p ON p.key = r.match_key
+) AS m ON m.matched_number = r.unmatched_number
+LEFT JOIN
+(
+    SELECT person_id, id_number, name, phone FROM epi.person
+    WHERE person_id IN (SELECT person_id FROM people)
+) AS p ON p.person_id = if(r.person_id != 0, r.person_id, m.matched_id)
 LEFT JOIN
 (
     SELECT person_id, toString(argMax(color, ts)) AS color FROM epi.health_code_change
-    WHERE person_id IN (SELECT person_id FROM epi.screening_record WHERE topic_id = {topic_id:UInt16} AND person_id != 0)
-       OR person_id IN (SELECT person_id FROM epi.person WHERE id_number IN (
-              SELECT upper(replaceRegexpAll(raw_id_number, '[\\s-]', '')) FROM epi.screening_record
-              WHERE topic_id = {topic_id:UInt16} AND person_id = 0 AND raw_id_number != ''))
+    WHERE person_id IN (SELECT person_id FROM people)
     GROUP BY person_id
 ) AS h ON h.person_id = if(r.person_id != 0, r.person_id, ifNull(p.person_id, 0))
 LEFT JOIN
