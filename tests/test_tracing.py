@@ -244,3 +244,18 @@ def test_the_chain_graph_shows_quotes_and_backslashes_as_written():
     grouped = dot_statements(loop.chain_dot(pd.concat([chain] * 3), {2: name}, {case: 1}, detail_limit=1))
     assert ('"" -> "";', ["p1", "c" + case]) in grouped
     assert ('"" [label="", fillcolor=""];', ["c" + case, "密接 1 人\\n同住家庭 1", "#fde2c6"]) in grouped
+
+
+def test_companions_equal_the_naive_self_join(wh):
+    """The page's companion search ((cell, hour) slices of the cell copy, intervals in arrays, the
+    longest pairs looked up) finds the pairs, and their minutes, of the self-join of every point."""
+    from bench.tracing import PARAMS, companions, naive_companions
+
+    cases = registry.run("trajectories/case_list", "")["case_id"].tolist()[:10]
+    fast = companions(cases)
+    naive = naive_companions(wh, cases)
+    assert len(fast) == len(naive) == 320
+    got = sorted(zip(fast["case_id"], fast["person_id"].astype(int), fast["overlap_minutes"]))
+    want = sorted(zip(naive["case_id"], naive["person_id"].astype(int), (naive["overlap_s"] / 60).round(1)))
+    assert got == want
+    assert PARAMS["resolution"] == 8
