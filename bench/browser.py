@@ -169,7 +169,9 @@ def dataset(env: dict) -> dict:
 
 # what a page looks like to someone waiting for it: whether it runs, stale elements, the
 # tab's title (the portal sets it to the page's) and how much is drawn in the main area
-# (the portal's minimal toolbar draws no status widget: the app's script-run state tells instead)
+# (the portal's minimal toolbar draws no status widget: the app's script-run state tells instead);
+# what lies inside a <canvas> is not drawn (a table's screen-reader copy, which the grid fills in
+# when the browser is idle, seconds after the grid itself is drawn) and is not counted
 _LOOK = """() => {
   const main = document.querySelector('[data-testid="stMain"]') || document.body;
   const app = document.querySelector('[data-testid="stApp"]');
@@ -177,7 +179,7 @@ _LOOK = """() => {
   return [!!document.querySelector('[data-testid="stStatusWidget"]')
             || ['running', 'rerunRequested', 'stopRequested'].includes(state),
           !!document.querySelector('[data-stale="true"]'), document.title,
-          main.querySelectorAll('*').length, main.innerText.length];
+          main.querySelectorAll('*').length - main.querySelectorAll('canvas *').length, main.innerText.length];
 }"""
 
 

@@ -69,3 +69,29 @@ def test_the_pages_table_is_rendered_from_a_result(tmp_path):
         "| 指挥总览 | leadership | 2022-03-19 | 1.50 | 0.75 | yes / yes |",
         "| 密接追踪 | district_operator | 2022-03-18 (not set) | 2.35 | — | **no** / **no** |",
     ])
+
+
+@pytest.mark.browser
+def test_ready_counts_what_is_drawn_not_a_canvas_fallback():
+    """A table grid's screen-reader copy lies inside its <canvas> and is filled in when the
+    browser is idle: the page is not less ready for it. An element drawn later does count."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from bench import browser
+
+    async def counts() -> list[int]:
+        async with async_playwright() as p:
+            chromium = await browser.launch(p)
+            page = await chromium.new_page()
+            await page.set_content('<div data-testid="stMain"><p>病例</p><canvas id="grid"></canvas></div>')
+            seen = [(await browser.look(page))[3]]
+            await page.evaluate("document.getElementById('grid').innerHTML = '<table><tr><td>1</td><td>2</td></tr></table>'")
+            seen.append((await browser.look(page))[3])
+            await page.evaluate("document.querySelector('[data-testid=stMain]').append(document.createElement('p'))")
+            seen.append((await browser.look(page))[3])
+            await chromium.close()
+            return seen
+
+    assert asyncio.run(counts()) == [2, 2, 3]

@@ -154,3 +154,21 @@ def test_every_view_is_audited(tiny_warehouse, busy_person):
     assert rows["detail"].tolist() == ["search by name", "search by phone"]
     assert set(rows["actor"]) == {"分析员"} and set(rows["role"]) == {"analyst"}
     assert pd.to_datetime(rows["at"]).notna().all()
+
+
+def test_a_valid_id_is_what_id_problem_accepts_normalised(wh):
+    """valid_id (normalised once, remembered per text) accepts exactly the texts id_problem
+    finds nothing wrong with, and gives their 18-character form."""
+    from portal.people.matching import id_problem, normalise_id, valid_id
+
+    numbers = wh.query_df("SELECT id_number FROM epi.person ORDER BY person_id LIMIT 300")["id_number"].tolist()
+    texts = ["", "  ", "abc", "11010519491231002x", "110105491231002", "１１０１０５１９４９１２３１００２Ｘ",
+             "110105 19491231 002X", "110105-19491231-0021", "999999194912310028", "110105194913310023"]
+    for n in numbers:
+        texts += [n, n.lower(), f" {n[:6]} {n[6:14]} {n[14:]} ", n[:6] + n[8:17], n[:17] + ("1" if n[17] != "1" else "2")]
+    accepted = 0
+    for text in texts:
+        expected = normalise_id(text) if id_problem(text) is None else ""
+        assert valid_id(text) == expected, text
+        accepted += expected != ""
+    assert accepted >= 4 * len(numbers)

@@ -40,14 +40,14 @@ class OutcomeResult:
     message: str
 
 
-def _keys(row) -> list[str]:
+def _keys(person_id, raw_id_number, raw_phone, raw_name) -> list[str]:
     keys = []
-    if int(row.person_id or 0):
-        keys.append(f"p:{int(row.person_id)}")
-    number = valid_id(str(row.raw_id_number or ""))
+    if int(person_id or 0):
+        keys.append(f"p:{int(person_id)}")
+    number = valid_id(str(raw_id_number or ""))
     if number:
         keys.append(f"i:{number}")
-    phone, name = normalise_phone(str(row.raw_phone or "")), normalise_name(str(row.raw_name or ""))
+    phone, name = normalise_phone(str(raw_phone or "")), normalise_name(str(raw_name or ""))
     if phone and name:
         keys.append(f"n:{name}|{phone}")
     return keys
@@ -66,11 +66,13 @@ def group_records(records: pd.DataFrame) -> pd.DataFrame:
         return i
 
     owner: dict[tuple, int] = {}
-    rows = list(records.itertuples(index=False))
-    for i, row in enumerate(rows):
+    # the columns as lists (a row tuple per record costs more than the grouping itself)
+    columns = [records[c].tolist() for c in ("topic_id", "person_id", "raw_id_number", "raw_phone", "raw_name")]
+    rows = list(zip(*columns))
+    for i, (topic_id, *identity) in enumerate(rows):
         parent[i] = i
-        for key in _keys(row):
-            k = (int(row.topic_id), key)
+        for key in _keys(*identity):
+            k = (int(topic_id), key)
             if k in owner:
                 a, b = find(owner[k]), find(i)
                 if a != b:
