@@ -147,13 +147,17 @@ def _test_missed(run: Run, settings: PortalSettings, when: When) -> pd.DataFrame
     df = df[df["alert"] == "missing_test"]
     if df.empty:
         return _empty()
-    days = (df.assign(d=pd.to_numeric(df["detail"]).astype(int)).groupby(["person_id", "home_community_code"])["d"]
-            .agg(lambda s: sorted(s)).reset_index())
+    # the protocol days each person missed, in order (grouped in Python: tens of thousands of
+    # people at full, where a pandas aggregation with a function per group took 0.3 s)
+    missed: dict[tuple, list[int]] = {}
+    for person, area, day in zip(df["person_id"].tolist(), df["home_community_code"].tolist(), df["detail"].tolist()):
+        missed.setdefault((person, area), []).append(int(day))
+    keys = sorted(missed)
     return pd.DataFrame({
-        "subject_key": "person:" + days["person_id"].astype(str),
-        "area_code": days["home_community_code"].astype(str),
-        "value": days["d"].map(len).astype(float),
-        "detail": [f"管控人员（人员编号 {p}）缺第 {'、'.join(map(str, d))} 天核酸检测" for p, d in zip(days["person_id"], days["d"])],
+        "subject_key": [f"person:{p}" for p, _ in keys],
+        "area_code": [str(a) for _, a in keys],
+        "value": [float(len(missed[k])) for k in keys],
+        "detail": [f"管控人员（人员编号 {k[0]}）缺第 {'、'.join(map(str, sorted(missed[k])))} 天核酸检测" for k in keys],
     })
 
 
