@@ -47,6 +47,7 @@ def bench_table(result: dict, name: str) -> str:
     lines = [
         f"### `{result['scale']}` (`bench/results/{name}`)",
         "",
+        *([result["note"], ""] if result.get("note") else []),
         f"{result['rows_in_epi']:,} rows in `epi`; as of {result['as_of']} (mass testing {result['mass_date']}); "
         f"page runs {result['runs']}, naive runs {result['naive_runs']}; {len(rows)} queries in "
         f"{result['seconds']:,.1f} s on {result['cores']} cores, load average {before[0]} before and "
