@@ -153,3 +153,20 @@ def test_records_completed_through_the_id_number_projection_equal_the_registry_r
     by_id = registry.run("screening/topic_records", "", topic_id=TOPIC).set_index("record_id")
     # exact, lower-case x and spaced match by ID number; the 15-digit and full-width forms do not here
     assert by_id["matched_by"].value_counts().to_dict() == {"id_number": 3, "source": 1, "": 6}
+
+
+def test_a_remembered_grouping_follows_the_identity_columns_only(tiny_warehouse, fixture_topic):
+    """The grouping is remembered by the records' identity columns: a new outcome keeps it, a
+    changed ID number regroups."""
+    records = registry.run("screening/topic_records", "", topic_id=TOPIC)
+    first = screening.group_records(records)
+    verified = screening.group_records(records.assign(outcome="verified"))
+    assert verified["group_no"].tolist() == first["group_no"].tolist()
+    assert (verified["outcome"] == "verified").all()
+    # the near-miss with a wrong check character, given A's ID number, joins A's group
+    a = fixture_topic["a"]
+    moved = records.assign(raw_id_number=records["raw_id_number"].where(records["record_id"] != BASE + 9, a.id_number))
+    regrouped = screening.group_records(moved).set_index("record_id")["group_no"]
+    before = first.set_index("record_id")["group_no"]
+    assert before[BASE + 9] != before[BASE + 1]
+    assert regrouped[BASE + 9] == regrouped[BASE + 1]

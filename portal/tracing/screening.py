@@ -13,7 +13,10 @@ a submission carries a key so the same form sent twice is stored once.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -53,10 +56,20 @@ def _keys(person_id, raw_id_number, raw_phone, raw_name) -> list[str]:
     return keys
 
 
-def group_records(records: pd.DataFrame) -> pd.DataFrame:
-    """The records with `group_no` (1, 2, … per topic, in record order), `group_size` and the
-    person the group matched (`group_person_id`); the rows are the input rows, none dropped,
-    none merged."""
+IDENTITY = ("topic_id", "person_id", "raw_id_number", "raw_phone", "raw_name")
+_groupings: OrderedDict[str, list[int]] = OrderedDict()  # identity columns' digest → each record's group root
+_groupings_lock = threading.Lock()
+
+
+def _roots(records: pd.DataFrame) -> list[int]:
+    """Each record's group (the row of its group's first record). The same records group the
+    same way whatever their outcomes, so the grouping is remembered by a digest of the identity
+    columns (a topic's page reads its records live on every view; 40,920 at `full`)."""
+    digest = hashlib.sha1(pd.util.hash_pandas_object(records[list(IDENTITY)], index=False).values.tobytes()).hexdigest()
+    with _groupings_lock:
+        if digest in _groupings:
+            _groupings.move_to_end(digest)
+            return _groupings[digest]
     parent: dict[int, int] = {}
 
     def find(i: int) -> int:
@@ -67,8 +80,7 @@ def group_records(records: pd.DataFrame) -> pd.DataFrame:
 
     owner: dict[tuple, int] = {}
     # the columns as lists (a row tuple per record costs more than the grouping itself)
-    columns = [records[c].tolist() for c in ("topic_id", "person_id", "raw_id_number", "raw_phone", "raw_name")]
-    rows = list(zip(*columns))
+    rows = list(zip(*(records[c].tolist() for c in IDENTITY)))
     for i, (topic_id, *identity) in enumerate(rows):
         parent[i] = i
         for key in _keys(*identity):
@@ -80,6 +92,18 @@ def group_records(records: pd.DataFrame) -> pd.DataFrame:
             else:
                 owner[k] = i
     roots = [find(i) for i in range(len(rows))]
+    with _groupings_lock:
+        _groupings[digest] = roots
+        while len(_groupings) > 32:
+            _groupings.popitem(last=False)
+    return roots
+
+
+def group_records(records: pd.DataFrame) -> pd.DataFrame:
+    """The records with `group_no` (1, 2, … per topic, in record order), `group_size` and the
+    person the group matched (`group_person_id`); the rows are the input rows, none dropped,
+    none merged."""
+    roots = _roots(records)
     out = records.copy()
     out["_root"] = roots
     first = out.groupby("_root").cumcount() == 0
