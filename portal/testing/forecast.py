@@ -41,15 +41,17 @@ def _days(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def _cube(arrivals: pd.DataFrame, site_ids: list[int], days: list[dt.date]) -> np.ndarray:
-    """Arrivals as an array [site, day, hour], zero where nothing was taken."""
+    """Arrivals as an array [site, day, hour], zero where nothing was taken. `days` are
+    consecutive; rows of other sites or days are left out. Positions are found with numpy
+    (2.6 M site-hours at `full`: one date object per row took 0.7 s)."""
     cube = np.zeros((len(site_ids), len(days), 24))
     if arrivals.empty:
         return cube
-    s_idx = {s: i for i, s in enumerate(site_ids)}
-    d_idx = {d: i for i, d in enumerate(days)}
-    a = arrivals.assign(day=pd.to_datetime(arrivals["day"]).dt.date)
-    a = a[a["site_id"].isin(s_idx) & a["day"].isin(d_idx)]
-    cube[a["site_id"].map(s_idx).to_numpy(), a["day"].map(d_idx).to_numpy(), a["hour"].to_numpy(int)] = a["arrivals"]
+    day_ix = (pd.to_datetime(arrivals["day"]).to_numpy().astype("datetime64[D]")
+              - np.datetime64(days[0], "D")).astype(np.int64)
+    site_ix = pd.Index(site_ids).get_indexer(arrivals["site_id"].to_numpy())
+    keep = (site_ix >= 0) & (day_ix >= 0) & (day_ix < len(days))
+    cube[site_ix[keep], day_ix[keep], arrivals["hour"].to_numpy(int)[keep]] = arrivals["arrivals"].to_numpy()[keep]
     return cube
 
 
