@@ -2,8 +2,9 @@
 
 The chain of a case against the same joins over the whole registry and every control episode;
 the closed loop by district against every episode read into pandas; the transfers of cases
-against both tables read into pandas; the alerts against the statement before the person-ordered tests and the anti join, finding the
-missed tests by a tuple NOT IN over every sample (bench/sql/contacts_alerts_raw.sql).
+against both tables read into pandas; the alerts against the statement before the person-ordered
+tests and the anti join, finding the missed tests by a tuple NOT IN over every sample
+(bench/sql/contacts_alerts_raw.sql).
 """
 
 from __future__ import annotations
