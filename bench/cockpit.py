@@ -45,6 +45,11 @@ def figure(name: str, column: str, day: dt.date):
     return total
 
 
+def trend_figure(df) -> dict[str, tuple[int, int]]:
+    """Each series of the trend: (days it has, its total over them)."""
+    return {m: (len(g), int(g["value"].sum())) for m, g in df.groupby("metric")}
+
+
 def suite(wh, day: dt.date) -> list:
     """Every cockpit query (city level) beside its raw-table equivalent, for `python -m bench`."""
     from bench.suite import Case
@@ -57,10 +62,12 @@ def suite(wh, day: dt.date) -> list:
         cases.append(Case("cockpit", name, fast=lambda n=name, e=extra: registry.run(f"cockpit/{n}", "", **params, **e),
                           naive=lambda q=raw_sql, p=naive_params: wh.query_df(q, p, timeout_s=600),
                           figure=figure(name, column, day), target_ms=500))
+    trend = {"unit": "", "date_from": day - dt.timedelta(days=13), "as_of": day}
+    trend_raw = naive_sql("daily_trend_raw")
     cases.append(Case("cockpit", "daily_trend (14 days)",
-                      fast=lambda: registry.run("cockpit/daily_trend", "", unit="", date_from=day - dt.timedelta(days=13),
-                                                as_of=day),
-                      figure=len, target_ms=500, naive_note="the trend reads the same views as the cards above"))
+                      fast=lambda: registry.run("cockpit/daily_trend", "", **trend),
+                      naive=lambda: wh.query_df(trend_raw, {**trend, "scope": ""}, timeout_s=600),
+                      figure=trend_figure, target_ms=500))
     return cases
 
 

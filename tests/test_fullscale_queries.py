@@ -256,7 +256,7 @@ def test_bench_runs_its_areas_and_both_ways_agree(wh, tmp_path, capsys):
     result = json.loads(out.read_text(encoding="utf-8"))
     assert {r["area"] for r in result["rows"]} == {"cockpit", "zones", "mass", "contacts"}
     compared = [r for r in result["rows"] if r["agree"] is not None]
-    assert len(compared) >= 15
+    assert [r["query"] for r in result["rows"] if r["agree"] is None] == []  # every row has its naive side
     assert [r["query"] for r in compared if not r["agree"]] == []
     # rows read come from the engine: the views' rows for the cockpit, none for the zone statistics
     # (computed in memory from the cached profile), more for a naive side than for the profile
@@ -265,6 +265,31 @@ def test_bench_runs_its_areas_and_both_ways_agree(wh, tmp_path, capsys):
     profile = next(r for r in result["rows"] if r["query"].startswith("compound profile"))
     assert profile["naive_rows_read"] > 20_937
     assert "rows read" in printed and "ratio" in printed
+
+
+def test_bench_trajectory_and_person_rows_have_agreeing_naive_sides(wh, tmp_path, capsys):
+    """The trajectories by full scan, the companions by the self-join (compared with the page's
+    uncapped search) and the person file with no key, index, projection or cache."""
+    from bench.__main__ import main
+
+    out = tmp_path / "bench.json"
+    code = main(["--runs", "1", "--naive-runs", "1", "--out", str(out), "--only", "trajectory,person"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed[-3000:]
+    rows = {r["query"]: r for r in json.loads(out.read_text(encoding="utf-8"))["rows"]}
+    assert [q for q, r in rows.items() if r["agree"] is not True] == []
+    person_file = rows["person file (basics + timeline)"]
+    points = wh.scalar("SELECT count() FROM epi.trajectory_point")
+    assert person_file["rows_read"] < points <= person_file["naive_rows_read"]  # every point, not the person's
+    companions = next(r for q, r in rows.items() if q.startswith("companions"))
+    assert companions["figure"][0] > 0 and companions["naive_rows_read"] > companions["rows_read"]
+    assert "How the naive side was run" in report_for(out)
+
+
+def report_for(path) -> str:
+    from bench import report
+
+    return report.bench_table(json.loads(path.read_text(encoding="utf-8")), path.name)
 
 
 def test_bench_refuses_an_unknown_area():
@@ -291,9 +316,11 @@ def test_bench_alert_rules_and_outlook_agree_with_their_naive_sides(wh, tmp_path
     page = rows.pop(len(RULES))  # the page's own view: the alert store, beside checking on view
     assert page["query"].startswith("page: open alerts") and page["agree"] is True
     assert page["figure"] == {"严重": 7, "警告": 801, "提示": 4}  # 3 + 4; 17 + 783 + 1; 2 + 2 from the rules below
-    compared = {r["query"].split()[1]: r for r in rows if r["agree"] is not None}
-    assert set(compared) >= {"contact_not_transferred", "quarantine_test_missed", "hotel_full", "rt_above_one"}
-    assert all(r["agree"] for r in compared.values())
+    # every rule and the whole check have a naive side that finds the same subjects
+    compared = {r["query"].split()[1]: r for r in rows[:len(RULES) + 1] if r["agree"] is not None}
+    assert set(compared) == set(RULES) | {"all"} and rows[-1]["agree"] is True  # and the outlook
+    assert [q for q, r in compared.items() if not r["agree"]] == []
+    assert all(r["naive_rows_read"] > 0 for r in compared.values())
     check = rows[len(RULES)]["figure"]
     assert set(check) == set(RULES) and min(check.values()) >= 0  # no rule failed
     by_rule = {r["query"].split()[1]: r["figure"] for r in rows[:len(RULES)]}
