@@ -4,8 +4,8 @@ known duplicate groups and the seeded topics checked in pandas — and the progr
 import pandas as pd
 import pytest
 
-from portal.tracing import screening
 from bench.suite import naive_sql
+from portal.tracing import screening
 from queries import registry
 
 TOPIC = 9001  # hand-made topic, far above the seeded 19
