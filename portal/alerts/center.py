@@ -288,13 +288,16 @@ def open_counts(scope: str) -> dict[str, int]:
 
 def new_on(scope: str, day: dt.date) -> pd.DataFrame:
     """Alerts first seen on a Beijing day (a check at 24:00 counts for the day it closes), by
-    rule and severity (for the daily briefing)."""
-    df = instances(scope)
-    df = df[(df["first_seen"] - pd.Timedelta(seconds=1)).dt.date == day] if not df.empty else df
+    rule and severity (for the daily briefing): counted by the store."""
+    start = dt.datetime.combine(day, dt.time(0, 0, 1))  # a second past midnight, to a second past the next
+    query = (_where(select(table.c.rule_id, table.c.severity, func.count().label("alerts")), scope)
+             .where(table.c.first_seen >= start, table.c.first_seen < start + dt.timedelta(days=1))
+             .group_by(table.c.rule_id, table.c.severity))
+    with store.engine().connect() as conn:
+        out = pd.DataFrame(conn.execute(query).all(), columns=["rule_id", "severity", "alerts"])
     names = {r.id: r.name for r in RULES.values()}
-    if df.empty:
+    if out.empty:
         return pd.DataFrame(columns=["alert_rule", "severity", "alerts"])
-    out = df.groupby(["rule_id", "severity"]).size().rename("alerts").reset_index()
     out["alert_rule"] = out["rule_id"].map(names).fillna(out["rule_id"])
     out["order"] = out["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     return out.sort_values(["order", "rule_id"])[["alert_rule", "severity", "alerts"]].reset_index(drop=True)

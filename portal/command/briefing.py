@@ -70,7 +70,8 @@ def make(run, settings: PortalSettings, day: dt.date, span: dict, unit: str, pla
     """The day's figures for `unit` ('' = city) under the runner's jurisdiction."""
     if not span["first_day"] <= day <= span["last_day"]:
         raise BriefingError(f"{day} 没有数据：请选择 {span['first_day']} 至 {span['last_day']} 之间的日期。")
-    result = cockpit.compute(run, settings, unit, day)
+    origin = cockpit.case_origin(run, unit, day)  # read once: the day's figures and 社会面清零
+    result = cockpit.compute(run, settings, unit, day, origin=origin)
     today, prev = result.total("today"), result.total("prev")
     rows = []
     for section, keys in SECTIONS:
@@ -85,7 +86,7 @@ def make(run, settings: PortalSettings, day: dt.date, span: dict, unit: str, pla
                          "today": now, "prev": before, "change": change})
     districts = result.today.reindex(columns=DISTRICT_COLUMNS).reset_index()
     districts.insert(1, "name", districts["unit_code"].map(unit_names).fillna(districts["unit_code"]))
-    zero = cockpit.community_zero(run, settings, unit, day)[ZERO_COLUMNS]
+    zero = cockpit.community_zero(run, settings, unit, day, origin=origin)[ZERO_COLUMNS]
     districts = districts.merge(zero.reset_index(), on="unit_code", how="left")
     districts["community_zero"] = districts["community_zero"].map({True: "已清零", False: "未清零"}).fillna("已清零")
     start = max(span["first_day"], day - dt.timedelta(days=TREND_DAYS - 1))

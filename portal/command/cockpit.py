@@ -31,13 +31,24 @@ class Figures:
 def _pivot(df: pd.DataFrame, column: str) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame()
-    wide = df.pivot_table(index="unit_code", columns="kind", values=column, aggfunc="sum", fill_value=0)
+    wide = df.groupby(["unit_code", "kind"], observed=True)[column].sum().unstack("kind", fill_value=0)
     wide.columns = [str(c) for c in wide.columns]
+    wide.columns.name = None
     return wide
 
 
-def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) -> Figures:
-    """All cockpit indicators for the children of `unit` (a code prefix, '' = city)."""
+def case_origin(run: Runner, unit: str, as_of: dt.date, history_days: int = 365) -> pd.DataFrame:
+    """New cases by day and child of `unit`, 社会面 or 管控内 (analysis/case_origin_by_unit.sql),
+    for the `history_days` up to `as_of`. A day's split uses only what was known by its own
+    24:00, so one read serves the day's figures and the 社会面清零 count alike."""
+    return run("analysis/case_origin_by_unit", unit=unit, grain=CHILD_GRAIN[len(unit)],
+               date_from=as_of - dt.timedelta(days=history_days), as_of=as_of)
+
+
+def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date,
+            origin: pd.DataFrame | None = None) -> Figures:
+    """All cockpit indicators for the children of `unit` (a code prefix, '' = city). `origin`:
+    case_origin() already read for the day, if the caller has it."""
     grain = CHILD_GRAIN[len(unit)]
     common = {"unit": unit, "grain": grain, "as_of": as_of}
     today, prev = {}, {}
@@ -55,8 +66,8 @@ def compute(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date) ->
     prev["cum"] = cumulative.sub(new, axis=0, fill_value=0) if not cumulative.empty else cumulative
 
     # 社会面 / 管控内: where the day's new cases were found (docs/guide/outlook.md)
-    origin = run("analysis/case_origin_by_unit", unit=unit, grain=grain, date_from=as_of - dt.timedelta(days=1),
-                 as_of=as_of)
+    if origin is None:
+        origin = case_origin(run, unit, as_of, history_days=1)
     for frame, day in ((today, as_of), (prev, as_of - dt.timedelta(days=1))):
         part = origin[pd.to_datetime(origin["day"]).dt.date == day].set_index("unit_code") if not origin.empty else origin
         frame["origin"] = pd.DataFrame({"community_cases": part["community"], "in_control_cases": part["in_control"]}
@@ -134,14 +145,14 @@ def _combine(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def community_zero(run: Runner, settings: PortalSettings, unit: str, as_of: dt.date,
-                   history_days: int = 365) -> pd.DataFrame:
+                   history_days: int = 365, origin: pd.DataFrame | None = None) -> pd.DataFrame:
     """For each child of `unit` that had a case in the `history_days` up to `as_of`: the last
     day with a 社会面 case (NaT if none), the days since it (0 = one that day; none if there was
     none) and whether the unit has reached 社会面清零 — `community_zero_days` consecutive days,
-    ending on `as_of`, without one. Index unit_code."""
-    grain = CHILD_GRAIN[len(unit)]
-    origin = run("analysis/case_origin_by_unit", unit=unit, grain=grain,
-                 date_from=as_of - dt.timedelta(days=history_days), as_of=as_of)
+    ending on `as_of`, without one. Index unit_code. `origin`: case_origin() for the same
+    `history_days`, if the caller has it."""
+    if origin is None:
+        origin = case_origin(run, unit, as_of, history_days)
     columns = ["last_community_day", "community_free_days", "community_zero"]
     if origin.empty:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="unit_code"))

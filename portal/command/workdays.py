@@ -8,11 +8,14 @@ A year the package holds no notice for follows the plain Monday–Friday week.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import chinese_calendar
 
 
+@functools.lru_cache(maxsize=8192)
 def is_working_day(day: dt.date) -> bool:
+    """Whether the State Council's calendar makes `day` a working day (weekdays elsewhere)."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:  # a year outside the package's notices

@@ -2,7 +2,8 @@
 -- taken more than {pending_a} / {pending_b} hours before 24:00; with the day before. A result
 -- counts only when it was out by 24:00 (a result day after the day is no result yet). Tubes,
 -- not sample records: pooled samples share a tube (agg_tubes_hourly keeps distinct tubes).
--- Whole hours, so the hourly pre-aggregates are exact.
+-- Whole hours, so the hourly pre-aggregates are exact. Only the tube rows some count can use are
+-- read: a result still due on the day before or later, a sample older than the shorter wait.
 -- grain: unit; params: scope, unit, grain, as_of, pending_a UInt8, pending_b UInt8
 SELECT
     unit_code,
@@ -37,8 +38,8 @@ FROM
             AND sampled_hour < toDateTime({as_of:Date}, 'Asia/Shanghai') - toIntervalHour({pending_b:UInt8}))
     FROM epi.agg_tubes_hourly
     WHERE startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})
-      AND result_day >= {as_of:Date} - 1
-      AND sampled_hour < toDateTime({as_of:Date} + 1, 'Asia/Shanghai')
+      AND result_day > {as_of:Date} - 1
+      AND sampled_hour < toDateTime({as_of:Date} + 1, 'Asia/Shanghai') - toIntervalHour(least({pending_a:UInt8}, {pending_b:UInt8}))
     GROUP BY unit_code
 )
 GROUP BY unit_code

@@ -1,5 +1,7 @@
 -- Tubes waiting at a moment (end of an hour of a day), by lab, stage and age since sampling:
 -- sampled but not yet at the lab, or at the lab without a result. Pooled samples share a tube.
+-- The time conditions are read first (PREWHERE: most of a week's samples have their result); the
+-- community codes only for a district or a scope (an empty code is the whole city and reads none).
 -- grain: lab × stage; params: scope String, unit String, day Date, hour UInt8
 WITH toDateTime({day:Date}, 'Asia/Shanghai') + toIntervalHour({hour:UInt8} + 1) AS at
 SELECT l.lab_id AS lab_id, l.name AS lab_name, l.capacity_per_day AS capacity_per_day, w.stage AS stage,
@@ -15,9 +17,9 @@ FROM
                if(any(received_at) IS NULL OR any(received_at) >= at, 'awaiting_receipt', 'in_lab') AS stage,
                dateDiff('minute', min(sampled_at), at) / 60 AS age_h
         FROM epi.sample
-        WHERE sampled_at < at AND sampled_at >= at - toIntervalDay(7)
-          AND (result_at IS NULL OR result_at >= at)
-          AND startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})
+        PREWHERE sampled_at < at AND sampled_at >= at - toIntervalDay(7) AND (result_at IS NULL OR result_at >= at)
+        WHERE ({scope:String} = '' OR startsWith(community_code, {scope:String}))
+          AND ({unit:String} = '' OR startsWith(community_code, {unit:String}))
         GROUP BY lab_id, tube_id
     )
     GROUP BY lab_id, stage
