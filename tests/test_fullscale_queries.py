@@ -44,7 +44,7 @@ def test_compound_profile_figures(wh):
 def test_residents_are_read_from_the_projection(wh):
     """Grouping the registry by compound reads the projection's rows, not one row per resident."""
     selected = "SELECT value FROM system.events WHERE event = 'SelectedRows'"
-    sql = ("SELECT compound_id, count(), uniqExact(household_id) FROM epi.person "
+    sql = ("SELECT compound_id, count(), groupBitmap(household_id) FROM epi.person "
            "WHERE startsWith(community_code, {scope:String}) GROUP BY compound_id")
     before = wh.scalar(selected)
     wh.query_df(sql, {"scope": ""})

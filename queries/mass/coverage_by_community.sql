@@ -12,7 +12,7 @@ FROM epi.community AS c
 INNER JOIN epi.street AS st ON st.code = c.street_code
 LEFT JOIN
 (
-    -- answered from the registry's residents_by_compound projection, not every person row
+    -- answered from the registry's residents_by_compound_v2 projection, not every person row
     SELECT toString(community_code) AS community_code, count() AS residents
     FROM epi.person
     WHERE startsWith(community_code, {scope:String}) AND startsWith(community_code, {unit:String})

@@ -1,6 +1,7 @@
 -- Every residential compound with what a zone drawn over it would hold: residents, households,
 -- property owners and special populations from the registry (grouped by compound, which the
--- engine answers from the registry's residents_by_compound projection), the cases living there (confirmed by 24:00 of the as-of day) and
+-- engine answers from the registry's residents_by_compound_v2 projection; households are a
+-- bitmap of their ids, exact), the cases living there (confirmed by 24:00 of the as-of day) and
 -- the residents under control at that hour, each placed in their compound through the registry.
 -- A compound is one point (its gate); zone rules decide on that point.
 -- grain: compound; params: scope String, as_of Date
@@ -18,7 +19,7 @@ INNER JOIN epi.street AS s ON s.code = cm.street_code
 INNER JOIN epi.district AS d ON d.code = cm.district_code
 LEFT JOIN
 (
-    SELECT compound_id, count() AS residents, uniqExact(household_id) AS households,
+    SELECT compound_id, count() AS residents, groupBitmap(household_id) AS households,
            sum(is_owner) AS owners, sum(aged_80_plus) AS aged_80_plus, sum(pregnant) AS pregnant,
            sum(dialysis) AS dialysis, sum(disabled) AS disabled, sum(infant) AS infant
     FROM epi.person
