@@ -62,7 +62,7 @@ def suite(wh, day: dt.date, cases: int = 1) -> list:
              figure=lambda f: (int(f["identified"].sum()), int(f["now_quarantine"].sum())),
              naive_figure=lambda n: n, target_ms=500),
         Case("contacts", f"alerts as of {day}",
-             fast=lambda: run("contacts/alerts", unit="", as_of=day, **alert_days()),
+             fast=lambda: run("contacts/alerts", unit="", as_of=day, with_names=1, **alert_days()),
              naive=lambda: wh.query_df(alerts_raw, {"scope": "", "unit": "", "as_of": day, **alert_days()}),
              figure=len, target_ms=500,
              naive_note="the statement finding the missed tests by a NOT IN over every sample"),

@@ -77,7 +77,7 @@ with loop_tab:
         st.markdown(f"##### 按{LEVELS[grain]}（截至 {as_of:%m月%d日} 24时）")
         ui.table(table, hide_index=True, width="stretch")
         ui.download_buttons(table, f"闭环管控_{unit or '全市'}_{as_of}", "loop")
-    alerts = run("contacts/alerts", unit=unit, as_of=as_of, transfer_limit_hours=settings.transfer_limit_hours,
+    alerts = run("contacts/alerts", unit=unit, as_of=as_of, with_names=1, transfer_limit_hours=settings.transfer_limit_hours,
                  close_test_days=list(settings.close_test_days), secondary_test_days=list(settings.secondary_test_days))
     st.markdown(f"##### 预警（截至 {as_of:%m月%d日} 24时）")
     if alerts.empty:

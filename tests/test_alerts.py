@@ -113,6 +113,21 @@ def test_missed_quarantine_tests_follow_the_protocol_days(tiny_warehouse):
     assert "person:338" not in found("quarantine_test_missed", settings=without_day_5).index
 
 
+def test_missed_days_are_listed_in_order_and_counted_each_time(tiny_warehouse):
+    """A person's missed protocol days as the rule words them, from the closed-loop rows (the
+    statement's rows at 2022-03-01 24:00, person 338 given days 7, 1 and 7 more, as a second
+    episode can)."""
+    rows = rules._contact_alerts(city, SETTINGS, MARCH_1)
+    mine = rows[(rows["alert"] == "missing_test") & (rows["person_id"] == 338)]
+    assert mine["detail"].tolist() == ["5"]
+    more = pd.concat([rows, mine.assign(detail="7"), mine.assign(detail="1"), mine.assign(detail="7")], ignore_index=True)
+    df = rules._test_missed(lambda name, **p: more, SETTINGS, MARCH_1).set_index("subject_key")
+    assert df.loc["person:338", "value"] == 4.0
+    assert df.loc["person:338", "detail"] == "管控人员（人员编号 338）缺第 1、5、7、7 天核酸检测"
+    before = rules._test_missed(lambda name, **p: rows, SETTINGS, MARCH_1).set_index("subject_key")
+    assert df.drop(index="person:338").equals(before.drop(index="person:338")) and len(before) == 17
+
+
 def test_hotels_over_the_occupancy_line(tiny_warehouse):
     day = When.end_of(dt.date(2022, 3, 10))
     assert found("hotel_full", day).empty  # the seed's hotels stay far from 90 %

@@ -123,16 +123,20 @@ ALERT_DAYS = dict(transfer_limit_hours=S.transfer_limit_hours, close_test_days=l
 @pytest.mark.parametrize("day", [dt.date(2022, 2, 26), dt.date(2022, 3, 2), dt.date(2022, 3, 12)])
 @pytest.mark.parametrize("scope", ["", "510104"])
 def test_closed_loop_alerts_equal_the_sample_scan(wh, day, scope):
-    fast = registry.run("contacts/alerts", scope, unit="", as_of=day, **ALERT_DAYS)
+    fast = registry.run("contacts/alerts", scope, unit="", as_of=day, with_names=1, **ALERT_DAYS)
     params = dict(scope=scope, unit="", as_of=day, **ALERT_DAYS)
-    assert fast.equals(wh.query_df(on_samples("contacts/alerts"), params))
+    assert fast.equals(wh.query_df(on_samples("contacts/alerts"), {**params, "with_names": 1}))
     # the tuple NOT IN over every sample, as before the anti join and the person-ordered copy
     assert fast.equals(wh.query_df(naive_sql("contacts_alerts_raw"), params))
     assert (fast["alert"] == "missing_test").any() or day < dt.date(2022, 3, 1)
+    # the alert rules' read: the same rows with no name
+    nameless = registry.run("contacts/alerts", scope, unit="", as_of=day, with_names=0, **ALERT_DAYS)
+    assert nameless.drop(columns="person_name").equals(fast.drop(columns="person_name"))
+    assert (nameless["person_name"] == "").all() and (fast["person_name"] != "").all()
 
 
 def test_closed_loop_alert_figures(wh):
-    alerts = registry.run("contacts/alerts", "", unit="", as_of=dt.date(2022, 3, 2), **ALERT_DAYS)
+    alerts = registry.run("contacts/alerts", "", unit="", as_of=dt.date(2022, 3, 2), with_names=1, **ALERT_DAYS)
     assert alerts.groupby("alert").size().to_dict() == {"missing_test": 20, "not_transferred": 2}
 
 

@@ -55,7 +55,7 @@ def context(wh):
         "min_overlap_minutes": S.companion_minutes, "iv_case": intervals["case_id"].tolist(),
         "iv_person": [int(x) for x in intervals["case_person"]], "iv_place": [int(x) for x in intervals["place_id"]],
         "iv_cell": [int(x) for x in intervals["cell"]], "iv_start": [int(x) for x in intervals["s"]],
-        "iv_end": [int(x) for x in intervals["e"]],
+        "iv_end": [int(x) for x in intervals["e"]], "with_names": 1,
         "walk_m": S.walk_circle_m, "limit": 200_000, "round_id": int(rounds["round_id"].iloc[-1]),
         "start_day": pd.Timestamp(rounds["first_day"].iloc[-1]).date(),
         "sealed_hours": S.sealed_target_hours, "controlled_hours": S.controlled_target_hours,

@@ -164,7 +164,7 @@ def test_funnel_adds_up_and_matches_raw(wh):
 
 def test_alerts_match_raw(wh):
     day = dt.date(2022, 2, 27)
-    alerts = registry.run("contacts/alerts", "", unit="", as_of=day, transfer_limit_hours=12,
+    alerts = registry.run("contacts/alerts", "", unit="", as_of=day, with_names=1, transfer_limit_hours=12,
                           close_test_days=[1, 2, 3, 5, 7], secondary_test_days=[1, 4, 7])
     raw = wh.query_df("SELECT kind, identified_at, transferred_at FROM epi.control_episode")
     cut = pd.Timestamp(day + dt.timedelta(days=1))

@@ -2,7 +2,10 @@
 -- than {transfer_limit_hours} hours earlier and still not transferred, and people still under
 -- control whose test on a quarantine protocol day that has passed is missing.
 -- grain: person × problem; params: scope, unit, as_of Date, transfer_limit_hours UInt16,
---   close_test_days Array(UInt8), secondary_test_days Array(UInt8)
+--   close_test_days Array(UInt8), secondary_test_days Array(UInt8), with_names UInt8
+--   (1: each person's name from the registry, as the contacts page lists them; 0: no name and no
+--   registry read, for the alert rules, which name people by their number — the registry rows
+--   of 43,000 people lie in nearly every granule and took 200 of the 430 ms at `full`)
 -- The tests taken come from epi.quarantine_test, the quarantine tests in person order (0019).
 -- The tests due and not taken are found with an anti join on (person, protocol day): a tuple
 -- NOT IN over the 4.85 million tests at `full` took 3.5 times as long. `found` is made once
@@ -44,7 +47,8 @@ WITH found AS MATERIALIZED
 SELECT alert, a.person_id AS person_id, p.name AS person_name, a.community_code AS home_community_code, case_id,
        identified_at, detail
 FROM found AS a
-INNER JOIN (SELECT person_id, name FROM epi.person WHERE person_id IN (SELECT person_id FROM found)) AS p
+LEFT JOIN (SELECT person_id, name FROM epi.person
+           WHERE {with_names:UInt8} = 1 AND person_id IN (SELECT person_id FROM found)) AS p
     ON p.person_id = a.person_id
 ORDER BY alert, identified_at, person_id
 SETTINGS enable_materialized_cte = 1
