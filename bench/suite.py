@@ -67,8 +67,7 @@ class Case:
     figure: Callable[[Any], Any] = field(default=lambda result: None)
     naive_figure: Callable[[Any], Any] | None = None  # defaults to `figure`
     target_ms: float | None = None
-    naive_note: str = ""  # why there is no naive side (or why it is not run at a larger scale)
-    naive_up_to: str = "full"  # the largest scale the naive side is run at
+    naive_note: str = ""  # how the naive side is run, where the table alone does not say
     # how the two sides' answers are compared where their figures cannot be (the page's is capped)
     agree_with: Callable[[Any, Any], bool] | None = None
 
@@ -112,7 +111,7 @@ def _side(counter: RowCounter, fn: Callable[[], Any], runs: int) -> tuple[Any, d
                  "cpu_ms": round(statistics.median(cpu), 1), "runs": runs}
 
 
-def measure(counter: RowCounter, case: Case, scale: str, runs: int, naive_runs: int) -> dict:
+def measure(counter: RowCounter, case: Case, runs: int, naive_runs: int) -> dict:
     """Time both sides of a case; compare their figures."""
     fast, f = _side(counter, case.fast, runs)
     row = {"area": case.area, "query": case.query, "fast_ms": f["ms"], "fast_first_ms": f["first_ms"],
@@ -121,10 +120,7 @@ def measure(counter: RowCounter, case: Case, scale: str, runs: int, naive_runs: 
            "met": None if case.target_ms is None else f["ms"] <= case.target_ms,
            "figure": _plain(case.figure(fast)), "naive_ms": None, "naive_rows_read": None, "ratio": None,
            "agree": None, "naive_note": case.naive_note}
-    runnable = case.naive is not None and SCALES.index(scale) <= SCALES.index(case.naive_up_to)
-    if case.naive is not None and not runnable:
-        row["naive_note"] = case.naive_note or f"naive not run above {case.naive_up_to}"
-    if runnable:
+    if case.naive is not None:
         naive, n = _side(counter, case.naive, naive_runs)
         if case.agree_with is not None:
             agree = bool(case.agree_with(fast, naive))
