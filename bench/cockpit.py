@@ -63,7 +63,7 @@ def suite(wh, day: dt.date) -> list:
                           naive=lambda q=raw_sql, p=naive_params: wh.query_df(q, p, timeout_s=600),
                           figure=figure(name, column, day), target_ms=500))
     trend = {"unit": "", "date_from": day - dt.timedelta(days=13), "as_of": day}
-    trend_raw = naive_sql("daily_trend_raw")
+    trend_raw = naive_sql("briefing/daily_trend")  # the briefing's naive trend, the same statement
     cases.append(Case("cockpit", "daily_trend (14 days)",
                       fast=lambda: registry.run("cockpit/daily_trend", "", **trend),
                       naive=lambda: wh.query_df(trend_raw, {**trend, "scope": ""}, timeout_s=600),
