@@ -18,6 +18,10 @@ from signing import SERVER_STORES
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
+# the app is idle: no script run under way (Streamlit's status widget is gone) and nothing drawn
+# by an earlier run is left stale
+IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
@@ -62,6 +66,14 @@ def serve(env: dict):
             proc.kill()
             proc.wait(timeout=20)
         log.close()
+
+
+def idle(page, timeout: int = 120_000) -> None:
+    """Wait until the app has finished its run. A button drawn by a run still under way may be
+    drawn again with a new id before the click lands (a download then never starts)."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(IDLE, timeout=timeout)
+    page.wait_for_timeout(500)
 
 
 def metric_value(page, label: str) -> str:

@@ -3,7 +3,7 @@ operator acknowledges an alert with a note, and a leader signed in elsewhere see
 acknowledged, at desktop and phone widths."""
 
 import pytest
-from portal_server import SHOTS, metric_value, shoot
+from portal_server import IDLE, SHOTS, metric_value, shoot
 from signing import browser_sign_in
 
 from portal.alerts import center
@@ -25,8 +25,6 @@ def open_alerts(browser, server, width, height, role, scope=""):
     return context, page
 
 
-IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')")
 
 
 def pick(page, alert_id: int) -> None:

@@ -6,15 +6,13 @@ visible text, the tooltips and labels of visible buttons, and the text plotly dr
 import re
 
 import pytest
-from portal_server import SHOTS, shoot
+from portal_server import SHOTS, idle, shoot
 from signing import browser_sign_in
 
 from portal.auth import access
 from portal.auth.identity import Identity
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')")
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
 # words a leader may read in Latin letters: names of file formats, as every office program shows
@@ -66,12 +64,6 @@ def english(texts: list[str]) -> set[str]:
     """The English words in the texts, but for the allowed words and Streamlit's own labels."""
     return {word for text in texts if not STREAMLIT_LABELS.fullmatch(text)
             for word in ENGLISH.findall(text) if word not in ALLOWED_WORDS}
-
-
-def idle(page) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_function(IDLE, timeout=120_000)
-    page.wait_for_timeout(500)
 
 
 def test_english_finder_finds_english():

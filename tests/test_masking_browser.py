@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 import pytest
-from portal_server import SHOTS, shoot
+from portal_server import SHOTS, idle, shoot
 from signing import browser_sign_in
 
 from portal.auth import audit
@@ -54,6 +54,7 @@ def test_an_operator_sees_and_downloads_the_chain_masked(tiny_warehouse, audited
     assert sum(int(n) for n in re.findall(r"(?<!次)密接 (\d+) 人", graph)) == len(hop1)
     assert sum(int(n) for n in re.findall(r"次密接 (\d+) 人", graph)) == len(hop2)
 
+    idle(page)
     with page.expect_download(timeout=90_000) as got:
         download.click()
     csv = pd.read_csv(got.value.path(), encoding="utf-8-sig", dtype=str)

@@ -3,21 +3,15 @@ the default, then every other page with a date opens on that day through the sid
 and the sidebar names it."""
 
 import pytest
-from portal_server import SHOTS, shoot
+from portal_server import SHOTS, idle, shoot
 from signing import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')")
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 # sidebar link → the page's title, for every other page with a date picker
 DATE_PAGES = {"每日简报": "每日简报", "疫情研判": "疫情研判", "密接追踪": "密接追踪与闭环管控", "风险区划定": "风险区划定推演",
               "集中隔离点": "集中隔离点", "涉疫诉求": "涉疫诉求", "核酸采样调度": "核酸采样调度",
               "采样进度与检测": "采样进度与检测"}
-
-
-def idle(page) -> None:
-    page.wait_for_function(IDLE, timeout=120_000)
 
 
 def shown_date(page) -> str:

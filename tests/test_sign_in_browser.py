@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from portal_server import SHOTS, metric_value, shoot
+from portal_server import SHOTS, idle, metric_value, shoot
 from signing import SERVER_STORES, TEST_PASSWORD, browser_sign_in, store, user_for
 from test_browser import expected
 
@@ -75,6 +75,7 @@ def test_the_administrator_downloads_the_audit_log(tiny_warehouse, server, brows
     page.get_by_text("共 ").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     shoot(page, SHOTS / "audit-log-desktop.png")
+    idle(page)
     with page.expect_download(timeout=30_000) as download:
         page.get_by_role("button", name="下载 CSV").click()
     path = tmp_path / download.value.suggested_filename
