@@ -4,7 +4,7 @@ for an analyst and at phone width for a leader (an operator's own-district previ
 with AppTest in test_adhoc_page.py)."""
 
 import pytest
-from portal_server import SHOTS, shoot
+from portal_server import SHOTS, failures, shoot
 from signing import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -56,7 +56,7 @@ def test_a_filter_built_in_the_browser_previews_the_figures(tiny_warehouse, wh, 
     page.get_by_text(f"共 {len(hand)} 组。").wait_for(timeout=10_000)
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert ("本辖区（510104）" if scope else "查询范围：全市") in main
-    assert page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
+    assert failures(page) == []
     page.wait_for_timeout(1000)
     shoot(page, SHOTS / f"adhoc-{name}.png")
     page.close()

@@ -5,7 +5,7 @@ phone widths."""
 import datetime as dt
 
 import pytest
-from portal_server import SHOTS, metric_value, shoot
+from portal_server import SHOTS, failures, metric_value, shoot
 from signing import browser_sign_in
 from test_browser import LAST_DAY
 
@@ -56,7 +56,7 @@ def test_appeals_page_and_drill_down_in_the_browser(tiny_warehouse, server, brow
     district = appeals.totals(appeals.handling(run, SETTINGS, "510104", 9, date_from, LAST_DAY))
     assert metric_value(page, "近7日受理（件）") == f"{int(district['received']):,}"
     assert metric_value(page, "其中已办结（件）") == f"{int(district['closed']):,}"
-    assert page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
+    assert failures(page) == []
     shoot(page, SHOTS / f"appeals-510104-{name}.png")
     page.close()
 
@@ -72,7 +72,7 @@ def test_quarantine_page_in_the_browser(tiny_warehouse, server, browser, width, 
     assert total["staying"] > 0
     assert metric_value(page, "在住（人）") == f"{total['staying']:,}"
     assert metric_value(page, "应检未检（人）") == f"{total['missing_test_people']:,}"
-    assert page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
+    assert failures(page) == []
     page.wait_for_timeout(1500)
     shoot(page, SHOTS / f"quarantine-{name}.png")
     page.close()

@@ -5,7 +5,7 @@ import datetime as dt
 import time
 
 import pytest
-from portal_server import SHOTS, metric_value, shoot
+from portal_server import SHOTS, failures, metric_value, shoot
 from signing import browser_sign_in
 
 from portal.command import cockpit
@@ -112,7 +112,7 @@ def test_zone_proposal_in_the_browser(tiny_warehouse, server, browser, width, he
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(timeout=30_000)
     assert page.locator('[data-testid="stDeckGlJsonChart"]').count() == 1
-    assert page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() == 0
+    assert failures(page) == []
     page.wait_for_timeout(1500)
     shoot(page, SHOTS / f"zones-{name}.png")
     page.get_by_text(f"{int(high['compounds']):,} 个小区 · {int(high['residents']):,} 名居民").first.wait_for(timeout=10_000)
