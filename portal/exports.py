@@ -113,10 +113,11 @@ def download(container, label: str, build: Callable[[], bytes], file_name: str, 
 
 def table_downloads(df: pd.DataFrame, stem: str, key: str, clear: bool = False,
                     formats: tuple[str, ...] = ("csv", "xlsx")) -> None:
-    """CSV and XLSX downloads of a table side by side, each built and audited on download."""
+    """CSV and XLSX downloads of a table side by side, each built (masked) and audited on download."""
     import streamlit as st
 
-    data, personal = shown(df, clear)
+    personal = masking.personal_columns(glossary.headed(df))
     for col, fmt in zip(st.columns(len(formats)), formats):
-        download(col, f"下载 {FORMAT_NAMES[fmt]}", lambda fmt=fmt: file_bytes(data, fmt), f"{stem}.{fmt}", fmt,
-                 f"{key}-{fmt}", what=stem, rows=len(df), personal=personal, clear=clear)
+        # masked when the file is asked for, not on every run of the page
+        download(col, f"下载 {FORMAT_NAMES[fmt]}", lambda fmt=fmt: file_bytes(shown(df, clear)[0], fmt),
+                 f"{stem}.{fmt}", fmt, f"{key}-{fmt}", what=stem, rows=len(df), personal=personal, clear=clear)
