@@ -88,6 +88,7 @@ def test_a_column_is_masked_as_its_values_are_one_by_one(rule):
     """The whole-column masking (plain ID numbers and mobiles at once) gives, value for value,
     what the rule gives each value: in every spelling, in a column of text and of numbers."""
     for column in (pd.Series(SPELLINGS, dtype=object, index=range(100, 100 + len(SPELLINGS))),
+                   pd.Series(SPELLINGS, dtype=object, index=[7] * len(SPELLINGS)),  # one label for every row
                    pd.Series([510104199603170012, 13912345678]), pd.Series([], dtype=object)):
         assert masking.mask_column(column, rule).tolist() == column.map(rule).tolist()
     # plain values are masked without the rule, the rest with it

@@ -210,9 +210,10 @@ def mask_column(values: pd.Series, rule: Callable[[str], str]) -> pd.Series:
     if fast is None:
         return values.map(rule)
     masked, plain = fast
+    at = plain.to_numpy()  # by position: a table's index may repeat a label
     out = pd.Series(pd.NA, index=values.index, dtype=object)
-    out[plain] = masked
-    out[~plain] = values[~plain].map(rule)
+    out[at] = masked.to_numpy(dtype=object)
+    out[~at] = values[~at].map(rule).to_numpy(dtype=object)
     return out.astype(values.dtype) if isinstance(values.dtype, pd.StringDtype) else out
 
 
